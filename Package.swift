@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+// FactoryTwin: a digital twin of a factory floor. Module layout and habits: see README.md.
+import PackageDescription
+
+let package = Package(
+    name: "FactoryTwin",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "twin", targets: ["twin"]),
+        .library(name: "FactoryTwin", targets: ["FactoryTwin"]),
+        .library(name: "TwinGeometry", targets: ["TwinGeometry"]),
+        .library(name: "TwinLayout", targets: ["TwinLayout"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages, found through pkg-config.
+        .systemLibrary(
+            name: "CAssimp", pkgConfig: "assimp",
+            providers: [.apt(["libassimp-dev"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+
+        // Vectors, transforms, boxes, meshes, NURBS: no dependencies.
+        .target(name: "TwinGeometry"),
+        // Assimp import (isolated in a worker process), the plant manifest, entities, AGV network.
+        .target(
+            name: "TwinLayout",
+            dependencies: ["TwinGeometry", "CAssimp", .product(name: "Yams", package: "Yams")]),
+        // The deterministic generator of the demo plants in Assets/.
+        .target(name: "TwinDemo", dependencies: ["TwinGeometry", "TwinLayout"]),
+        // The `Twin` type that ties the modules together for library users.
+        .target(name: "FactoryTwin", dependencies: ["TwinGeometry", "TwinLayout"]),
+        // The command-line tool: argument parsing and printing only.
+        .executableTarget(
+            name: "twin",
+            dependencies: [
+                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "TwinGeometryTests", dependencies: ["TwinGeometry"]),
+        .testTarget(name: "TwinLayoutTests", dependencies: ["TwinLayout", "TwinDemo"]),
+        .testTarget(name: "TwinCLITests", dependencies: ["TwinLayout"]),
+    ]
+)

@@ -1,0 +1,363 @@
+import Foundation
+import TwinGeometry
+import Yams
+
+/// Turns the YAML of a `plant.yaml` into a checked `PlantManifest`, naming the file, line and
+/// field of the first problem.
+struct ManifestParser {
+    let file: String
+    /// How far a trajectory's ends may lie from its edge's nodes.
+    static let trajectoryEndTolerance = 0.01
+
+    static let topLevelKeys = ["name", "description", "models", "machines", "conveyors", "racks", "stations",
+                               "agvs", "network", "routes", "zones", "cameras"]
+
+    func parse(_ text: String) throws(LayoutError) -> PlantManifest {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw LayoutError.manifest(file: file, line: nil, field: "", message: "the manifest is empty")
+            }
+            root = node
+        } catch let error as LayoutError {
+            throw error
+        } catch let error as YamlError {
+            throw Self.describe(error, file: file)
+        } catch {
+            throw .manifest(file: file, line: nil, field: "", message: "not valid YAML: \(error)")
+        }
+        let top = try ManifestField(node: root, field: "", file: file).mapping(allowed: Self.topLevelKeys)
+        let name = try top.required("name").string()
+
+        var ids = IdRegistry()
+        var models: [PlantManifest.ModelPlacement] = []
+        for item in try top.optional("models")?.sequence() ?? [] {
+            let model = try parseModel(item)
+            try ids.claim(model.id, in: "model", at: item)
+            models.append(model)
+        }
+        let modelIds = Set(models.map(\.id))
+
+        var entities: [PlantManifest.EntityDeclaration] = []
+        var entityIds = IdRegistry()
+        for (section, category) in [("machines", EntityCategory.machine), ("conveyors", .conveyor),
+                                    ("racks", .rack), ("stations", .station)] {
+            for item in try top.optional(section)?.sequence() ?? [] {
+                let entity = try parseEntity(item, category: category, modelIds: modelIds)
+                try entityIds.claim(entity.id, in: "entity", at: item)
+                entities.append(entity)
+            }
+        }
+
+        let network = try parseNetwork(top.optional("network"))
+        var agvEntries: [(PlantManifest.EntityDeclaration, ManifestField, String?)] = []
+        for item in try top.optional("agvs")?.sequence() ?? [] {
+            let (agv, modelFile) = try parseAGV(item, network: network, modelIds: modelIds)
+            try entityIds.claim(agv.id, in: "entity", at: item)
+            agvEntries.append((agv, item, modelFile))
+        }
+        // An AGV's model file becomes a placement of its own, at the AGV's starting pose.
+        for (var agv, item, modelFile) in agvEntries {
+            if let modelFile, let pose = agv.pose {
+                let placementId = "agv:\(agv.id)"
+                try ids.claim(placementId, in: "model", at: item)
+                models.append(PlantManifest.ModelPlacement(
+                    id: placementId, file: modelFile, path: try resolve(modelFile, at: item.child(item.node, "model")),
+                    position: SIMD3(pose.x, pose.y, 0), rotationDegrees: pose.theta * 180 / .pi,
+                    scale: 1, up: .y, line: item.line))
+                agv.binding = .model(placementId)
+            }
+            entities.append(agv)
+        }
+
+        var routes: [Route] = []
+        var routeIds = IdRegistry()
+        let agvIds = Set(entities.filter { $0.category == .agv }.map(\.id))
+        for item in try top.optional("routes")?.sequence() ?? [] {
+            let route = try parseRoute(item, network: network, agvIds: agvIds)
+            try routeIds.claim(route.id, in: "route", at: item)
+            routes.append(route)
+        }
+
+        var zones: [Zone] = []
+        var zoneIds = IdRegistry()
+        for item in try top.optional("zones")?.sequence() ?? [] {
+            let zone = try parseZone(item)
+            try zoneIds.claim(zone.id, in: "zone", at: item)
+            zones.append(zone)
+        }
+
+        var cameras: [CameraDefinition] = []
+        var cameraNames = IdRegistry()
+        for item in try top.optional("cameras")?.sequence() ?? [] {
+            let camera = try parseCamera(item)
+            try cameraNames.claim(camera.name, in: "camera", at: item)
+            cameras.append(camera)
+        }
+
+        return PlantManifest(name: name, file: file, models: models, entities: entities, network: network,
+                             routes: routes, zones: zones, cameras: cameras)
+    }
+
+    // MARK: Sections
+
+    private func parseModel(_ item: ManifestField) throws(LayoutError) -> PlantManifest.ModelPlacement {
+        let m = try item.mapping(allowed: ["id", "file", "position", "rotation_deg", "scale", "up"])
+        let id = try m.required("id").identifier()
+        guard !id.contains("/") else { throw m.values["id"]!.error("a model id must not contain '/'") }
+        let fileField = try m.required("file")
+        let file = try fileField.string()
+        let path = try resolve(file, at: fileField)
+        let position = try m.optional("position")?.floorPoint() ?? .zero
+        let rotation = try m.optional("rotation_deg")?.double() ?? 0
+        let scale = try m.optional("scale")?.positiveDouble() ?? 1
+        var up = PlantManifest.UpAxis.y
+        if let field = m.optional("up") {
+            let text = try field.string().lowercased()
+            guard let axis = PlantManifest.UpAxis(rawValue: text) else { throw field.error("expected y or z, found '\(text)'") }
+            up = axis
+        }
+        return PlantManifest.ModelPlacement(id: id, file: file, path: path, position: position,
+                                            rotationDegrees: rotation, scale: scale, up: up, line: item.line)
+    }
+
+    private func parseEntity(_ item: ManifestField, category: EntityCategory,
+                             modelIds: Set<String>) throws(LayoutError) -> PlantManifest.EntityDeclaration {
+        let m = try item.mapping(allowed: ["id", "kind", "node", "model"])
+        let id = try m.required("id").identifier()
+        let kind = try m.optional("kind")?.identifier()
+        let binding = try parseBinding(m, owner: item, modelIds: modelIds, required: true)
+        return PlantManifest.EntityDeclaration(id: id, category: category, kind: kind, binding: binding, line: item.line)
+    }
+
+    private func parseBinding(_ m: ManifestMapping, owner: ManifestField, modelIds: Set<String>,
+                              required: Bool) throws(LayoutError) -> PlantManifest.Binding {
+        switch (m.optional("node"), m.optional("model")) {
+        case (let node?, nil):
+            let path = try node.string()
+            let modelId = String(path.split(separator: "/", maxSplits: 1).first ?? "")
+            guard modelIds.contains(modelId) else {
+                throw node.error("node path '\(path)' does not start with a model id (known: \(modelIds.sorted().joined(separator: ", ")))")
+            }
+            return .node(path)
+        case (nil, let model?):
+            let id = try model.string()
+            guard modelIds.contains(id) else { throw model.error("unknown model '\(id)'") }
+            return .model(id)
+        case (nil, nil):
+            if required { throw owner.error("needs either 'node' (a node path MODEL/...) or 'model' (a model id)") }
+            return .none
+        case (_?, _?):
+            throw owner.error("give either 'node' or 'model', not both")
+        }
+    }
+
+    private func parseAGV(_ item: ManifestField, network: AGVNetwork,
+                          modelIds: Set<String>) throws(LayoutError) -> (PlantManifest.EntityDeclaration, String?) {
+        let m = try item.mapping(allowed: ["id", "kind", "footprint", "model", "start", "pose", "manufacturer", "serial_number"])
+        let id = try m.required("id").identifier()
+        let footprintField = try m.required("footprint")
+        let f = try footprintField.mapping(allowed: ["length", "width", "height"])
+        let footprint = AGVFootprint(length: try f.required("length").positiveDouble(),
+                                     width: try f.required("width").positiveDouble(),
+                                     height: try f.required("height").positiveDouble())
+        var pose: Pose2D?
+        switch (m.optional("start"), m.optional("pose")) {
+        case (let start?, nil):
+            let nodeId = try start.string()
+            guard let node = network.node(id: nodeId) else { throw start.error("unknown network node '\(nodeId)'") }
+            pose = Pose2D(x: node.x, y: node.y, theta: node.theta ?? 0)
+        case (nil, let poseField?):
+            let p = try poseField.mapping(allowed: ["x", "y", "theta"])
+            pose = Pose2D(x: try p.required("x").double(), y: try p.required("y").double(),
+                          theta: try p.optional("theta")?.double() ?? 0)
+        case (nil, nil):
+            pose = nil
+        case (_?, _?):
+            throw item.error("give either 'start' (a network node) or 'pose', not both")
+        }
+        var modelFile: String?
+        if let model = m.optional("model") {
+            modelFile = try model.string()
+            guard pose != nil else { throw model.error("an AGV with a model needs a 'start' node or a 'pose' to place it") }
+        }
+        let agv = PlantManifest.EntityDeclaration(
+            id: id, category: .agv, kind: try m.optional("kind")?.identifier(), binding: .none,
+            footprint: footprint, pose: pose, manufacturer: try m.optional("manufacturer")?.string(),
+            serialNumber: try m.optional("serial_number")?.string(), line: item.line)
+        return (agv, modelFile)
+    }
+
+    private func parseNetwork(_ field: ManifestField?) throws(LayoutError) -> AGVNetwork {
+        guard let field else { return AGVNetwork() }
+        let m = try field.mapping(allowed: ["nodes", "edges"])
+        var nodes: [AGVNetwork.Node] = []
+        var nodeIds = IdRegistry()
+        for item in try m.optional("nodes")?.sequence() ?? [] {
+            let n = try item.mapping(allowed: ["id", "x", "y", "theta"])
+            let node = AGVNetwork.Node(id: try n.required("id").identifier(), x: try n.required("x").double(),
+                                       y: try n.required("y").double(), theta: try n.optional("theta")?.double(),
+                                       line: item.line)
+            try nodeIds.claim(node.id, in: "network node", at: item)
+            nodes.append(node)
+        }
+        let byId = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var edges: [AGVNetwork.Edge] = []
+        var edgeIds = IdRegistry()
+        for item in try m.optional("edges")?.sequence() ?? [] {
+            let e = try item.mapping(allowed: ["id", "start", "end", "trajectory", "bidirectional"])
+            let startField = try e.required("start"), endField = try e.required("end")
+            let start = try startField.string(), end = try endField.string()
+            guard let a = byId[start] else { throw startField.error("unknown network node '\(start)'") }
+            guard let b = byId[end] else { throw endField.error("unknown network node '\(end)'") }
+            guard start != end else { throw endField.error("an edge must join two different nodes") }
+            let id = try e.optional("id")?.identifier() ?? "\(start)-\(end)"
+            var trajectory: NURBSCurve?
+            if let t = e.optional("trajectory") {
+                let curve = try parseNURBS(t)
+                for (end, node) in [(curve.startPoint, a), (curve.endPoint, b)] {
+                    let d = end - node.position
+                    let gap = (d.x * d.x + d.y * d.y).squareRoot()
+                    guard gap <= Self.trajectoryEndTolerance else {
+                        throw t.error(String(format: "the trajectory ends at (%.3f, %.3f), %.3f m from node '%@' at (%.3f, %.3f)",
+                                             end.x, end.y, gap, node.id, node.x, node.y))
+                    }
+                }
+                trajectory = curve
+            }
+            let edge = AGVNetwork.Edge(id: id, start: start, end: end, trajectory: trajectory,
+                                       bidirectional: try e.optional("bidirectional")?.bool() ?? false, line: item.line)
+            try edgeIds.claim(edge.id, in: "network edge", at: item)
+            edges.append(edge)
+        }
+        return AGVNetwork(nodes: nodes, edges: edges)
+    }
+
+    /// A NURBS as VDA 5050 writes it: `degree`, `knot_vector`, `control_points` of {x, y, weight}.
+    private func parseNURBS(_ field: ManifestField) throws(LayoutError) -> NURBSCurve {
+        let t = try field.mapping(allowed: ["degree", "knot_vector", "control_points"])
+        let degree = try t.required("degree").int()
+        let knotsField = try t.required("knot_vector")
+        let knots = try knotsField.doubles(counts: 0...100_000)
+        var points: [NURBSCurve.ControlPoint] = []
+        for item in try t.required("control_points").sequence() {
+            let p = try item.mapping(allowed: ["x", "y", "weight"])
+            points.append(NURBSCurve.ControlPoint(x: try p.required("x").double(), y: try p.required("y").double(),
+                                                  weight: try p.optional("weight")?.positiveDouble() ?? 1))
+        }
+        do {
+            return try NURBSCurve(degree: degree, knots: knots, controlPoints: points)
+        } catch {
+            throw field.error("malformed NURBS: \(error)")
+        }
+    }
+
+    private func parseRoute(_ item: ManifestField, network: AGVNetwork, agvIds: Set<String>) throws(LayoutError) -> Route {
+        let m = try item.mapping(allowed: ["id", "nodes", "agv"])
+        let id = try m.required("id").identifier()
+        let nodesField = try m.required("nodes")
+        var nodes: [String] = []
+        for n in try nodesField.sequence() {
+            let nodeId = try n.string()
+            guard network.node(id: nodeId) != nil else { throw n.error("unknown network node '\(nodeId)'") }
+            if let previous = nodes.last, network.edge(from: previous, to: nodeId) == nil {
+                throw n.error("no edge leads from '\(previous)' to '\(nodeId)'")
+            }
+            nodes.append(nodeId)
+        }
+        guard nodes.count >= 2 else { throw nodesField.error("a route needs at least two nodes") }
+        var agv: String?
+        if let field = m.optional("agv") {
+            let name = try field.string()
+            guard agvIds.contains(name) else { throw field.error("unknown AGV '\(name)'") }
+            agv = name
+        }
+        return Route(id: id, nodes: nodes, agv: agv, line: item.line)
+    }
+
+    private func parseZone(_ item: ManifestField) throws(LayoutError) -> Zone {
+        let m = try item.mapping(allowed: ["id", "kind", "polygon"])
+        let id = try m.required("id").identifier()
+        let kindField = try m.required("kind")
+        let kindText = try kindField.string()
+        guard let kind = Zone.Kind(rawValue: kindText) else {
+            throw kindField.error("unknown zone kind '\(kindText)' (expected one of: \(Zone.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let polygonField = try m.required("polygon")
+        var polygon: [SIMD2<Double>] = []
+        for corner in try polygonField.sequence() {
+            let v = try corner.doubles(counts: 2...2)
+            polygon.append(SIMD2(v[0], v[1]))
+        }
+        guard polygon.count >= 3 else { throw polygonField.error("a polygon needs at least 3 corners, found \(polygon.count)") }
+        let zone = Zone(id: id, kind: kind, polygon: polygon, line: item.line)
+        guard abs(zone.signedArea) > 1e-9 else { throw polygonField.error("the polygon has no area") }
+        return zone
+    }
+
+    private func parseCamera(_ item: ManifestField) throws(LayoutError) -> CameraDefinition {
+        let m = try item.mapping(allowed: ["name", "eye", "target", "up", "fov_deg", "ortho_height"])
+        let name = try m.required("name").identifier()
+        let eye = try m.required("eye").doubles(counts: 3...3)
+        let target = try m.required("target").doubles(counts: 3...3)
+        let up = try m.optional("up")?.doubles(counts: 3...3) ?? [0, 0, 1]
+        let eyeV = SIMD3(eye[0], eye[1], eye[2]), targetV = SIMD3(target[0], target[1], target[2])
+        let upV = SIMD3(up[0], up[1], up[2])
+        let forward = targetV - eyeV
+        guard simdLength(forward) > 1e-9 else { throw item.error("eye and target are the same point") }
+        guard simdLength(simdCross(forward, upV)) > 1e-9 * simdLength(forward) * max(simdLength(upV), 1e-300) else {
+            throw item.error("'up' is zero or parallel to the view direction")
+        }
+        let projection: CameraDefinition.Projection
+        switch (m.optional("fov_deg"), m.optional("ortho_height")) {
+        case (let fov?, nil):
+            let degrees = try fov.double()
+            guard degrees > 0 && degrees < 180 else { throw fov.error("must be between 0 and 180 degrees, found \(degrees)") }
+            projection = .perspective(fovDegrees: degrees)
+        case (nil, let height?):
+            projection = .orthographic(height: try height.positiveDouble())
+        default:
+            throw item.error("give exactly one of 'fov_deg' (perspective) or 'ortho_height' (orthographic)")
+        }
+        return CameraDefinition(name: name, eye: eyeV, target: targetV, up: upV, projection: projection, line: item.line)
+    }
+
+    // MARK: Helpers
+
+    /// Resolves a model path against the manifest's folder and checks that the file is there.
+    private func resolve(_ path: String, at field: ManifestField) throws(LayoutError) -> String {
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let resolved = path.hasPrefix("/") ? path : base.appendingPathComponent(path).standardized.path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw LayoutError.manifest(file: file, line: field.line, field: field.field, message: "file not found: \(path)")
+        }
+        return resolved
+    }
+
+    static func describe(_ error: YamlError, file: String) -> LayoutError {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            let detail = context.map { "\($0.text) \(problem)" } ?? problem
+            return .manifest(file: file, line: mark.line, field: "", message: "not valid YAML: \(detail)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return .manifest(file: file, line: context.mark.line, field: "",
+                             message: "duplicate key\(duplicates.count > 1 ? "s" : "") \(duplicates.map { "'\($0)'" }.joined(separator: ", "))")
+        default:
+            return .manifest(file: file, line: nil, field: "", message: "not valid YAML: \(error)")
+        }
+    }
+}
+
+/// Remembers ids of one namespace and rejects a second use, naming the first.
+struct IdRegistry {
+    private var lines: [String: Int?] = [:]
+
+    mutating func claim(_ id: String, in namespace: String, at field: ManifestField) throws(LayoutError) {
+        if let first = lines[id] {
+            throw field.error("duplicate \(namespace) id '\(id)'\(first.map { " (first declared on line \($0))" } ?? "")")
+        }
+        lines[id] = field.line
+    }
+}

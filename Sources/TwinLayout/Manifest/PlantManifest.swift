@@ -1,0 +1,86 @@
+import Foundation
+import TwinGeometry
+
+/// A plant as `plant.yaml` describes it: model files placed on the floor, the entities bound to
+/// their nodes, the AGV network, routes, zones and cameras. Parsing checks every field and every
+/// reference that can be checked without reading the model files; `PlantLoader` checks the rest.
+public struct PlantManifest: Sendable {
+    /// Which axis of a model file points up.
+    public enum UpAxis: String, Sendable, CaseIterable {
+        case y, z
+    }
+
+    /// A model file placed on the floor.
+    public struct ModelPlacement: Sendable {
+        public var id: String
+        /// The path as the manifest writes it.
+        public var file: String
+        /// The path resolved against the manifest's folder.
+        public var path: String
+        /// Floor position (x, y, and z up), meters.
+        public var position: SIMD3<Double>
+        /// Counterclockwise about the vertical, seen from above.
+        public var rotationDegrees: Double
+        /// Meters per file unit (0.001 for a file in millimetres).
+        public var scale: Double
+        public var up: UpAxis
+        public var line: Int?
+
+        /// The transform from the file's frame into the plant's scene frame.
+        public var transform: Matrix4x4 {
+            let axes = up == .z ? FloorFrame.zUpToScene : .identity
+            return FloorFrame.placement(x: position.x, y: position.y, z: position.z,
+                                        theta: rotationDegrees * .pi / 180)
+                * axes * .scale(SIMD3(repeating: scale))
+        }
+    }
+
+    /// How an entity finds what draws it.
+    public enum Binding: Sendable, Equatable {
+        /// A node path `MODEL-ID/child/child` into a placed model.
+        case node(String)
+        /// A whole placed model, by its id.
+        case model(String)
+        /// Nothing (an AGV without a model file).
+        case none
+    }
+
+    /// An entity as declared, before its binding is resolved.
+    public struct EntityDeclaration: Sendable {
+        public var id: String
+        public var category: EntityCategory
+        public var kind: String?
+        public var binding: Binding
+        public var footprint: AGVFootprint?
+        public var pose: Pose2D?
+        public var manufacturer: String?
+        public var serialNumber: String?
+        public var line: Int?
+    }
+
+    public var name: String
+    /// The manifest's own path.
+    public var file: String
+    public var models: [ModelPlacement]
+    public var entities: [EntityDeclaration]
+    public var network: AGVNetwork
+    public var routes: [Route]
+    public var zones: [Zone]
+    public var cameras: [CameraDefinition]
+
+    /// Reads and checks a manifest file.
+    public static func load(path: String) throws(LayoutError) -> PlantManifest {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .manifest(file: path, line: nil, field: "", message: "not UTF-8 text")
+        }
+        return try ManifestParser(file: path).parse(text)
+    }
+
+    /// Checks a manifest given as text; relative model paths resolve against `file`'s folder.
+    public static func parse(yaml: String, file: String) throws(LayoutError) -> PlantManifest {
+        try ManifestParser(file: file).parse(yaml)
+    }
+}

@@ -1,0 +1,60 @@
+import TwinGeometry
+
+/// What an entity is in the plant. The raw values are the manifest's section names in the
+/// singular and the keys of `twin info --json`'s `entities`.
+public enum EntityCategory: String, Sendable, CaseIterable, Codable, Comparable {
+    case machine, conveyor, rack, station, agv
+    /// Building parts: walls, columns, floors (from bare model files).
+    case structure
+    /// A named part of a bare model file that fits no other category.
+    case object
+
+    public static func < (a: EntityCategory, b: EntityCategory) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// The body of an AGV for collision checks: a footprint rectangle extruded to a height.
+public struct AGVFootprint: Sendable, Hashable {
+    /// Along the heading, meters.
+    public var length: Double
+    public var width: Double
+    public var height: Double
+
+    public init(length: Double, width: Double, height: Double) {
+        self.length = length; self.width = width; self.height = height
+    }
+}
+
+/// An entity of the plant: a machine, conveyor, rack, station or AGV, bound to the nodes of the
+/// layout that draw it.
+public struct Entity: Sendable, Identifiable {
+    public var id: String
+    public var category: EntityCategory
+    /// The machine's kind (cnc, press, robot-cell ...), as the manifest names it; nil where none is given.
+    public var kind: String?
+    /// The plant node whose subtree draws this entity; nil for an AGV without a model.
+    public var node: Int?
+    /// For AGVs: the body and the pose it starts at.
+    public var footprint: AGVFootprint?
+    public var pose: Pose2D?
+    /// For AGVs: VDA 5050 manufacturer and serial number, which identify it on MQTT topics.
+    public var manufacturer: String?
+    public var serialNumber: String?
+    /// The manifest line that declared it (nil for entities of bare model files).
+    public var line: Int?
+
+    public init(id: String, category: EntityCategory, kind: String? = nil, node: Int? = nil,
+                footprint: AGVFootprint? = nil, pose: Pose2D? = nil, manufacturer: String? = nil,
+                serialNumber: String? = nil, line: Int? = nil) {
+        self.id = id
+        self.category = category
+        self.kind = kind
+        self.node = node
+        self.footprint = footprint
+        self.pose = pose
+        self.manufacturer = manufacturer
+        self.serialNumber = serialNumber
+        self.line = line
+    }
+}

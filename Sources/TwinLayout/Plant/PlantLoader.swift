@@ -1,0 +1,226 @@
+import Foundation
+import TwinGeometry
+
+/// Loads a plant from a manifest (`plant.yaml`) or from a bare model file, whose top-level named
+/// nodes become entities.
+public struct PlantLoader: Sendable {
+    public var importer: SceneImporter
+
+    public init(importer: SceneImporter = SceneImporter()) {
+        self.importer = importer
+    }
+
+    /// True for paths that name a manifest rather than a model file.
+    public static func isManifest(_ path: String) -> Bool {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        return ext == "yaml" || ext == "yml"
+    }
+
+    /// Loads `path`, a manifest or a model file.
+    public func load(path: String) throws(LayoutError) -> Plant {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
+        }
+        guard !isDirectory.boolValue else {
+            throw .unsupportedFile(path: path, message: "is a folder; give a plant.yaml or a model file")
+        }
+        let start = ContinuousClock.now
+        var plant: Plant
+        if Self.isManifest(path) {
+            plant = try load(manifest: PlantManifest.load(path: path))
+        } else {
+            plant = try loadBareModel(path: path)
+        }
+        plant.report.processSeconds = max(0, (ContinuousClock.now - start).seconds - plant.report.parseSeconds)
+        return plant
+    }
+
+    /// Loads the model files of a checked manifest and binds its entities.
+    public func load(manifest: PlantManifest) throws(LayoutError) -> Plant {
+        var builder = PlantBuilder(name: manifest.name, source: manifest.file)
+        var cache: [String: ImportedSceneRange] = [:]
+        for model in manifest.models {
+            let range: ImportedSceneRange
+            if let cached = cache[model.path] {
+                range = cached
+            } else {
+                let scene: ImportedScene
+                do {
+                    scene = try importer.importScene(at: model.path)
+                } catch {
+                    throw Self.attribute(error, to: manifest.file, line: model.line, field: "models.\(model.id).file")
+                }
+                range = builder.addMeshes(of: scene)
+                cache[model.path] = range
+            }
+            builder.place(range, id: model.id, path: model.path, transform: model.transform)
+        }
+        let index = builder.pathIndex()
+        for declaration in manifest.entities {
+            var node: Int?
+            switch declaration.binding {
+            case .node(let path):
+                let matches = index[path] ?? []
+                guard matches.count == 1 else {
+                    let message = matches.isEmpty
+                        ? "unknown node path '\(path)'\(Self.suggestion(for: path, in: index.keys))"
+                        : "node path '\(path)' names \(matches.count) nodes; rename them in the model so that the path is unique"
+                    throw .manifest(file: manifest.file, line: declaration.line, field: "\(declaration.category.rawValue) \(declaration.id).node",
+                                    message: message)
+                }
+                node = matches[0]
+            case .model(let id):
+                node = builder.models.first { $0.id == id }?.rootNode
+            case .none:
+                node = nil
+            }
+            builder.entities.append(Entity(
+                id: declaration.id, category: declaration.category, kind: declaration.kind, node: node,
+                footprint: declaration.footprint, pose: declaration.pose, manufacturer: declaration.manufacturer,
+                serialNumber: declaration.serialNumber, line: declaration.line))
+        }
+        var plant = builder.finish()
+        plant.network = manifest.network
+        plant.routes = manifest.routes
+        plant.zones = manifest.zones
+        plant.cameras = manifest.cameras
+        return plant
+    }
+
+    /// A model file as a plant: one model placed at the origin, its top-level named nodes as
+    /// entities, their category guessed from their names.
+    func loadBareModel(path: String) throws(LayoutError) -> Plant {
+        let scene = try importer.importScene(at: path)
+        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        var builder = PlantBuilder(name: name, source: path)
+        let range = builder.addMeshes(of: scene)
+        builder.place(range, id: name, path: path, transform: .identity)
+        let root = builder.models[0].rootNode
+        var seen = Set<String>()
+        for (i, node) in builder.nodes.enumerated() where node.parent == root && !node.name.isEmpty {
+            guard seen.insert(node.name).inserted else { continue }
+            builder.entities.append(Entity(id: node.name, category: EntityCategory.guess(fromName: node.name), node: i))
+        }
+        return builder.finish()
+    }
+
+    /// Puts a manifest's file and line on an import error about one of its model files.
+    static func attribute(_ error: LayoutError, to manifest: String, line: Int?, field: String) -> LayoutError {
+        switch error {
+        case .fileNotFound(let path, _, _):
+            return .fileNotFound(path: path, referencedFrom: manifest, line: line)
+        case .importFailed, .importAborted, .unsupportedFile, .manifest:
+            return .manifest(file: manifest, line: line, field: field, message: error.description)
+        }
+    }
+
+    static func suggestion(for path: String, in paths: Dictionary<String, [Int]>.Keys) -> String {
+        let last = path.split(separator: "/").last.map(String.init) ?? path
+        let candidates = paths.filter { $0.hasSuffix("/" + last) }.sorted().prefix(3)
+        return candidates.isEmpty ? "" : " (did you mean \(candidates.map { "'\($0)'" }.joined(separator: ", "))?)"
+    }
+}
+
+extension EntityCategory {
+    /// A category for a node name of a bare model file: AGV-3 is an AGV, Rack_B2 a rack, and
+    /// so on; names that say nothing make an `object`.
+    public static func guess(fromName name: String) -> EntityCategory {
+        let lower = name.lowercased()
+        let rules: [(EntityCategory, [String])] = [
+            (.agv, ["agv", "amr", "forklift", "tugger"]),
+            (.conveyor, ["conveyor", "belt"]),
+            (.rack, ["rack", "shelf", "shelving"]),
+            (.station, ["station", "charger", "charging", "dock"]),
+            (.structure, ["wall", "floor", "column", "pillar", "roof", "building", "hall", "door"]),
+            (.machine, ["machine", "cnc", "press", "robot", "lathe", "mill", "cell", "oven", "welder", "molding"]),
+        ]
+        for (category, words) in rules where words.contains(where: { lower.contains($0) }) {
+            return category
+        }
+        return .object
+    }
+}
+
+/// The meshes of one imported file within the plant's mesh table, and the file's nodes.
+struct ImportedSceneRange {
+    var meshOffset: Int
+    var nodes: [ImportedScene.Node]
+}
+
+/// Accumulates placed models into a plant.
+struct PlantBuilder {
+    var name: String
+    var source: String
+    var models: [Plant.Model] = []
+    var nodes: [Plant.Node] = []
+    var meshes: [Plant.Mesh] = []
+    var entities: [Entity] = []
+    var report = LoadReport()
+
+    init(name: String, source: String) {
+        self.name = name
+        self.source = source
+    }
+
+    /// Cleans a file's meshes (degenerate triangles out, normals where missing) and adds them.
+    mutating func addMeshes(of scene: ImportedScene) -> ImportedSceneRange {
+        report.filesRead += 1
+        report.parseSeconds += scene.parseSeconds
+        report.nonTriangleFaces += scene.skippedNonTriangleFaces
+        let offset = meshes.count
+        for mesh in scene.meshes {
+            var geometry = mesh.geometry
+            report.degenerateTriangles += geometry.removeDegenerateTriangles()
+            if geometry.normals.count != geometry.positions.count {
+                geometry.generateNormals()
+                report.meshesWithGeneratedNormals += 1
+            }
+            meshes.append(Plant.Mesh(name: mesh.name, geometry: geometry, baseColor: mesh.baseColor))
+        }
+        return ImportedSceneRange(meshOffset: offset, nodes: scene.nodes)
+    }
+
+    /// Places a file's node hierarchy with `transform`, naming its nodes under `id`.
+    mutating func place(_ range: ImportedSceneRange, id: String, path: String, transform: Matrix4x4) {
+        let modelIndex = models.count
+        let base = nodes.count
+        models.append(Plant.Model(id: id, path: path, rootNode: base))
+        for node in range.nodes {
+            let parent = node.parent >= 0 ? base + Int(node.parent) : nil
+            let parentTransform = parent.map { nodes[$0].worldTransform } ?? transform
+            let nodePath = parent.map { "\(nodes[$0].path)/\(node.name)" } ?? id
+            nodes.append(Plant.Node(path: nodePath, name: node.name, parent: parent,
+                                    worldTransform: parentTransform * node.localTransform,
+                                    meshes: node.meshes.map { range.meshOffset + Int($0) }, model: modelIndex))
+        }
+    }
+
+    func pathIndex() -> [String: [Int]] {
+        var index: [String: [Int]] = [:]
+        for (i, node) in nodes.enumerated() { index[node.path, default: []].append(i) }
+        return index
+    }
+
+    /// The finished plant, with exact bounds over every drawn vertex.
+    func finish() -> Plant {
+        var bounds = BoundingBox.empty
+        for node in nodes where !node.meshes.isEmpty {
+            let m = node.worldTransform
+            for meshIndex in node.meshes {
+                meshes[meshIndex].geometry.positions.withUnsafeBufferPointer { positions in
+                    var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
+                    for p in positions {
+                        let w = m.transformPoint(SIMD3<Double>(p))
+                        guard w.isFinite else { continue }
+                        lo = pointwiseMin(lo, w)
+                        hi = pointwiseMax(hi, w)
+                    }
+                    if lo.x <= hi.x { bounds.add(BoundingBox(min: lo, max: hi)) }
+                }
+            }
+        }
+        return Plant(name: name, source: source, models: models, nodes: nodes, meshes: meshes, entities: entities,
+                     network: AGVNetwork(), routes: [], zones: [], cameras: [], bounds: bounds, report: report)
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import TwinLayout
+
+@main
+struct TwinCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "twin",
+        abstract: "FactoryTwin: a digital twin of a factory floor.",
+        discussion: """
+            Loads plant layouts (plant.yaml manifests or any model file Assimp reads), describes them, \
+            and generates the demo plants. Exit status: 0 success, 1 violations found, 2 bad input.
+            """,
+        version: FactoryTwinVersion.string,
+        subcommands: [InfoCommand.self, GenerateCommand.self, BenchCommand.self, ImportWorkerCommand.self])
+
+    /// Runs the command line, mapping failures to the documented exit statuses: 1 for
+    /// violations, 2 for bad input (usage errors included), with one line on stderr.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CLIFailure {
+            switch failure {
+            case .badInput(let message), .violations(let message):
+                exitWithError(message, code: failure.exitCode)
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is ExitCode || error is CleanExit {
+                exit(withError: error)
+            }
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// The version that `twin --version` prints and PNG text chunks will carry.
+enum FactoryTwinVersion {
+    static let string = "0.1.0"
+}
+
+/// Options every command that loads a plant shares: the limits of the Assimp worker.
+struct LoadOptions: ParsableArguments {
+    @Option(name: .customLong("import-timeout"), help: "Seconds one model file may take to import before it is abandoned.")
+    var importTimeoutSeconds: Double = 300
+
+    @Option(name: .customLong("import-memory"), help: "Memory limit of the import worker, in MiB.")
+    var importMemoryMiB: UInt64 = 16384
+
+    func validate() throws {
+        guard importTimeoutSeconds.isFinite, importTimeoutSeconds > 0 else {
+            throw ValidationError("--import-timeout must be a positive number of seconds")
+        }
+        guard importMemoryMiB >= 64 else { throw ValidationError("--import-memory must be at least 64 MiB") }
+    }
+
+    var loader: PlantLoader {
+        PlantLoader(importer: .isolatedInThisExecutable(timeoutSeconds: importTimeoutSeconds,
+                                                         memoryLimitBytes: importMemoryMiB << 20))
+    }
+
+    /// Loads a plant, or prints the one-line error and exits with status 2.
+    func loadPlant(_ path: String) throws -> Plant {
+        do {
+            return try loader.load(path: path)
+        } catch {
+            throw CLIFailure.badInput(error.description)
+        }
+    }
+}
+
+/// Ends a command with a one-line message on stderr and the exit status of its kind.
+enum CLIFailure: Error {
+    case badInput(String)
+    case violations(String)
+}
+
+extension CLIFailure {
+    var exitCode: Int32 {
+        switch self {
+        case .badInput: return 2
+        case .violations: return 1
+        }
+    }
+}
+
+/// Prints a one-line error and exits with the command's status for it: 2 for bad input.
+func exitWithError(_ message: String, code: Int32 = 2) -> Never {
+    FileHandle.standardError.write(Data("twin: error: \(message)\n".utf8))
+    exit(code)
+}
+
+/// The hidden worker that imports one model file for a parent process (see `SceneImporter`).
+struct ImportWorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-worker", abstract: "Imports one model file for a parent twin process.",
+        shouldDisplay: false)
+
+    @Argument var file: String
+    @Argument var output: String
+    @Argument var memoryLimitBytes: UInt64
+
+    func run() throws {
+        throw ExitCode(ImportWorker.run(file: file, output: output, memoryLimitBytes: memoryLimitBytes))
+    }
+}
