@@ -18,10 +18,10 @@ public struct DemoPlantSpec: Sendable {
 
     /// The committed demo plant: about 150k triangles, 44 machines.
     public static let demo = DemoPlantSpec(name: "Demo Assembly Hall", seed: 42, machinesPerRow: 11, blocks: 2,
-                                           detail: 1.6, agvs: 5)
+                                           detail: 1.75, agvs: 5)
     /// The benchmark plant, generated on demand: at least 1.5M triangles.
-    public static let large = DemoPlantSpec(name: "Demo Assembly Hall (large)", seed: 4242, machinesPerRow: 25,
-                                            blocks: 4, detail: 2.4, agvs: 12)
+    public static let large = DemoPlantSpec(name: "Demo Assembly Hall (large)", seed: 4242, machinesPerRow: 30,
+                                            blocks: 5, detail: 3.0, agvs: 12)
 
     /// The preset for a name given on the command line.
     public static func preset(named name: String) -> DemoPlantSpec? {

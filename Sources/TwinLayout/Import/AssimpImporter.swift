@@ -2,7 +2,7 @@ import CAssimp
 import Foundation
 import TwinGeometry
 
-/// Reads a model file through Assimp's C API into an `ImportedScene`, in this process.
+/// Reads model files through Assimp's C API, in this process.
 ///
 /// Assimp can crash or exhaust memory on a hostile file; programs that load files they did not
 /// write should go through `SceneImporter` with a worker process instead.
@@ -16,50 +16,132 @@ public enum AssimpImporter {
         "\(aiGetVersionMajor()).\(aiGetVersionMinor()).\(aiGetVersionPatch())"
     }
 
-    /// Imports `path`; throws `LayoutError.importFailed` with Assimp's message when it refuses it.
+    /// Imports `path` into an `ImportedScene`; throws `LayoutError.importFailed` with Assimp's
+    /// message when it refuses the file.
     public static func importScene(at path: String) throws(LayoutError) -> ImportedScene {
+        try withScene(at: path) { view in view.importedScene() }
+    }
+
+    /// Parses `path` and lends the parsed scene to `body`; the scene is released afterwards unless
+    /// `release` is false (a worker about to exit need not spend time freeing it).
+    static func withScene<R>(at path: String, release: Bool = true,
+                             _ body: (AssimpSceneView) throws(LayoutError) -> R) throws(LayoutError) -> R {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
         }
         let start = ContinuousClock.now
         guard let scene = aiImportFile(path, postProcessFlags) else {
-            let message = String(cString: aiGetErrorString())
+            let message = String(validatingCString: aiGetErrorString()) ?? ""
             throw .importFailed(file: path, message: message.isEmpty ? "unknown error" : message)
         }
-        defer { aiReleaseImport(scene) }
+        defer { if release { aiReleaseImport(scene) } }
         let parseSeconds = (ContinuousClock.now - start).seconds
-        if scene.pointee.mFlags & UInt32(AI_SCENE_FLAGS_INCOMPLETE) != 0 && scene.pointee.mNumMeshes == 0 {
-            throw .importFailed(file: path, message: "the file holds no complete scene")
+        let view = try AssimpSceneView(scene: scene, parseSeconds: parseSeconds, file: path)
+        return try body(view)
+    }
+}
+
+/// A scene that Assimp has parsed, read in place: the hierarchy copied (it is small), the
+/// meshes' arrays read straight from Assimp's memory by whoever consumes them.
+struct AssimpSceneView {
+    /// One of Assimp's meshes, not copied.
+    struct MeshView {
+        let name: String
+        let vertexCount: Int
+        /// Packed x, y, z floats (aiVector3D), vertexCount of them.
+        let vertices: UnsafeRawPointer?
+        let normals: UnsafeRawPointer?
+        let faces: UnsafePointer<aiFace>?
+        let faceCount: Int
+        /// Faces with three corners; the rest are points and lines.
+        let triangleCount: Int
+        let baseColor: SIMD4<Float>
+
+        /// Writes the triangles' indices (3 per triangle) into `out`, which holds `triangleCount * 3`.
+        func gatherIndices(into out: UnsafeMutablePointer<UInt32>) {
+            guard let faces else { return }
+            var o = 0
+            for f in 0..<faceCount {
+                let face = faces[f]
+                guard face.mNumIndices == 3, let idx = face.mIndices else { continue }
+                out[o] = idx[0]; out[o + 1] = idx[1]; out[o + 2] = idx[2]
+                o += 3
+            }
         }
+
+        /// Converts packed floats into `SIMD3<Float>`s.
+        static func unpack(_ source: UnsafeRawPointer, count: Int) -> [SIMD3<Float>] {
+            [SIMD3<Float>](unsafeUninitializedCapacity: count) { out, initialized in
+                let floats = source.assumingMemoryBound(to: Float.self)
+                for i in 0..<count {
+                    out[i] = SIMD3(floats[3 * i], floats[3 * i + 1], floats[3 * i + 2])
+                }
+                initialized = count
+            }
+        }
+    }
+
+    let parseSeconds: Double
+    let nodes: [ImportedScene.Node]
+    let meshes: [MeshView]
+
+    init(scene: UnsafePointer<aiScene>, parseSeconds: Double, file: String) throws(LayoutError) {
+        self.parseSeconds = parseSeconds
         guard let root = scene.pointee.mRootNode else {
-            throw .importFailed(file: path, message: "the file has no root node")
+            throw .importFailed(file: file, message: "the file has no root node")
         }
-        var result = ImportedScene(nodes: [], meshes: [], parseSeconds: parseSeconds)
-        let materials = readMaterialColors(scene.pointee)
-        let meshCount = Int(scene.pointee.mNumMeshes)
-        for m in 0..<meshCount {
-            guard let meshPointer = scene.pointee.mMeshes[m] else {
-                throw .importFailed(file: path, message: "mesh \(m) is missing")
+        let materials = Self.materialColors(scene.pointee)
+        var meshes: [MeshView] = []
+        for m in 0..<Int(scene.pointee.mNumMeshes) {
+            guard let pointer = scene.pointee.mMeshes[m] else {
+                throw .importFailed(file: file, message: "mesh \(m) is missing")
             }
-            let (mesh, skipped) = readMesh(meshPointer.pointee, materials: materials)
-            result.meshes.append(mesh)
-            result.skippedNonTriangleFaces += skipped
+            let mesh = pointer.pointee
+            let faceCount = Int(mesh.mNumFaces)
+            var triangles = faceCount
+            if mesh.mPrimitiveTypes != aiPrimitiveType_TRIANGLE.rawValue, let faces = mesh.mFaces {
+                triangles = 0
+                for f in 0..<faceCount where faces[f].mNumIndices == 3 { triangles += 1 }
+            }
+            let material = Int(mesh.mMaterialIndex)
+            meshes.append(MeshView(
+                name: Self.string(mesh.mName), vertexCount: Int(mesh.mNumVertices),
+                vertices: mesh.mVertices.map { UnsafeRawPointer($0) }, normals: mesh.mNormals.map { UnsafeRawPointer($0) },
+                faces: mesh.mFaces.map { UnsafePointer($0) }, faceCount: faceCount, triangleCount: triangles,
+                baseColor: material < materials.count ? materials[material] : SIMD4(0.8, 0.8, 0.8, 1)))
         }
-        try readNodes(root, parent: -1, meshCount: UInt32(meshCount), into: &result.nodes, file: path)
-        return result
+        self.meshes = meshes
+        nodes = try Self.readNodes(root, meshCount: UInt32(meshes.count), file: file)
     }
 
-    private static func string(_ s: aiString) -> String {
+    var skippedNonTriangleFaces: Int { meshes.reduce(0) { $0 + $1.faceCount - $1.triangleCount } }
+
+    /// The scene copied into Swift arrays.
+    func importedScene() -> ImportedScene {
+        let converted = meshes.map { m -> ImportedScene.Mesh in
+            let positions = m.vertices.map { MeshView.unpack($0, count: m.vertexCount) } ?? []
+            let normals = m.normals.map { MeshView.unpack($0, count: m.vertexCount) } ?? []
+            let indices = [UInt32](unsafeUninitializedCapacity: m.triangleCount * 3) { out, initialized in
+                m.gatherIndices(into: out.baseAddress!)
+                initialized = m.triangleCount * 3
+            }
+            return ImportedScene.Mesh(name: m.name, geometry: TriangleMesh(positions: positions, normals: normals, indices: indices),
+                                      baseColor: m.baseColor, hadNormals: m.normals != nil)
+        }
+        return ImportedScene(nodes: nodes, meshes: converted, skippedNonTriangleFaces: skippedNonTriangleFaces,
+                             parseSeconds: parseSeconds)
+    }
+
+    static func string(_ s: aiString) -> String {
         withUnsafePointer(to: s) { pointer in
-            let length = Int(twin_ai_string_length(pointer))
-            let data = twin_ai_string_data(pointer)!
-            return data.withMemoryRebound(to: UInt8.self, capacity: length) {
-                String(decoding: UnsafeBufferPointer(start: $0, count: min(length, 1023)), as: UTF8.self)
+            let length = min(Int(twin_ai_string_length(pointer)), 1023)
+            return twin_ai_string_data(pointer)!.withMemoryRebound(to: UInt8.self, capacity: length) {
+                String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
             }
         }
     }
 
-    private static func readMaterialColors(_ scene: aiScene) -> [SIMD4<Float>] {
+    private static func materialColors(_ scene: aiScene) -> [SIMD4<Float>] {
         (0..<Int(scene.mNumMaterials)).map { i in
             guard let material = scene.mMaterials[i] else { return SIMD4(0.8, 0.8, 0.8, 1) }
             var color = aiColor4D()
@@ -70,65 +152,17 @@ public enum AssimpImporter {
             }
             var opacity: Float = 1
             if twin_ai_material_float(material, "$mat.opacity", &opacity) != 0 { rgba.w = min(rgba.w, opacity) }
-            let clamped = simd_clamp01(rgba)
-            return clamped
+            for c in 0..<4 { rgba[c] = rgba[c].isFinite ? min(max(rgba[c], 0), 1) : 1 }
+            return rgba
         }
-    }
-
-    private static func simd_clamp01(_ v: SIMD4<Float>) -> SIMD4<Float> {
-        var c = v
-        for i in 0..<4 { c[i] = c[i].isFinite ? min(max(c[i], 0), 1) : 1 }
-        return c
-    }
-
-    private static func readMesh(_ mesh: aiMesh, materials: [SIMD4<Float>]) -> (ImportedScene.Mesh, Int) {
-        let vertexCount = Int(mesh.mNumVertices)
-        var positions = [SIMD3<Float>](repeating: .zero, count: vertexCount)
-        var normals: [SIMD3<Float>] = []
-        if let source = mesh.mVertices {
-            positions.withUnsafeMutableBufferPointer { out in
-                for i in 0..<vertexCount {
-                    let v = source[i]
-                    out[i] = SIMD3(Float(v.x), Float(v.y), Float(v.z))
-                }
-            }
-        }
-        let hadNormals = mesh.mNormals != nil
-        if let source = mesh.mNormals {
-            normals = [SIMD3<Float>](repeating: .zero, count: vertexCount)
-            normals.withUnsafeMutableBufferPointer { out in
-                for i in 0..<vertexCount {
-                    let n = source[i]
-                    out[i] = SIMD3(Float(n.x), Float(n.y), Float(n.z))
-                }
-            }
-        }
-        var indices: [UInt32] = []
-        indices.reserveCapacity(Int(mesh.mNumFaces) * 3)
-        var skipped = 0
-        if let faces = mesh.mFaces {
-            for f in 0..<Int(mesh.mNumFaces) {
-                let face = faces[f]
-                guard face.mNumIndices == 3, let idx = face.mIndices else {
-                    skipped += 1
-                    continue
-                }
-                indices.append(idx[0]); indices.append(idx[1]); indices.append(idx[2])
-            }
-        }
-        var geometry = TriangleMesh(positions: positions, normals: normals, indices: indices)
-        let material = Int(mesh.mMaterialIndex)
-        let color = material < materials.count ? materials[material] : SIMD4<Float>(0.8, 0.8, 0.8, 1)
-        if !hadNormals { geometry.normals = [] }
-        return (ImportedScene.Mesh(name: string(mesh.mName), geometry: geometry, baseColor: color, hadNormals: hadNormals),
-                skipped)
     }
 
     /// Reads the hierarchy depth first, parents before children. Assimp rejects recursive
     /// glTF nodes itself; the depth limit guards against any other cycle or absurd nesting.
-    private static func readNodes(_ root: UnsafeMutablePointer<aiNode>, parent: Int32, meshCount: UInt32,
-                                  into nodes: inout [ImportedScene.Node], file: String) throws(LayoutError) {
-        var stack: [(UnsafeMutablePointer<aiNode>, Int32, Int)] = [(root, parent, 0)]
+    private static func readNodes(_ root: UnsafeMutablePointer<aiNode>, meshCount: UInt32,
+                                  file: String) throws(LayoutError) -> [ImportedScene.Node] {
+        var nodes: [ImportedScene.Node] = []
+        var stack: [(UnsafeMutablePointer<aiNode>, Int32, Int)] = [(root, -1, 0)]
         while let (pointer, parentIndex, depth) = stack.popLast() {
             guard depth < 1024, nodes.count < 10_000_000 else {
                 throw .importFailed(file: file, message: "the node hierarchy is nested deeper than 1024 levels or holds too many nodes")
@@ -150,6 +184,7 @@ public enum AssimpImporter {
                 }
             }
         }
+        return nodes
     }
 }
 

@@ -1,94 +1,156 @@
 import Foundation
 import TwinGeometry
 
-/// The binary form in which an import worker hands an `ImportedScene` to its parent process:
-/// a header, then each array as raw little-endian bytes, so that reading it back is a few
-/// memory copies rather than a parse.
+/// The binary form in which an import worker hands a parsed scene to its parent process. The
+/// worker writes it straight from Assimp's memory into a memory-mapped file of the exact size;
+/// the parent maps that file and copies each array once into the scene it returns.
+///
+/// Layout (little-endian, as the machine that wrote it): magic, version, parse seconds, skipped
+/// faces; nodes (name, parent, 16 doubles column-major, mesh indices); meshes (name, RGBA,
+/// has-normals, vertex and index counts, then 4-aligned packed xyz floats for positions and
+/// normals, and uint32 indices).
 enum SceneArchive {
     static let magic: UInt32 = 0x4353_5754 // "TWSC"
-    static let version: UInt32 = 1
-
-    static func encode(_ scene: ImportedScene) -> [UInt8] {
-        var w = ByteWriter()
-        w.put(magic); w.put(version)
-        w.put(scene.parseSeconds)
-        w.put(UInt64(scene.skippedNonTriangleFaces))
-        w.put(UInt64(scene.nodes.count))
-        for node in scene.nodes {
-            w.put(node.name)
-            w.put(node.parent)
-            w.putArray(node.localTransform.columnMajor)
-            w.putArray(node.meshes)
-        }
-        w.put(UInt64(scene.meshes.count))
-        for mesh in scene.meshes {
-            w.put(mesh.name)
-            w.put(mesh.baseColor)
-            w.put(UInt8(mesh.hadNormals ? 1 : 0))
-            w.putArray(mesh.geometry.positions)
-            w.putArray(mesh.geometry.normals)
-            w.putArray(mesh.geometry.indices)
-        }
-        return w.bytes
-    }
+    static let version: UInt32 = 2
 
     struct Malformed: Error {}
 
-    static func decode(_ data: Data) throws -> ImportedScene {
-        try data.withUnsafeBytes { raw throws -> ImportedScene in
-            var r = ByteReader(raw)
-            guard try r.get(UInt32.self) == magic, try r.get(UInt32.self) == version else { throw Malformed() }
-            let parseSeconds = try r.get(Double.self)
-            let skipped = Int(try r.get(UInt64.self))
-            let nodeCount = Int(try r.get(UInt64.self))
-            guard nodeCount <= raw.count else { throw Malformed() }
-            var nodes: [ImportedScene.Node] = []
-            nodes.reserveCapacity(nodeCount)
-            for _ in 0..<nodeCount {
-                let name = try r.getString()
-                let parent = try r.get(Int32.self)
-                let m: [Double] = try r.getArray()
-                guard m.count == 16 else { throw Malformed() }
-                let transform = Matrix4x4(columns: SIMD4(m[0], m[1], m[2], m[3]), SIMD4(m[4], m[5], m[6], m[7]),
-                                          SIMD4(m[8], m[9], m[10], m[11]), SIMD4(m[12], m[13], m[14], m[15]))
-                nodes.append(ImportedScene.Node(name: name, parent: parent, localTransform: transform, meshes: try r.getArray()))
-            }
-            let meshCount = Int(try r.get(UInt64.self))
-            guard meshCount <= raw.count else { throw Malformed() }
-            var meshes: [ImportedScene.Mesh] = []
-            meshes.reserveCapacity(meshCount)
-            for _ in 0..<meshCount {
-                let name = try r.getString()
-                let color = try r.get(SIMD4<Float>.self)
-                let hadNormals = try r.get(UInt8.self) != 0
-                let geometry = TriangleMesh(positions: try r.getArray(), normals: try r.getArray(), indices: try r.getArray())
-                meshes.append(ImportedScene.Mesh(name: name, geometry: geometry, baseColor: color, hadNormals: hadNormals))
-            }
-            return ImportedScene(nodes: nodes, meshes: meshes, skippedNonTriangleFaces: skipped, parseSeconds: parseSeconds)
+    /// Writes `view` to `path`, sized exactly.
+    static func write(_ view: AssimpSceneView, to path: String) throws {
+        var counter = ArchiveSink(base: nil)
+        encode(view, into: &counter)
+        let size = counter.offset
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw Malformed() }
+        defer { close(fd) }
+        guard ftruncate(fd, off_t(size)) == 0 else { throw Malformed() }
+        guard size > 0 else { return }
+        guard let map = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), map != MAP_FAILED else {
+            throw Malformed()
         }
+        defer { munmap(map, size) }
+        var sink = ArchiveSink(base: map)
+        encode(view, into: &sink)
+    }
+
+    private static func encode(_ view: AssimpSceneView, into w: inout ArchiveSink) {
+        w.put(magic); w.put(version)
+        w.put(view.parseSeconds)
+        w.put(UInt64(view.skippedNonTriangleFaces))
+        w.put(UInt64(view.nodes.count))
+        for node in view.nodes {
+            w.put(node.name)
+            w.put(node.parent)
+            for v in node.localTransform.columnMajor { w.put(v) }
+            w.put(UInt64(node.meshes.count))
+            for m in node.meshes { w.put(m) }
+        }
+        w.put(UInt64(view.meshes.count))
+        for mesh in view.meshes {
+            w.put(mesh.name)
+            w.put(mesh.baseColor)
+            w.put(UInt8(mesh.normals != nil ? 1 : 0))
+            w.put(UInt64(mesh.vertices != nil ? mesh.vertexCount : 0))
+            w.put(UInt64(mesh.triangleCount * 3))
+            w.alignTo4()
+            if let vertices = mesh.vertices { w.putBytes(vertices, count: mesh.vertexCount * 12) }
+            if let normals = mesh.normals, mesh.vertices != nil { w.putBytes(normals, count: mesh.vertexCount * 12) }
+            w.putIndices(of: mesh)
+        }
+    }
+
+    /// Maps the archive at `path` and reads it into an `ImportedScene`.
+    static func read(path: String) throws -> ImportedScene {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw Malformed() }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { throw Malformed() }
+        let size = Int(info.st_size)
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else { throw Malformed() }
+        defer { munmap(map, size) }
+        return try decode(UnsafeRawBufferPointer(start: map, count: size))
+    }
+
+    static func decode(_ raw: UnsafeRawBufferPointer) throws -> ImportedScene {
+        var r = ArchiveReader(raw)
+        guard try r.get(UInt32.self) == magic, try r.get(UInt32.self) == version else { throw Malformed() }
+        let parseSeconds = try r.get(Double.self)
+        let skipped = Int(try r.get(UInt64.self))
+        let nodeCount = try r.count(atMost: raw.count)
+        var nodes: [ImportedScene.Node] = []
+        nodes.reserveCapacity(nodeCount)
+        for _ in 0..<nodeCount {
+            let name = try r.getString()
+            let parent = try r.get(Int32.self)
+            var m = [Double](repeating: 0, count: 16)
+            for i in 0..<16 { m[i] = try r.get(Double.self) }
+            let transform = Matrix4x4(columns: SIMD4(m[0], m[1], m[2], m[3]), SIMD4(m[4], m[5], m[6], m[7]),
+                                      SIMD4(m[8], m[9], m[10], m[11]), SIMD4(m[12], m[13], m[14], m[15]))
+            let meshCount = try r.count(atMost: raw.count)
+            var meshes: [UInt32] = []
+            meshes.reserveCapacity(meshCount)
+            for _ in 0..<meshCount { meshes.append(try r.get(UInt32.self)) }
+            guard parent >= -1, Int(parent) < nodes.count else { throw Malformed() }
+            nodes.append(ImportedScene.Node(name: name, parent: parent, localTransform: transform, meshes: meshes))
+        }
+        let meshCount = try r.count(atMost: raw.count)
+        var meshes: [ImportedScene.Mesh] = []
+        meshes.reserveCapacity(meshCount)
+        for _ in 0..<meshCount {
+            let name = try r.getString()
+            let color = try r.get(SIMD4<Float>.self)
+            let hadNormals = try r.get(UInt8.self) != 0
+            let vertexCount = try r.count(atMost: raw.count / 12)
+            let indexCount = try r.count(atMost: raw.count / 4)
+            r.alignTo4()
+            let positions = AssimpSceneView.MeshView.unpack(try r.take(vertexCount * 12), count: vertexCount)
+            let normals = hadNormals ? AssimpSceneView.MeshView.unpack(try r.take(vertexCount * 12), count: vertexCount) : []
+            let indexBytes = try r.take(indexCount * 4)
+            let indices = [UInt32](unsafeUninitializedCapacity: indexCount) { out, initialized in
+                UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: indexBytes, byteCount: indexCount * 4)
+                initialized = indexCount
+            }
+            meshes.append(ImportedScene.Mesh(name: name, geometry: TriangleMesh(positions: positions, normals: normals, indices: indices),
+                                             baseColor: color, hadNormals: hadNormals))
+        }
+        return ImportedScene(nodes: nodes, meshes: meshes, skippedNonTriangleFaces: skipped, parseSeconds: parseSeconds)
     }
 }
 
-/// Appends plain values and arrays of plain values as raw bytes.
-struct ByteWriter {
-    private(set) var bytes: [UInt8] = []
+/// Writes plain values at increasing offsets, or only counts the bytes when `base` is nil.
+struct ArchiveSink {
+    let base: UnsafeMutableRawPointer?
+    private(set) var offset = 0
+
+    init(base: UnsafeMutableRawPointer?) { self.base = base }
 
     mutating func put<T: BitwiseCopyable>(_ value: T) {
-        withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
+        if let base { withUnsafeBytes(of: value) { (base + offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) } }
+        offset += MemoryLayout<T>.size
     }
 
     mutating func put(_ string: String) {
-        putArray(Array(string.utf8))
+        let utf8 = Array(string.utf8)
+        put(UInt64(utf8.count))
+        utf8.withUnsafeBytes { putBytes($0.baseAddress, count: $0.count) }
     }
 
-    mutating func putArray<T: BitwiseCopyable>(_ array: [T]) {
-        put(UInt64(array.count))
-        array.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    mutating func putBytes(_ source: UnsafeRawPointer?, count: Int) {
+        if let base, let source, count > 0 { (base + offset).copyMemory(from: source, byteCount: count) }
+        offset += count
+    }
+
+    mutating func alignTo4() { offset = (offset + 3) & ~3 }
+
+    mutating func putIndices(of mesh: AssimpSceneView.MeshView) {
+        if let base { mesh.gatherIndices(into: (base + offset).assumingMemoryBound(to: UInt32.self)) }
+        offset += mesh.triangleCount * 12
     }
 }
 
-/// Reads what `ByteWriter` wrote, checking every length against what is left.
-struct ByteReader {
+/// Reads what `ArchiveSink` wrote, checking every length against what is left.
+struct ArchiveReader {
     private let raw: UnsafeRawBufferPointer
     private var offset = 0
 
@@ -101,21 +163,23 @@ struct ByteReader {
         return raw.loadUnaligned(fromByteOffset: offset, as: T.self)
     }
 
-    mutating func getArray<T: BitwiseCopyable>() throws -> [T] {
-        let count = Int(try get(UInt64.self))
-        let stride = MemoryLayout<T>.stride
-        guard count >= 0, count <= (raw.count - offset) / max(stride, 1) else { throw SceneArchive.Malformed() }
-        let start = offset
-        offset += count * stride
-        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            UnsafeMutableRawBufferPointer(buffer).copyMemory(
-                from: UnsafeRawBufferPointer(rebasing: raw[start..<(start + count * stride)]))
-            initialized = count
-        }
+    /// A count that cannot exceed `limit` in a well-formed archive.
+    mutating func count(atMost limit: Int) throws -> Int {
+        let value = try get(UInt64.self)
+        guard value <= UInt64(limit) else { throw SceneArchive.Malformed() }
+        return Int(value)
     }
 
+    mutating func take(_ count: Int) throws -> UnsafeRawPointer {
+        guard count >= 0, offset + count <= raw.count else { throw SceneArchive.Malformed() }
+        defer { offset += count }
+        return raw.baseAddress! + offset
+    }
+
+    mutating func alignTo4() { offset = (offset + 3) & ~3 }
+
     mutating func getString() throws -> String {
-        let utf8: [UInt8] = try getArray()
-        return String(decoding: utf8, as: UTF8.self)
+        let count = try self.count(atMost: raw.count)
+        return String(decoding: UnsafeRawBufferPointer(start: try take(count), count: count), as: UTF8.self)
     }
 }

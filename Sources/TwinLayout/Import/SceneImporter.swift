@@ -99,21 +99,15 @@ public struct SceneImporter: Sendable {
             throw .importAborted(file: path, reason: Self.describe(signal: signal, memoryLimitBytes: memoryLimitBytes))
         }
         let code = (status >> 8) & 0xff
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: output))
-        } catch {
-            throw .importAborted(file: path, reason: "the import worker left no result (exit status \(code))")
-        }
         if code == ImportWorker.failureExitCode {
-            let message = String(decoding: data, as: UTF8.self)
+            let message = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
             throw .importFailed(file: path, message: message.isEmpty ? "unknown error" : message)
         }
         guard code == 0 else {
             throw .importAborted(file: path, reason: "the import worker exited with status \(code)")
         }
         do {
-            return try SceneArchive.decode(data)
+            return try SceneArchive.read(path: output)
         } catch {
             throw .importAborted(file: path, reason: "the import worker's result is malformed")
         }
@@ -151,17 +145,19 @@ public enum ImportWorker {
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
         do {
-            let scene = try AssimpImporter.importScene(at: file)
-            let bytes = SceneArchive.encode(scene)
-            try Data(bytes).write(to: URL(fileURLWithPath: output))
+            try AssimpImporter.withScene(at: file, release: false) { view throws(LayoutError) in
+                do {
+                    try SceneArchive.write(view, to: output)
+                } catch {
+                    throw LayoutError.importAborted(file: file, reason: "cannot write \(output)")
+                }
+            }
             return 0
-        } catch let error as LayoutError {
+        } catch {
             let message: String
             if case .importFailed(_, let m) = error { message = m } else { message = error.description }
             try? Data(message.utf8).write(to: URL(fileURLWithPath: output))
             return failureExitCode
-        } catch {
-            return 4
         }
     }
 }

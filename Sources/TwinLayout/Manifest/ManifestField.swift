@@ -58,8 +58,7 @@ struct ManifestField {
     }
 
     func double() throws(LayoutError) -> Double {
-        guard case .scalar(let scalar) = node,
-              let value = Double(scalar.string.trimmingCharacters(in: .whitespaces)) ?? node.float else {
+        guard case .scalar(let scalar) = node, let value = Double(scalar.string.trimmingCharacters(in: .whitespaces)) else {
             throw error("expected a number, found '\(nodeText)'")
         }
         guard value.isFinite else { throw error("must be a finite number, found '\(nodeText)'") }
@@ -86,8 +85,11 @@ struct ManifestField {
     }
 
     func bool() throws(LayoutError) -> Bool {
-        guard let value = node.bool else { throw error("expected true or false, found '\(nodeText)'") }
-        return value
+        switch nodeText.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error("expected true or false, found '\(nodeText)'")
+        }
     }
 
     /// A list of numbers with a count in `counts`.
@@ -133,7 +135,8 @@ struct ManifestMapping {
 
     func optional(_ key: String) -> ManifestField? {
         guard let value = values[key] else { return nil }
-        if case .scalar(let s) = value.node, s.tag.rawValue == "tag:yaml.org,2002:null" || (s.string == "null" || s.string == "~") && s.style == .plain {
+        if case .scalar(let s) = value.node, s.style == .plain || s.style == .any,
+           ["", "~", "null", "Null", "NULL"].contains(s.string) {
             return nil
         }
         return value

@@ -15,7 +15,9 @@ struct ManifestParser {
     func parse(_ text: String) throws(LayoutError) -> PlantManifest {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            // The basic resolver leaves every scalar a string: the fields convert and check their own
+            // values, and Yams skips its per-scalar regular expressions.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
                 throw LayoutError.manifest(file: file, line: nil, field: "", message: "the manifest is empty")
             }
             root = node

@@ -88,6 +88,13 @@ public struct LoadReport: Sendable {
     public var parseSeconds: Double = 0
     /// Seconds spent on everything else: the manifest, the worker hand-over, our own processing.
     public var processSeconds: Double = 0
+    /// The parts of `processSeconds`: reading and checking the manifest; importing beyond
+    /// Assimp's own parse (starting the worker, converting and handing over its meshes);
+    /// cleaning meshes (degenerate triangles, normals); flattening nodes and measuring bounds.
+    public var manifestSeconds: Double = 0
+    public var importOverheadSeconds: Double = 0
+    public var cleanSeconds: Double = 0
+    public var flattenSeconds: Double = 0
     /// Distinct model files read (a file placed twice is read once).
     public var filesRead: Int = 0
     /// Triangles dropped as degenerate (repeated corners, zero area, not finite).

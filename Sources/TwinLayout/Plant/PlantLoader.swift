@@ -28,7 +28,10 @@ public struct PlantLoader: Sendable {
         let start = ContinuousClock.now
         var plant: Plant
         if Self.isManifest(path) {
-            plant = try load(manifest: PlantManifest.load(path: path))
+            let manifest = try PlantManifest.load(path: path)
+            let manifestSeconds = (ContinuousClock.now - start).seconds
+            plant = try load(manifest: manifest)
+            plant.report.manifestSeconds = manifestSeconds
         } else {
             plant = try loadBareModel(path: path)
         }
@@ -46,11 +49,13 @@ public struct PlantLoader: Sendable {
                 range = cached
             } else {
                 let scene: ImportedScene
+                let importStart = ContinuousClock.now
                 do {
                     scene = try importer.importScene(at: model.path)
                 } catch {
                     throw Self.attribute(error, to: manifest.file, line: model.line, field: "models.\(model.id).file")
                 }
+                builder.report.importOverheadSeconds += (ContinuousClock.now - importStart).seconds - scene.parseSeconds
                 range = builder.addMeshes(of: scene)
                 cache[model.path] = range
             }
@@ -91,9 +96,12 @@ public struct PlantLoader: Sendable {
     /// A model file as a plant: one model placed at the origin, its top-level named nodes as
     /// entities, their category guessed from their names.
     func loadBareModel(path: String) throws(LayoutError) -> Plant {
+        let importStart = ContinuousClock.now
         let scene = try importer.importScene(at: path)
+        let importSeconds = (ContinuousClock.now - importStart).seconds
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         var builder = PlantBuilder(name: name, source: path)
+        builder.report.importOverheadSeconds = importSeconds - scene.parseSeconds
         let range = builder.addMeshes(of: scene)
         builder.place(range, id: name, path: path, transform: .identity)
         let root = builder.models[0].rootNode
@@ -165,6 +173,8 @@ struct PlantBuilder {
 
     /// Cleans a file's meshes (degenerate triangles out, normals where missing) and adds them.
     mutating func addMeshes(of scene: ImportedScene) -> ImportedSceneRange {
+        let start = ContinuousClock.now
+        defer { report.cleanSeconds += (ContinuousClock.now - start).seconds }
         report.filesRead += 1
         report.parseSeconds += scene.parseSeconds
         report.nonTriangleFaces += scene.skippedNonTriangleFaces
@@ -204,6 +214,7 @@ struct PlantBuilder {
 
     /// The finished plant, with exact bounds over every drawn vertex.
     func finish() -> Plant {
+        let start = ContinuousClock.now
         var bounds = BoundingBox.empty
         for node in nodes where !node.meshes.isEmpty {
             let m = node.worldTransform
@@ -220,6 +231,8 @@ struct PlantBuilder {
                 }
             }
         }
+        var report = report
+        report.flattenSeconds = (ContinuousClock.now - start).seconds
         return Plant(name: name, source: source, models: models, nodes: nodes, meshes: meshes, entities: entities,
                      network: AGVNetwork(), routes: [], zones: [], cameras: [], bounds: bounds, report: report)
     }
