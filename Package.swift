@@ -43,7 +43,8 @@ let package = Package(
             ]),
 
         .testTarget(name: "TwinGeometryTests", dependencies: ["TwinGeometry"]),
-        .testTarget(name: "TwinLayoutTests", dependencies: ["TwinLayout", "TwinDemo"]),
+        .testTarget(name: "TwinLayoutTests", dependencies: ["TwinLayout"]),
+        .testTarget(name: "TwinDemoTests", dependencies: ["TwinDemo", "TwinLayout"]),
         .testTarget(name: "TwinCLITests", dependencies: ["TwinLayout"]),
     ]
 )

@@ -236,7 +236,7 @@ public struct DemoPlantGenerator {
         layout.routes.append(("R-LOOP", loop, "AGV-01"))
         for k in 0..<spec.blocks {
             let charger = layout.chargers[k % layout.chargers.count].node
-            if let path = graph.path(through: [charger, "W-S\(k + 1)", "E-S\(k + 1)", charger]) {
+            if let path = graph.path(through: [charger, "E-S\(k + 1)", "W-S\(k + 1)", charger]) {
                 layout.routes.append(("R-SUPPLY-\(k + 1)", path, String(format: "AGV-%02d", (k + 1) % spec.agvs + 1)))
             }
         }

@@ -7,9 +7,10 @@ import TwinGeometry
 /// Assimp can crash or exhaust memory on a hostile file; programs that load files they did not
 /// write should go through `SceneImporter` with a worker process instead.
 public enum AssimpImporter {
-    /// The post-processing Assimp applies: triangulation only. Everything else (normals where
-    /// missing, degenerate triangles, transforms) is done here, where it is measured and reported.
-    static let postProcessFlags = UInt32(aiProcess_Triangulate.rawValue)
+    /// The post-processing Assimp applies: triangulation, and points and lines sorted into meshes
+    /// of their own (left out of drawing). Everything else (normals where missing, degenerate
+    /// triangles, transforms) is done here, where it is measured and reported.
+    static let postProcessFlags = UInt32(aiProcess_Triangulate.rawValue | aiProcess_SortByPType.rawValue)
 
     /// The Assimp version string, e.g. "5.2.4".
     public static var version: String {

@@ -79,8 +79,9 @@ public struct SceneImporter: Sendable {
 
         let deadline = ContinuousClock.now + .milliseconds(Int64(timeoutSeconds * 1000))
         var status: Int32 = 0
+        var usage = rusage()
         while true {
-            let r = waitpid(pid, &status, WNOHANG)
+            let r = wait4(pid, &status, WNOHANG, &usage)
             if r == pid { break }
             if r < 0 && errno != EINTR {
                 throw .importAborted(file: path, reason: "lost the import worker: \(String(cString: strerror(errno)))")
@@ -93,14 +94,18 @@ public struct SceneImporter: Sendable {
             usleep(1000)
         }
 
+        let peakMiB = Int(usage.ru_maxrss) / 1024, limitMiB = Int(memoryLimitBytes >> 20)
         let exitedNormally = (status & 0x7f) == 0
         if !exitedNormally {
             let signal = status & 0x7f
-            throw .importAborted(file: path, reason: Self.describe(signal: signal, memoryLimitBytes: memoryLimitBytes))
+            throw .importAborted(file: path, reason: Self.describe(signal: signal) + " (peak memory \(peakMiB) MiB of its \(limitMiB) MiB limit)")
         }
         let code = (status >> 8) & 0xff
         if code == ImportWorker.failureExitCode {
             let message = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            if message.contains("bad_alloc") {
+                throw .importAborted(file: path, reason: "Assimp ran out of memory (its limit is \(limitMiB) MiB; raise it with --import-memory)")
+            }
             throw .importFailed(file: path, message: message.isEmpty ? "unknown error" : message)
         }
         guard code == 0 else {
@@ -113,15 +118,16 @@ public struct SceneImporter: Sendable {
         }
     }
 
-    static func describe(signal: Int32, memoryLimitBytes: UInt64) -> String {
+    /// What a worker's death by `signal` means. Running out of memory under the limit ends in an
+    /// abort (C++'s bad_alloc unhandled) or a trap (Swift's allocator), so those name both causes.
+    static func describe(signal: Int32) -> String {
         switch signal {
         case SIGSEGV: return "the Assimp library crashed on this file (segmentation fault)"
         case SIGBUS: return "the Assimp library crashed on this file (bus error)"
         case SIGFPE: return "the Assimp library crashed on this file (arithmetic exception)"
-        case SIGILL, SIGTRAP: return "the Assimp library crashed on this file (illegal instruction)"
-        case SIGABRT:
-            return "the Assimp library aborted on this file (an internal error, or memory beyond the limit of \(memoryLimitBytes >> 20) MiB)"
-        case SIGKILL: return "the import worker was killed (out of memory?)"
+        case SIGILL, SIGTRAP: return "the import worker stopped: out of memory, or an internal error"
+        case SIGABRT: return "the Assimp library aborted on this file: out of memory, or an internal error"
+        case SIGKILL: return "the import worker was killed (by the system's out-of-memory killer?)"
         default: return "the import worker died of signal \(signal)"
         }
     }

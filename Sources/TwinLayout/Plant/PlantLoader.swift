@@ -43,7 +43,7 @@ public struct PlantLoader: Sendable {
     public func load(manifest: PlantManifest) throws(LayoutError) -> Plant {
         var builder = PlantBuilder(name: manifest.name, source: manifest.file)
         var cache: [String: ImportedSceneRange] = [:]
-        for model in manifest.models {
+        for (index, model) in manifest.models.enumerated() {
             let range: ImportedSceneRange
             if let cached = cache[model.path] {
                 range = cached
@@ -53,7 +53,7 @@ public struct PlantLoader: Sendable {
                 do {
                     scene = try importer.importScene(at: model.path)
                 } catch {
-                    throw Self.attribute(error, to: manifest.file, line: model.line, field: "models.\(model.id).file")
+                    throw Self.attribute(error, to: manifest.file, line: model.line, field: model.id.hasPrefix("agv:") ? "AGV \(model.id.dropFirst(4)).model" : "models[\(index)].file")
                 }
                 builder.report.importOverheadSeconds += (ContinuousClock.now - importStart).seconds - scene.parseSeconds
                 range = builder.addMeshes(of: scene)

@@ -1,0 +1,36 @@
+# The front door: `make demo` installs what is missing, builds in release and runs the main job
+# on the bundled demo plant; `make test` runs every test; `make bench` prints the benchmarks.
+SWIFT ?= swift
+DEB_PACKAGES := libassimp-dev libpng-dev pkg-config
+TWIN := .build/release/twin
+
+.PHONY: demo test bench deps build assets clean
+
+# Installs the Debian packages the build needs, only those that are missing (root or sudo).
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release
+
+demo: build
+	$(TWIN) info Assets/demo/plant.yaml
+
+test: deps
+	$(SWIFT) build
+	$(SWIFT) test
+
+bench: build
+	$(TWIN) bench load
+
+# Regenerates the committed demo plant (deterministic: the files only change with the generator).
+assets: build
+	$(TWIN) generate demo -o Assets/demo
+
+clean:
+	rm -rf .build Assets/demo-large

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import TwinLayout
+
+@Suite("Plant manifests")
+struct ManifestTests {
+    let fixture: Fixture
+    init() throws { fixture = try Fixture() }
+
+    @Test func aValidManifestParsesCompletely() throws {
+        let manifest = try PlantManifest.load(path: fixture.manifest(Fixture.valid))
+        #expect(manifest.name == "Test Cell")
+        #expect(manifest.models.map(\.id) == ["cell"])
+        #expect(manifest.models[0].position == SIMD3(10, 20, 0))
+        #expect(manifest.entities.map(\.id) == ["P-1", "R-1", "AGV-1"])
+        #expect(manifest.entities[2].pose == .init(x: 0, y: 0, theta: 0))
+        #expect(manifest.network.nodes.count == 3)
+        #expect(manifest.network.edges[0].trajectory != nil)
+        #expect(manifest.network.edge(from: "C", to: "B") != nil, "a bidirectional edge works both ways")
+        #expect(manifest.network.edge(from: "B", to: "A") == nil, "a one-way edge does not")
+        #expect(abs(manifest.network.length(of: manifest.network.edges[0]) - .pi) < 1e-6)
+        #expect(manifest.routes[0].nodes == ["A", "B", "C", "B"])
+        #expect(manifest.zones[0].kind == .keepOut)
+        #expect(manifest.cameras[0].projection == .orthographic(height: 12))
+        #expect(manifest.cameras[1].projection == .perspective(fovDegrees: 50))
+    }
+
+    /// Replaces `old` with `new` in the valid manifest and returns the load error's message.
+    func errorFor(replacing old: String, with new: String) throws -> String {
+        let text = Fixture.valid.replacingOccurrences(of: old, with: new)
+        #expect(text != Fixture.valid, "the replacement must change the manifest")
+        let path = try fixture.manifest(text)
+        do {
+            _ = try PlantLoader().load(path: path)
+        } catch {
+            return error.description
+        }
+        Issue.record("expected an error")
+        return ""
+    }
+
+    @Test(arguments: [
+        // (old, new, expected message)
+        ("name: Test Cell", "name: [Test", "plant.yaml:2: not valid YAML"),
+        ("name: Test Cell\n", "", "plant.yaml:1: name: missing required field"),
+        ("rotation_deg: 90", "rotation_deg: 90\n    colour: red", "plant.yaml:7: models[0].colour: unknown field (expected one of: id, file, position, rotation_deg, scale, up)"),
+        ("rotation_deg: 90", "rotation_deg: ninety", "plant.yaml:6: models[0].rotation_deg: expected a number, found 'ninety'"),
+        ("position: [10, 20]", "position: [10]", "plant.yaml:5: models[0].position: expected 2 to 3 numbers, found 1"),
+        ("file: cell.glb", "file: missing.glb", "plant.yaml:4: models[0].file: file not found: missing.glb"),
+        ("{id: R-1, kind: robot", "{id: P-1, kind: robot", "plant.yaml:9: machines[1]: duplicate entity id 'P-1' (first declared on line 8)"),
+        ("node: cell/Robot}", "node: cell/Robot/Hand}", "plant.yaml:9: machine R-1.node: unknown node path 'cell/Robot/Hand'"),
+        ("node: cell/Robot}", "node: shop/Robot}", "plant.yaml:9: machines[1].node: node path 'shop/Robot' does not start with a model id (known: cell)"),
+        ("node: cell/Robot}", "model: cell, node: cell/Robot}", "plant.yaml:9: machines[1]: give either 'node' or 'model', not both"),
+        ("length: 1.2", "length: -1.2", "plant.yaml:12: agvs[0].footprint.length: must be greater than zero, found -1.2"),
+        ("width: 0.8", "width: .nan", "plant.yaml:12: agvs[0].footprint.width: expected a number, found '.nan'"),
+        ("width: 0.8", "width: nan", "plant.yaml:12: agvs[0].footprint.width: must be a finite number, found 'nan'"),
+        ("height: 0.4}\n    start: A", "height: 0.4}\n    start: Q", "plant.yaml:13: agvs[0].start: unknown network node 'Q'"),
+        ("{id: C, x: 2, y: 6}", "{id: B, x: 2, y: 6}", "plant.yaml:18: network.nodes[2]: duplicate network node id 'B' (first declared on line 17)"),
+        ("{id: B-C, start: B, end: C,", "{id: B-C, start: B, end: D,", "plant.yaml:30: network.edges[1].end: unknown network node 'D'"),
+        ("knot_vector: [0, 0, 0, 1, 1, 1]", "knot_vector: [0, 0, 1, 1, 1]", "plant.yaml:24: network.edges[0].trajectory: malformed NURBS: knot vector has 5 knots; control points + degree + 1 = 6"),
+        ("- {x: 2, y: 2, weight: 1}", "- {x: 2, y: 3, weight: 1}", "plant.yaml:24: network.edges[0].trajectory: the trajectory ends at (2.000, 3.000), 1.000 m from node 'B' at (2.000, 2.000)"),
+        ("weight: 0.7071067811865476", "weight: -1", "plant.yaml:28: network.edges[0].trajectory.control_points[1].weight: must be greater than zero, found -1.0"),
+        ("nodes: [A, B, C, B]", "nodes: [A, C]", "plant.yaml:32: routes[0].nodes[1]: no edge leads from 'A' to 'C'"),
+        ("agv: AGV-1, nodes", "agv: AGV-9, nodes", "plant.yaml:32: routes[0].agv: unknown AGV 'AGV-9'"),
+        ("polygon: [[0, 0], [1, 0], [1, 1]]", "polygon: [[0, 0], [1, 0]]", "plant.yaml:34: zones[0].polygon: a polygon needs at least 3 corners, found 2"),
+        ("kind: keep-out", "kind: no-go", "plant.yaml:34: zones[0].kind: unknown zone kind 'no-go' (expected one of: keep-out, safety, walkway)"),
+        ("polygon: [[0, 0], [1, 0], [1, 1]]", "polygon: [[0, 0], [1, 1], [2, 2]]", "plant.yaml:34: zones[0].polygon: the polygon has no area"),
+        ("ortho_height: 12", "ortho_height: 12, fov_deg: 40", "plant.yaml:36: cameras[0]: give exactly one of 'fov_deg' (perspective) or 'ortho_height' (orthographic)"),
+        ("fov_deg: 50", "fov_deg: 180", "plant.yaml:37: cameras[1].fov_deg: must be between 0 and 180 degrees, found 180.0"),
+        ("eye: [0, -10, 5]", "eye: [10, 20, 0]", "plant.yaml:37: cameras[1]: eye and target are the same point"),
+        ("up: [0, 1, 0]", "up: [0, 0, 1]", "plant.yaml:36: cameras[0]: 'up' is zero or parallel to the view direction"),
+        ("{name: side,", "{name: top,", "plant.yaml:37: cameras[1]: duplicate camera id 'top' (first declared on line 36)"),
+        ("id: AGV-1\n", "id: AGV-1\n    id: AGV-2\n", "plant.yaml:11: duplicate key 'id'"),
+    ])
+    func everyKindOfBadInputNamesFileLineAndField(old: String, new: String, expected: String) throws {
+        let message = try errorFor(replacing: old, with: new)
+        #expect(message.hasPrefix(fixture.directory + "/" + expected), "got: \(message)")
+        #expect(!message.contains("\n"), "one line")
+    }
+
+    @Test func anEmptyManifestIsAnError() throws {
+        let path = try fixture.manifest("")
+        #expect(throws: LayoutError.manifest(file: path, line: nil, field: "", message: "the manifest is empty")) {
+            try PlantManifest.load(path: path)
+        }
+    }
+
+    @Test func aMissingManifestIsAnError() {
+        #expect(throws: LayoutError.fileNotFound(path: "/nonexistent/plant.yaml", referencedFrom: nil, line: nil)) {
+            try PlantLoader().load(path: "/nonexistent/plant.yaml")
+        }
+    }
+}
