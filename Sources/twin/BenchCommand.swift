@@ -33,42 +33,68 @@ struct LoadBench: ParsableCommand {
 
     func run() throws {
         let path = try plant ?? ensureDemoLarge()
-        var reports: [LoadReport] = []
+        // Both modes in the same run, alternating, so that the machine's noise falls on both.
+        let modes: [(name: String, loader: PlantLoader)] = [
+            ("isolated worker (twin's default)", load.loader),
+            ("in-process (trusted files)", PlantLoader(importer: SceneImporter(isolation: .inProcess))),
+        ]
+        var reports = [[LoadReport]](repeating: [], count: modes.count)
         var triangles = 0
         for _ in 0..<runs {
-            let loaded = try load.loadPlant(path)
-            reports.append(loaded.report)
-            triangles = loaded.triangleCount
+            for (m, mode) in modes.enumerated() {
+                do {
+                    let plant = try mode.loader.load(path: path)
+                    reports[m].append(plant.report)
+                    triangles = plant.triangleCount
+                } catch {
+                    throw CLIFailure.badInput(error.description)
+                }
+            }
         }
-        func median(_ values: [Double]) -> Double {
-            let sorted = values.sorted()
-            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        }
-        let parse = median(reports.map(\.parseSeconds))
-        let process = median(reports.map(\.processSeconds))
-        let parts: [(String, Double)] = [
-            ("manifest", median(reports.map(\.manifestSeconds))),
-            ("import overhead (worker start, hand-over)", median(reports.map(\.importOverheadSeconds))),
-            ("mesh cleaning (degenerates, normals)", median(reports.map(\.cleanSeconds))),
-            ("flatten + bounds", median(reports.map(\.flattenSeconds))),
-        ]
-        let share = process / max(parse + process, 1e-12)
+        let figures = reports.map(LoadFigures.init)
         if json {
-            let object: [String: Any] = [
-                "plant": path, "runs": runs, "triangles": triangles,
-                "parse_s": parse, "process_s": process, "process_share": share,
-                "process_parts_s": Dictionary(uniqueKeysWithValues: zip(["manifest", "import_overhead", "clean", "flatten"], parts.map(\.1))),
-            ]
+            var object: [String: Any] = ["plant": path, "runs": runs, "triangles": triangles]
+            for (mode, f) in zip(["worker", "in_process"], figures) {
+                object[mode] = ["parse_s": f.parse, "process_s": f.process, "process_share": f.share,
+                                "manifest_s": f.manifest, "import_overhead_s": f.importOverhead,
+                                "clean_s": f.clean, "flatten_s": f.flatten]
+            }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        print("twin bench load: \(path), \(grouped(triangles)) triangles, median of \(runs) loads")
-        print(String(format: "  Assimp parse        %8.3f s", parse))
-        print(String(format: "  our processing      %8.3f s  (%.1f%% of the whole; target under 25%%)", process, share * 100))
-        for (name, seconds) in parts {
-            print("    " + name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds))
+        print("twin bench load: \(path), \(grouped(triangles)) triangles, median of \(runs) loads per mode")
+        let width = 44
+        func row(_ label: String, _ values: [String]) {
+            print(label.padding(toLength: width, withPad: " ", startingAt: 0) + values.map { $0.padding(toLength: 36, withPad: " ", startingAt: 0) }.joined())
         }
+        row("", modes.map(\.name))
+        row("  Assimp parse", figures.map { String(format: "%.3f s", $0.parse) })
+        row("  our processing", figures.map { String(format: "%.3f s (%.1f%% of the whole)", $0.process, $0.share * 100) })
+        row("    manifest", figures.map { String(format: "%.3f s", $0.manifest) })
+        row("    import overhead (worker, hand-over)", figures.map { String(format: "%.3f s", $0.importOverhead) })
+        row("    mesh cleaning (degenerates, normals)", figures.map { String(format: "%.3f s", $0.clean) })
+        row("    flatten + bounds", figures.map { String(format: "%.3f s", $0.flatten) })
+        print("target: our processing under 25% of the whole")
+    }
+}
+
+/// Medians of one mode's load reports.
+struct LoadFigures {
+    var parse, process, manifest, importOverhead, clean, flatten: Double
+    var share: Double { process / max(parse + process, 1e-12) }
+
+    init(_ reports: [LoadReport]) {
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        parse = median(reports.map(\.parseSeconds))
+        process = median(reports.map(\.processSeconds))
+        manifest = median(reports.map(\.manifestSeconds))
+        importOverhead = median(reports.map(\.importOverheadSeconds))
+        clean = median(reports.map(\.cleanSeconds))
+        flatten = median(reports.map(\.flattenSeconds))
     }
 }
 

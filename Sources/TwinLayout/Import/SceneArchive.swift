@@ -25,7 +25,8 @@ enum SceneArchive {
         defer { close(fd) }
         guard ftruncate(fd, off_t(size)) == 0 else { throw Malformed() }
         guard size > 0 else { return }
-        guard let map = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), map != MAP_FAILED else {
+        // Populated up front: one call maps every page instead of one fault per page.
+        guard let map = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0), map != MAP_FAILED else {
             throw Malformed()
         }
         defer { munmap(map, size) }
@@ -67,7 +68,7 @@ enum SceneArchive {
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_size > 0 else { throw Malformed() }
         let size = Int(info.st_size)
-        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), map != MAP_FAILED else { throw Malformed() }
+        guard let map = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), map != MAP_FAILED else { throw Malformed() }
         defer { munmap(map, size) }
         return try decode(UnsafeRawBufferPointer(start: map, count: size))
     }
@@ -108,6 +109,7 @@ enum SceneArchive {
             let normals = hadNormals ? AssimpSceneView.MeshView.unpack(try r.take(vertexCount * 12), count: vertexCount) : []
             let indexBytes = try r.take(indexCount * 4)
             let indices = [UInt32](unsafeUninitializedCapacity: indexCount) { out, initialized in
+                adviseHugePages(UnsafeMutableRawBufferPointer(out))
                 UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: indexBytes, byteCount: indexCount * 4)
                 initialized = indexCount
             }

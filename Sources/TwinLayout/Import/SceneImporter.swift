@@ -3,23 +3,23 @@ import Foundation
 import Glibc
 #endif
 
-/// Imports model files, either in this process or, by default for the CLI, in a worker
-/// process, so that a crash, a hang or a runaway allocation inside Assimp on a hostile file
-/// ends in a clear error instead of taking the program down.
+/// Imports model files, either in this process or, by default for the CLI, in worker processes,
+/// so that a crash, a hang or a runaway allocation inside Assimp on a hostile file ends in a clear
+/// error instead of taking the program down.
 public struct SceneImporter: Sendable {
     /// Where Assimp runs.
     public enum Isolation: Sendable, Equatable {
         /// In this process: fastest, for files you trust.
         case inProcess
-        /// In a child process: `executable` is run as `executable import-worker FILE OUT MEMORY_BYTES`
+        /// In child processes: `executable` is run as `executable import-worker FILE OUT MEMORY_BYTES`
         /// (the `twin` binary answers that), with a memory limit and a time limit.
         case worker(executable: String)
     }
 
     public var isolation: Isolation
-    /// Wall-clock time one file may take before its worker is killed.
+    /// Wall-clock time the files of one call may take before their workers are killed.
     public var timeoutSeconds: Double
-    /// Address-space limit of the worker, in bytes.
+    /// Address-space limit of each worker, in bytes.
     public var memoryLimitBytes: UInt64
 
     public init(isolation: Isolation = .inProcess, timeoutSeconds: Double = 300,
@@ -41,80 +41,163 @@ public struct SceneImporter: Sendable {
 
     /// Imports one file.
     public func importScene(at path: String) throws(LayoutError) -> ImportedScene {
-        switch isolation {
-        case .inProcess:
-            return try AssimpImporter.importScene(at: path)
-        case .worker(let executable):
-            return try importInWorker(path: path, executable: executable)
-        }
+        try importScenes(at: [path])[0].get()
     }
 
-    private func importInWorker(path: String, executable: String) throws(LayoutError) -> ImportedScene {
+    /// Imports several files, with one worker per file running at the same time; the results
+    /// come in the order of `paths`.
+    public func importScenes(at paths: [String]) -> [Result<ImportedScene, LayoutError>] {
+        switch isolation {
+        case .inProcess:
+            return paths.map { path in Result { () throws(LayoutError) in try AssimpImporter.importScene(at: path) } }
+        case .worker(let executable):
+            return WorkerPool(executable: executable, timeoutSeconds: timeoutSeconds,
+                              memoryLimitBytes: memoryLimitBytes).run(paths)
+        }
+    }
+}
+
+/// Runs import workers side by side and collects their scenes. A worker writes its scene to a
+/// file, then one byte to its ready pipe (fd 3); the parent reads the scene at once and reaps the
+/// worker afterwards, so that it never waits for a large process to tear itself down. A pipe that
+/// closes without that byte means the worker failed or died: its exit status says how.
+struct WorkerPool {
+    let executable: String
+    let timeoutSeconds: Double
+    let memoryLimitBytes: UInt64
+
+    private struct Running {
+        var index: Int
+        var path: String
+        var output: String
+        var pid: pid_t
+        var ready: Int32
+    }
+
+    func run(_ paths: [String]) -> [Result<ImportedScene, LayoutError>] {
+        var results = [Result<ImportedScene, LayoutError>?](repeating: nil, count: paths.count)
+        var running: [Running] = []
+        for (i, path) in paths.enumerated() {
+            switch start(path: path, index: i) {
+            case .success(let worker): running.append(worker)
+            case .failure(let error): results[i] = .failure(error)
+            }
+        }
+        let deadline = ContinuousClock.now + .milliseconds(Int64(timeoutSeconds * 1000))
+        while !running.isEmpty {
+            var fds = running.map { pollfd(fd: $0.ready, events: Int16(POLLIN), revents: 0) }
+            let left = deadline - ContinuousClock.now
+            let waitMilliseconds = max(0, Int32(min(Double(Int32.max), left.seconds * 1000).rounded(.up)))
+            let n = poll(&fds, nfds_t(fds.count), waitMilliseconds)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                for worker in running {
+                    kill(worker.pid, SIGKILL)
+                    var status: Int32 = 0
+                    waitpid(worker.pid, &status, 0)
+                    close(worker.ready)
+                    unlink(worker.output)
+                    results[worker.index] = .failure(.importAborted(
+                        file: worker.path, reason: "Assimp did not finish within \(formatSeconds(timeoutSeconds)) (time limit)"))
+                }
+                break
+            }
+            var still: [Running] = []
+            for (worker, fd) in zip(running, fds) {
+                guard fd.revents != 0 else {
+                    still.append(worker)
+                    continue
+                }
+                results[worker.index] = finish(worker)
+            }
+            running = still
+        }
+        return results.map { $0! }
+    }
+
+    private func start(path: String, index: Int) -> Result<Running, LayoutError> {
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
+            return .failure(.fileNotFound(path: path, referencedFrom: nil, line: nil))
         }
         let directory = FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
         var template = Array("\(directory)/twin-import-XXXXXX".utf8CString)
         let fd = mkstemp(&template)
-        guard fd >= 0 else { throw .importAborted(file: path, reason: "cannot create a temporary file in \(directory)") }
+        guard fd >= 0 else { return .failure(.importAborted(file: path, reason: "cannot create a temporary file in \(directory)")) }
         close(fd)
         let output = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        defer { unlink(output) }
 
+        var pipeFDs: [Int32] = [0, 0]
+        // Close-on-exec, so that no other worker inherits this pipe and keeps it open.
+        guard pipe(&pipeFDs) == 0, fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC) == 0,
+              fcntl(pipeFDs[1], F_SETFD, FD_CLOEXEC) == 0 else {
+            unlink(output)
+            return .failure(.importAborted(file: path, reason: "cannot create a pipe: \(String(cString: strerror(errno)))"))
+        }
         let arguments = [executable, "import-worker", path, output, String(memoryLimitBytes)]
-        var pid: pid_t = 0
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
-        var fileActions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&fileActions)
-        defer { posix_spawn_file_actions_destroy(&fileActions) }
-        // The worker's stdout is not ours to share; Assimp may print to it.
-        // Nor its stderr: a crash report there would bury the one-line error this importer gives.
-        posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&fileActions, 2, "/dev/null", O_WRONLY, 0)
-        let spawned = posix_spawn(&pid, executable, &fileActions, nil, &argv, environ)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // The worker's stdout and stderr are not ours to share: Assimp may print, and a crash
+        // report there would bury the one-line error this importer gives.
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], ImportWorker.readyDescriptor)
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, &argv, environ)
+        close(pipeFDs[1])
         guard spawned == 0 else {
-            throw .importAborted(file: path, reason: "cannot start the import worker \(executable): \(String(cString: strerror(spawned)))")
+            close(pipeFDs[0])
+            unlink(output)
+            return .failure(.importAborted(file: path, reason: "cannot start the import worker \(executable): \(String(cString: strerror(spawned)))"))
         }
+        return .success(Running(index: index, path: path, output: output, pid: pid, ready: pipeFDs[0]))
+    }
 
-        let deadline = ContinuousClock.now + .milliseconds(Int64(timeoutSeconds * 1000))
+    /// Reads the scene of a worker whose ready pipe has spoken, or the reason it failed.
+    private func finish(_ worker: Running) -> Result<ImportedScene, LayoutError> {
+        defer {
+            close(worker.ready)
+            unlink(worker.output)
+        }
+        var byte: UInt8 = 0
+        if read(worker.ready, &byte, 1) == 1 {
+            let scene = Result { () throws(LayoutError) -> ImportedScene in
+                do {
+                    return try SceneArchive.read(path: worker.output)
+                } catch {
+                    throw .importAborted(file: worker.path, reason: "the import worker's result is malformed")
+                }
+            }
+            Self.reapInBackground(worker.pid)
+            return scene
+        }
         var status: Int32 = 0
         var usage = rusage()
-        while true {
-            let r = wait4(pid, &status, WNOHANG, &usage)
-            if r == pid { break }
-            if r < 0 && errno != EINTR {
-                throw .importAborted(file: path, reason: "lost the import worker: \(String(cString: strerror(errno)))")
-            }
-            if ContinuousClock.now > deadline {
-                kill(pid, SIGKILL)
-                _ = waitpid(pid, &status, 0)
-                throw .importAborted(file: path, reason: "Assimp did not finish within \(formatSeconds(timeoutSeconds)) (time limit)")
-            }
-            usleep(1000)
-        }
-
+        while wait4(worker.pid, &status, 0, &usage) < 0 && errno == EINTR {}
         let peakMiB = Int(usage.ru_maxrss) / 1024, limitMiB = Int(memoryLimitBytes >> 20)
-        let exitedNormally = (status & 0x7f) == 0
-        if !exitedNormally {
-            let signal = status & 0x7f
-            throw .importAborted(file: path, reason: Self.describe(signal: signal) + " (peak memory \(peakMiB) MiB of its \(limitMiB) MiB limit)")
+        if (status & 0x7f) != 0 {
+            return .failure(.importAborted(
+                file: worker.path, reason: Self.describe(signal: status & 0x7f) + " (peak memory \(peakMiB) MiB of its \(limitMiB) MiB limit)"))
         }
         let code = (status >> 8) & 0xff
-        if code == ImportWorker.failureExitCode {
-            let message = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-            if message.contains("bad_alloc") {
-                throw .importAborted(file: path, reason: "Assimp ran out of memory (its limit is \(limitMiB) MiB; raise it with --import-memory)")
-            }
-            throw .importFailed(file: path, message: message.isEmpty ? "unknown error" : message)
+        guard code == ImportWorker.failureExitCode else {
+            return .failure(.importAborted(file: worker.path, reason: "the import worker exited with status \(code)"))
         }
-        guard code == 0 else {
-            throw .importAborted(file: path, reason: "the import worker exited with status \(code)")
+        let message = (try? String(contentsOfFile: worker.output, encoding: .utf8)) ?? ""
+        if message.contains("bad_alloc") {
+            return .failure(.importAborted(
+                file: worker.path, reason: "Assimp ran out of memory (its limit is \(limitMiB) MiB; raise it with --import-memory)"))
         }
-        do {
-            return try SceneArchive.read(path: output)
-        } catch {
-            throw .importAborted(file: path, reason: "the import worker's result is malformed")
+        return .failure(.importFailed(file: worker.path, message: message.isEmpty ? "unknown error" : message))
+    }
+
+    /// Waits for a finished worker on another thread, so that its teardown costs the caller nothing.
+    private static func reapInBackground(_ pid: pid_t) {
+        Thread.detachNewThread {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         }
     }
 
@@ -142,8 +225,10 @@ func formatSeconds(_ s: Double) -> String {
 public enum ImportWorker {
     /// The exit status with which the worker reports that Assimp refused the file.
     public static let failureExitCode: Int32 = 3
+    /// The descriptor on which the worker says, with one byte, that its scene is complete.
+    static let readyDescriptor: Int32 = 3
 
-    /// Runs the worker for `arguments` = [FILE, OUT, MEMORY_BYTES] and returns its exit status.
+    /// Imports `file` into `output` under `memoryLimitBytes` and returns the exit status.
     public static func run(file: String, output: String, memoryLimitBytes: UInt64) -> Int32 {
         var limit = rlimit(rlim_cur: rlim_t(memoryLimitBytes), rlim_max: rlim_t(memoryLimitBytes))
         setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
@@ -158,6 +243,8 @@ public enum ImportWorker {
                     throw LayoutError.importAborted(file: file, reason: "cannot write \(output)")
                 }
             }
+            var byte: UInt8 = 1
+            _ = write(readyDescriptor, &byte, 1)
             return 0
         } catch {
             let message: String
