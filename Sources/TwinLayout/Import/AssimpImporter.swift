@@ -35,10 +35,22 @@ public enum AssimpImporter {
             let message = String(validatingCString: aiGetErrorString()) ?? ""
             throw .importFailed(file: path, message: message.isEmpty ? "unknown error" : message)
         }
-        defer { if release { aiReleaseImport(scene) } }
+        // Freeing a large scene takes as long as a good part of parsing it: it happens on another
+        // thread, off the caller's path (or not at all in a worker about to exit).
+        defer { if release { ParsedScene(scene).releaseInBackground() } }
         let parseSeconds = (ContinuousClock.now - start).seconds
         let view = try AssimpSceneView(scene: scene, parseSeconds: parseSeconds, file: path)
         return try body(view)
+    }
+}
+
+/// Assimp's scene pointer, handed to the thread that frees it.
+private struct ParsedScene: @unchecked Sendable {
+    let scene: UnsafePointer<aiScene>
+    init(_ scene: UnsafePointer<aiScene>) { self.scene = scene }
+
+    func releaseInBackground() {
+        DispatchQueue.global(qos: .utility).async { aiReleaseImport(scene) }
     }
 }
 
