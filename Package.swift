@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FactoryTwin", targets: ["FactoryTwin"]),
         .library(name: "TwinGeometry", targets: ["TwinGeometry"]),
         .library(name: "TwinLayout", targets: ["TwinLayout"]),
+        .library(name: "TwinRender", targets: ["TwinRender"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,20 +31,23 @@ let package = Package(
         .target(
             name: "TwinLayout",
             dependencies: ["TwinGeometry", "CAssimp", .product(name: "Yams", package: "Yams")]),
+        // Cameras, the tiled rasterizer, shading, overlays, text, PNG: draws a render-ready scene.
+        .target(name: "TwinRender", dependencies: ["TwinGeometry", "CPNG"]),
         // The deterministic generator of the demo plants in Assets/.
         .target(name: "TwinDemo", dependencies: ["TwinGeometry", "TwinLayout"]),
         // The `Twin` type that ties the modules together for library users.
-        .target(name: "FactoryTwin", dependencies: ["TwinGeometry", "TwinLayout"]),
+        .target(name: "FactoryTwin", dependencies: ["TwinGeometry", "TwinLayout", "TwinRender"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "twin",
             dependencies: [
-                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinDemo",
+                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinRender", "TwinDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "TwinGeometryTests", dependencies: ["TwinGeometry"]),
         .testTarget(name: "TwinLayoutTests", dependencies: ["TwinLayout"]),
+        .testTarget(name: "TwinRenderTests", dependencies: ["TwinRender", "TwinGeometry"]),
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinDemo", "TwinLayout"]),
         .testTarget(name: "TwinCLITests", dependencies: ["TwinLayout"]),
     ]

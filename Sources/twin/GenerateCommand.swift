@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TwinDemo
+import TwinGeometry
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,8 +35,7 @@ struct GenerateCommand: ParsableCommand {
         } catch {
             throw CLIFailure.badInput("cannot write \(directory): \(error.localizedDescription)")
         }
-        let seconds = Double((ContinuousClock.now - start).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - start).components.seconds)
+        let seconds = (ContinuousClock.now - start).seconds
         print("wrote \(directory)/plant.yaml: \(result.machines) machines, \(grouped(result.triangles)) triangles "
               + "(\(result.files.joined(separator: ", "))) in \(String(format: "%.2f", seconds)) s")
     }

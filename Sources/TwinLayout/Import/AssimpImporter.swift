@@ -214,10 +214,3 @@ func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
     #endif
 }
 
-extension Duration {
-    /// The duration in seconds as a Double.
-    var seconds: Double {
-        let (s, attoseconds) = components
-        return Double(s) + Double(attoseconds) * 1e-18
-    }
-}

@@ -1,0 +1,117 @@
+import Foundation
+import TwinGeometry
+import TwinLayout
+import TwinRender
+
+/// What to draw: which camera, how large, how many samples, which mode.
+public struct SnapshotRequest: Sendable {
+    public enum CameraChoice: Sendable {
+        /// plan, iso, or a camera named in the manifest.
+        case named(String)
+        case explicit(Camera)
+    }
+
+    public var camera: CameraChoice
+    public var width: Int
+    public var height: Int
+    public var samples: Int
+    public var mode: RenderSettings.Mode
+    /// Outlines along silhouettes and creases; nil: on in plan views, off otherwise.
+    public var outlines: Bool?
+    public var threads: Int?
+
+    public init(camera: CameraChoice = .named("iso"), width: Int = 1920, height: Int = 1080, samples: Int = 4,
+                mode: RenderSettings.Mode = .shaded, outlines: Bool? = nil, threads: Int? = nil) {
+        self.camera = camera; self.width = width; self.height = height; self.samples = samples
+        self.mode = mode; self.outlines = outlines; self.threads = threads
+    }
+}
+
+/// Why a snapshot cannot be made.
+public enum SnapshotError: Error, CustomStringConvertible, Equatable {
+    case unknownCamera(String, known: [String])
+    case render(RenderError)
+
+    public var description: String {
+        switch self {
+        case let .unknownCamera(name, known):
+            return "unknown camera '\(name)' (known: \(known.joined(separator: ", ")))"
+        case .render(let error):
+            return error.description
+        }
+    }
+}
+
+/// A rendered image of the twin, with what it took to make it.
+public struct Snapshot: Sendable {
+    public var image: Image
+    public var camera: Camera
+    public var cameraName: String
+    public var plantName: String
+    public var timings: RenderTimings
+    public var triangles: Int
+    /// Item names in item order, for the id pass's legend.
+    public var itemNames: [String]
+    public var items: [UInt32]
+
+    /// Renders the twin.
+    public static func render(_ twin: Twin, _ request: SnapshotRequest) throws(SnapshotError) -> Snapshot {
+        let setupStart = ContinuousClock.now
+        let plantScene = PlantScene(plant: twin.plant)
+        let sceneSeconds = (ContinuousClock.now - setupStart).seconds
+        let aspect = Double(request.width) / Double(max(request.height, 1))
+        let camera: Camera, name: String
+        switch request.camera {
+        case .explicit(let c):
+            camera = c
+            name = "explicit"
+        case .named(let n):
+            guard let c = CameraPresets.camera(named: n, plant: twin.plant, bounds: plantScene.scene.bounds, aspect: aspect) else {
+                throw .unknownCamera(n, known: CameraPresets.builtIn + twin.plant.cameras.map(\.name))
+            }
+            camera = c
+            name = n
+        }
+        var settings = RenderSettings(width: request.width, height: request.height, samples: request.samples, mode: request.mode)
+        settings.outlines = request.mode == .shaded && (request.outlines ?? (name == "plan"))
+        settings.threads = request.threads
+        let frame: RenderedFrame
+        do {
+            frame = try Rasterizer.render(plantScene.scene, camera: camera, settings: settings)
+        } catch {
+            throw .render(error)
+        }
+        var timings = frame.timings
+        timings.sceneSeconds = sceneSeconds
+        return Snapshot(image: frame.image, camera: camera, cameraName: name, plantName: twin.plant.name, timings: timings,
+                        triangles: plantScene.scene.triangleCount, itemNames: plantScene.scene.items.map(\.name),
+                        items: frame.items)
+    }
+
+    /// The PNG text chunks: plant, camera, time, software.
+    public func textChunks(version: String, time: Date = Date()) -> [(key: String, value: String)] {
+        let formatter = ISO8601DateFormatter()
+        return [("Title", plantName), ("Camera", cameraDescription), ("Creation Time", formatter.string(from: time)),
+                ("Software", "FactoryTwin \(version)")]
+    }
+
+    var cameraDescription: String {
+        let e = camera.eye, t = camera.target
+        let projection: String
+        switch camera.projection {
+        case .perspective(let fov): projection = "fov \(fov) deg"
+        case .orthographic(let h): projection = "ortho \(h) m"
+        }
+        return "\(cameraName): eye \(e.x),\(e.y),\(e.z) target \(t.x),\(t.y),\(t.z) \(projection)"
+    }
+
+    /// The id pass's legend: each item's color as #rrggbb mapped to its node path.
+    public func legendJSON() throws -> Data {
+        var legend: [String: String] = [:]
+        for (i, name) in itemNames.enumerated() {
+            let c = ColorSpace.idColor(i)
+            legend[String(format: "#%02x%02x%02x", c.x, c.y, c.z)] = name
+        }
+        return try JSONSerialization.data(withJSONObject: legend, options: [.sortedKeys, .prettyPrinted])
+    }
+}

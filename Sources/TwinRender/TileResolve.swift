@@ -1,0 +1,113 @@
+import TwinGeometry
+
+extension FrameSetup {
+    /// Shades each pixel of a tile from its visibility buffer and writes the resolved color:
+    /// every distinct triangle among a pixel's samples is shaded once, at the pixel's center, and
+    /// the samples are averaged in linear light before the sRGB encoding.
+    @inline(never)
+    func resolve(tileX: Int, tileY: Int, tileW: Int, tileH: Int, scratch: TileScratch, target: FrameTargets) {
+        let s = samples, size = Rasterizer.tileSize
+        let refs = scratch.reference.baseAddress!
+        let idMode = settings.mode == .id
+        let background = SIMD3<Float>(ColorSpace.decode(settings.background.x), ColorSpace.decode(settings.background.y),
+                                      ColorSpace.decode(settings.background.z))
+        let backgroundAlpha = settings.background.w
+        let rays = PixelRays(camera: camera, width: width, height: height)
+        let lighting = settings.lighting
+        let keepPrimary = !target.primaryTriangles.isEmpty
+        scene.triangleItems.withUnsafeBufferPointer { triangleItems in
+            scene.indices.withUnsafeBufferPointer { indices in
+                scene.positions.withUnsafeBufferPointer { positions in
+                    scene.normals.withUnsafeBufferPointer { normals in
+                        scene.items.withUnsafeBufferPointer { items in
+                            let shader = Shader(indices: indices, positions: positions, normals: normals, lighting: lighting)
+                            for y in tileY..<(tileY + tileH) {
+                                for x in tileX..<(tileX + tileW) {
+                                    let base = ((y - tileY) * size + (x - tileX)) * s
+                                    let pixel = y * width + x
+                                    let ref0 = refs[base]
+                                    let triangle0 = ref0 == SetupTriangle.invalid ? SetupTriangle.invalid : setup(ref0).triangle
+                                    let item0 = triangle0 == SetupTriangle.invalid ? RenderedFrame.background : triangleItems[Int(triangle0)]
+                                    target.items[pixel] = item0
+                                    if keepPrimary { target.primaryTriangles[pixel] = triangle0 }
+                                    let out = target.pixels.baseAddress! + 4 * pixel
+                                    if idMode {
+                                        let c = item0 == RenderedFrame.background ? SIMD4<UInt8>(0, 0, 0, 0) : ColorSpace.idColor(Int(item0))
+                                        out[0] = c.x; out[1] = c.y; out[2] = c.z; out[3] = c.w
+                                        continue
+                                    }
+                                    let ray = rays.ray(x: x, y: y)
+                                    var sum = SIMD3<Float>.zero
+                                    var alpha: Float = 0
+                                    var lastRef = UInt32.max - 1, lastColor = SIMD3<Float>.zero
+                                    for k in 0..<s {
+                                        let ref = refs[base + k]
+                                        if ref == SetupTriangle.invalid {
+                                            sum += background
+                                            alpha += backgroundAlpha
+                                            continue
+                                        }
+                                        if ref != lastRef {
+                                            let triangle = setup(ref).triangle
+                                            let color = items[Int(triangleItems[Int(triangle)])].color
+                                            lastColor = shader.shade(triangle: Int(triangle), base: SIMD3(color.x, color.y, color.z),
+                                                                     origin: ray.origin, direction: ray.direction)
+                                            lastRef = ref
+                                        }
+                                        sum += lastColor
+                                        alpha += 1
+                                    }
+                                    let scale = 1 / Float(s)
+                                    out[0] = ColorSpace.encode(sum.x * scale)
+                                    out[1] = ColorSpace.encode(sum.y * scale)
+                                    out[2] = ColorSpace.encode(sum.z * scale)
+                                    out[3] = UInt8(min(max(alpha * scale, 0), 1) * 255 + 0.5)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The shaded mode's lighting of one triangle at one pixel.
+struct Shader {
+    let indices: UnsafeBufferPointer<UInt32>
+    let positions: UnsafeBufferPointer<SIMD3<Float>>
+    let normals: UnsafeBufferPointer<SIMD3<Float>>
+    let lighting: Lighting
+
+    /// The lit color where the ray meets the triangle's plane, with its normal interpolated from
+    /// the corners and turned toward the viewer when the triangle shows its back (two-sided
+    /// lighting: CAD files wind their triangles either way).
+    @inline(__always)
+    func shade(triangle: Int, base: SIMD3<Float>, origin: SIMD3<Float>, direction: SIMD3<Float>) -> SIMD3<Float> {
+        let i0 = Int(indices[3 * triangle]), i1 = Int(indices[3 * triangle + 1]), i2 = Int(indices[3 * triangle + 2])
+        let p0 = positions[i0], e1 = positions[i1] - p0, e2 = positions[i2] - p0
+        let face = simdCross(e1, e2)
+        let pvec = simdCross(direction, e2)
+        let det = simdDot(e1, pvec)
+        var n: SIMD3<Float>
+        if abs(det) > 1e-20 {
+            let inverse = 1 / det
+            let tvec = origin - p0
+            var u = simdDot(tvec, pvec) * inverse
+            let qvec = simdCross(tvec, e1)
+            var v = simdDot(direction, qvec) * inverse
+            // Samples off the pixel center can own a pixel whose center misses the triangle.
+            u = min(max(u, 0), 1)
+            v = min(max(v, 0), 1 - u)
+            n = normals[i0] * (1 - u - v) + normals[i1] * u + normals[i2] * v
+        } else {
+            n = face
+        }
+        let length = simdLength(n)
+        n = length > 0 ? n / length : SIMD3(0, 1, 0)
+        if simdDot(face, direction) > 0 { n = -n }
+        let light = lighting.ambient + lighting.hemisphere * (0.5 + 0.5 * n.y)
+            + lighting.sun * max(simdDot(n, lighting.sunDirection), 0)
+        return base * light
+    }
+}

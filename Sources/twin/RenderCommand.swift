@@ -1,0 +1,146 @@
+import ArgumentParser
+import FactoryTwin
+import Foundation
+import TwinGeometry
+import TwinLayout
+import TwinRender
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a PNG snapshot of a plant with the software rasterizer.",
+        discussion: """
+            Cameras: --camera plan (top-down, north up), iso (from the south-east), or a camera \
+            named in the manifest; or an explicit camera in scene coordinates (glTF: meters, Y up; \
+            the floor's (x, y) is (X, -Z)) with --eye, --target, --up and --fov or --ortho, as \
+            gluLookAt, gluPerspective and glOrtho take them.
+            """)
+
+    @Argument(help: "A plant.yaml manifest or a model file.")
+    var plant: String
+
+    @Option(name: .shortAndLong, help: "The PNG file to write.")
+    var output: String
+
+    @Option(help: "plan, iso, or a camera named in the manifest.")
+    var camera: String?
+
+    @Option(help: "Camera position X,Y,Z (scene coordinates).")
+    var eye: Vector3?
+    @Option(help: "Point looked at X,Y,Z (scene coordinates).")
+    var target: Vector3?
+    @Option(help: "Up direction X,Y,Z (default 0,1,0).")
+    var up: Vector3?
+    @Option(help: "Vertical field of view in degrees (perspective).")
+    var fov: Double?
+    @Option(help: "Vertical extent in meters (orthographic).")
+    var ortho: Double?
+    @Option(help: "Near clip distance.")
+    var near: Double = 0.1
+    @Option(help: "Far clip distance.")
+    var far: Double = 2000
+
+    @Option(help: "Image size WIDTHxHEIGHT, up to 16384 on each side.")
+    var size: ImageSize = ImageSize(width: 1920, height: 1080)
+
+    @Option(help: "Samples per pixel: 1, 4 or 8.")
+    var aa: Int = 4
+
+    @Option(help: "shaded, or id: each node's mesh in a flat, distinct color, for comparisons.")
+    var mode: RenderSettings.Mode = .shaded
+
+    @Option(name: .customLong("legend-json"), help: "With --mode id: write a JSON map of each color to its node path.")
+    var legendJSON: String?
+
+    @Flag(inversion: .prefixedNo, help: "Dark lines along silhouettes and creases (default: on in plan views).")
+    var outlines: Bool?
+
+    @Flag(help: "Print one JSON line of stage times to stderr.")
+    var timings = false
+
+    @Option(help: "Worker threads (default: every core).")
+    var threads: Int?
+
+    @OptionGroup var load: LoadOptions
+
+    func validate() throws {
+        if eye != nil || target != nil {
+            guard eye != nil, target != nil else { throw ValidationError("--eye and --target go together") }
+            guard (fov == nil) != (ortho == nil) else { throw ValidationError("give exactly one of --fov or --ortho with --eye") }
+            guard camera == nil else { throw ValidationError("give either --camera or --eye/--target, not both") }
+        } else if fov != nil || ortho != nil || up != nil {
+            throw ValidationError("--fov, --ortho and --up need --eye and --target")
+        }
+        if legendJSON != nil && mode != .id { throw ValidationError("--legend-json needs --mode id") }
+    }
+
+    func run() throws {
+        let started = ContinuousClock.now
+        let loaded = try load.loadPlant(plant)
+        let loadSeconds = (ContinuousClock.now - started).seconds
+        let request = SnapshotRequest(
+            camera: try cameraChoice(), width: size.width, height: size.height, samples: aa, mode: mode,
+            outlines: outlines, threads: threads)
+        let snapshot: Snapshot
+        do {
+            snapshot = try Snapshot.render(Twin(plant: loaded), request)
+        } catch {
+            throw CLIFailure.badInput(error.description)
+        }
+        let pngStart = ContinuousClock.now
+        do {
+            try PNGEncoder.write(snapshot.image, to: output, text: snapshot.textChunks(version: FactoryTwinVersion.string))
+        } catch {
+            throw CLIFailure.badInput(error.description)
+        }
+        let pngSeconds = (ContinuousClock.now - pngStart).seconds
+        if let legendJSON {
+            do {
+                try snapshot.legendJSON().write(to: URL(fileURLWithPath: legendJSON), options: .atomic)
+            } catch {
+                throw CLIFailure.badInput("\(legendJSON): cannot write: \(error.localizedDescription)")
+            }
+        }
+        if timings {
+            let t = snapshot.timings
+            let line = String(format: "{\"load_s\": %.4f, \"scene_s\": %.4f, \"setup_s\": %.4f, \"raster_s\": %.4f, \"png_s\": %.4f, \"triangles\": %d}\n",
+                              loadSeconds, t.sceneSeconds, t.setupSeconds, t.rasterSeconds, pngSeconds, snapshot.triangles)
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    private func cameraChoice() throws -> SnapshotRequest.CameraChoice {
+        if let eye, let target {
+            let projection: Camera.Projection = fov.map { .perspective(fovDegrees: $0) } ?? .orthographic(height: ortho ?? 1)
+            return .explicit(Camera(eye: eye.value, target: target.value, up: up?.value ?? SIMD3(0, 1, 0),
+                                    projection: projection, near: near, far: far))
+        }
+        return .named(camera ?? "iso")
+    }
+}
+
+/// X,Y,Z from the command line.
+struct Vector3: ExpressibleByArgument {
+    var value: SIMD3<Double>
+    init?(argument: String) {
+        let parts = argument.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 3, let x = parts[0], let y = parts[1], let z = parts[2], x.isFinite, y.isFinite, z.isFinite else {
+            return nil
+        }
+        value = SIMD3(x, y, z)
+    }
+}
+
+/// WIDTHxHEIGHT from the command line.
+struct ImageSize: ExpressibleByArgument {
+    var width: Int
+    var height: Int
+    init(width: Int, height: Int) { self.width = width; self.height = height }
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "x")
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]) else { return nil }
+        width = w; height = h
+    }
+}
+
+extension RenderSettings.Mode: ExpressibleByArgument {}
