@@ -21,6 +21,9 @@ extension FrameSetup {
                     scene.normals.withUnsafeBufferPointer { normals in
                         scene.items.withUnsafeBufferPointer { items in
                             let shader = Shader(indices: indices, positions: positions, normals: normals, lighting: lighting)
+                            // A flat triangle (one normal at all corners: boxes, floors, walls) has one
+                            // color wherever it is seen: it is shaded once and reused along the tile.
+                            var flatTriangle = UInt32.max, flatColor = SIMD3<Float>.zero
                             for y in tileY..<(tileY + tileH) {
                                 for x in tileX..<(tileX + tileW) {
                                     let base = ((y - tileY) * size + (x - tileX)) * s
@@ -49,9 +52,17 @@ extension FrameSetup {
                                         }
                                         if ref != lastRef {
                                             let triangle = setup(ref).triangle
-                                            let color = items[Int(triangleItems[Int(triangle)])].color
-                                            lastColor = shader.shade(triangle: Int(triangle), base: SIMD3(color.x, color.y, color.z),
-                                                                     origin: ray.origin, direction: ray.direction)
+                                            if triangle == flatTriangle {
+                                                lastColor = flatColor
+                                            } else {
+                                                let color = items[Int(triangleItems[Int(triangle)])].color
+                                                lastColor = shader.shade(triangle: Int(triangle), base: SIMD3(color.x, color.y, color.z),
+                                                                         origin: ray.origin, direction: ray.direction)
+                                                if shader.isFlat(triangle: Int(triangle)) {
+                                                    flatTriangle = triangle
+                                                    flatColor = lastColor
+                                                }
+                                            }
                                             lastRef = ref
                                         }
                                         sum += lastColor
@@ -78,6 +89,13 @@ struct Shader {
     let positions: UnsafeBufferPointer<SIMD3<Float>>
     let normals: UnsafeBufferPointer<SIMD3<Float>>
     let lighting: Lighting
+
+    /// True when the triangle's corners share one normal: its color is the same everywhere.
+    @inline(__always)
+    func isFlat(triangle: Int) -> Bool {
+        let n0 = normals[Int(indices[3 * triangle])]
+        return n0 == normals[Int(indices[3 * triangle + 1])] && n0 == normals[Int(indices[3 * triangle + 2])]
+    }
 
     /// The lit color where the ray meets the triangle's plane, with its normal interpolated from
     /// the corners and turned toward the viewer when the triangle shows its back (two-sided
