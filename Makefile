@@ -18,8 +18,14 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
+# The main job on the demo plant: describe it, then render the plan and iso views with the
+# machine states and AGV poses of Assets/demo/state.json into Renders/.
 demo: build
 	$(TWIN) info Assets/demo/plant.yaml
+	$(TWIN) render Assets/demo/plant.yaml --camera plan --state Assets/demo/state.json -o Renders/demo-plan.png --timings
+	$(TWIN) render Assets/demo/plant.yaml --camera iso --state Assets/demo/state.json -o Renders/demo-iso.png --timings
+	$(TWIN) render Assets/demo/plant.yaml --camera block-1 --state Assets/demo/state.json --aa 8 -o Renders/demo-block-1.png
+	@echo "wrote Renders/demo-plan.png, Renders/demo-iso.png, Renders/demo-block-1.png"
 
 test: deps
 	$(SWIFT) build

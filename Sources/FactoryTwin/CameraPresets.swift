@@ -48,32 +48,54 @@ public enum CameraPresets {
     }
 
     /// From the south-east, 35 degrees above the floor, with a 40-degree vertical field of view,
-    /// as close as it can be with every corner of the bounds inside the image.
+    /// as close as it can be with every corner of the bounds inside the image, and centered on
+    /// them as the image sees them.
     public static func iso(bounds: BoundingBox, aspect: Double) -> Camera {
         let b = bounds.isEmpty ? BoundingBox(min: SIMD3(-1, -1, -1), max: SIMD3(1, 1, 1)) : bounds
-        let elevation = 35 * Double.pi / 180
+        let elevation = 35 * Double.pi / 180, fov = 40.0
         // South-east on the floor is (+x, -y): the scene's (+X, +Z).
         let direction = SIMD3(cos(elevation) / 2.0.squareRoot(), sin(elevation), cos(elevation) / 2.0.squareRoot())
-        let target = b.center
         let radius = max(simdLength(b.size) / 2, 1e-3)
-        func fits(_ distance: Double) -> Bool {
-            let camera = Camera(eye: target + direction * distance, target: target, projection: .perspective(fovDegrees: 40),
-                                near: 0.1, far: distance + radius * 2 + 10)
-            let vp = camera.projectionMatrix(aspect: aspect) * camera.viewMatrix
+        func camera(_ target: SIMD3<Double>, _ distance: Double) -> Camera {
+            Camera(eye: target + direction * distance, target: target, projection: .perspective(fovDegrees: fov),
+                   near: 0.1, far: max(2000, distance + radius * 2 + 10))
+        }
+        /// The corners' extent in normalized device coordinates, or nil when one is behind the eye.
+        func extent(_ c: Camera) -> (min: SIMD2<Double>, max: SIMD2<Double>)? {
+            let vp = c.projectionMatrix(aspect: aspect) * c.viewMatrix
+            var lo = SIMD2<Double>(repeating: .infinity), hi = SIMD2<Double>(repeating: -.infinity)
             for i in 0..<8 {
                 let corner = SIMD3(i & 1 == 0 ? b.min.x : b.max.x, i & 2 == 0 ? b.min.y : b.max.y, i & 4 == 0 ? b.min.z : b.max.z)
-                let c = vp * SIMD4(corner.x, corner.y, corner.z, 1)
-                guard c.w > 0, abs(c.x / c.w) <= 0.96, abs(c.y / c.w) <= 0.96 else { return false }
+                let p = vp * SIMD4(corner.x, corner.y, corner.z, 1)
+                guard p.w > 0.1 else { return nil }
+                let ndc = SIMD2(p.x / p.w, p.y / p.w)
+                lo = pointwiseMin(lo, ndc); hi = pointwiseMax(hi, ndc)
             }
-            return true
+            return (lo, hi)
         }
-        var low = radius * 0.5, high = radius * 20
-        while !fits(high) { high *= 2 }
-        for _ in 0..<40 {
-            let mid = (low + high) / 2
-            if fits(mid) { high = mid } else { low = mid }
+        func fits(_ target: SIMD3<Double>, _ distance: Double) -> Bool {
+            guard let e = extent(camera(target, distance)) else { return false }
+            return e.min.x >= -0.96 && e.min.y >= -0.96 && e.max.x <= 0.96 && e.max.y <= 0.96
         }
-        return Camera(eye: target + direction * high, target: target, projection: .perspective(fovDegrees: 40),
-                      near: 0.1, far: max(2000, high + radius * 2 + 10))
+        var target = b.center
+        var distance = radius * 20
+        for _ in 0..<4 {
+            var low = radius * 0.2, high = radius * 20
+            while !fits(target, high) { high *= 2 }
+            for _ in 0..<40 {
+                let mid = (low + high) / 2
+                if fits(target, mid) { high = mid } else { low = mid }
+            }
+            distance = high
+            // Move the target so that the corners' extent sits in the middle of the image.
+            let c = camera(target, distance)
+            guard let e = extent(c) else { break }
+            let f = c.forward, right = simdNormalize(simdCross(f, c.up)), up = simdCross(right, f)
+            let halfHeight = distance * tan(fov * .pi / 360), halfWidth = halfHeight * aspect
+            let center = (e.min + e.max) / 2
+            target += right * (center.x * halfWidth) + up * (center.y * halfHeight)
+        }
+        while !fits(target, distance) { distance *= 1.01 }
+        return camera(target, distance)
     }
 }

@@ -19,11 +19,17 @@ public struct SnapshotRequest: Sendable {
     /// Outlines along silhouettes and creases; nil: on in plan views, off otherwise.
     public var outlines: Bool?
     public var threads: Int?
+    /// Machine states and AGV poses to show.
+    public var states: EntityStates
+    /// Zones, network, labels, legend and title over the shaded image (never over the id pass).
+    public var overlays: Bool
 
     public init(camera: CameraChoice = .named("iso"), width: Int = 1920, height: Int = 1080, samples: Int = 4,
-                mode: RenderSettings.Mode = .shaded, outlines: Bool? = nil, threads: Int? = nil) {
+                mode: RenderSettings.Mode = .shaded, outlines: Bool? = nil, threads: Int? = nil,
+                states: EntityStates = EntityStates(), overlays: Bool = true) {
         self.camera = camera; self.width = width; self.height = height; self.samples = samples
         self.mode = mode; self.outlines = outlines; self.threads = threads
+        self.states = states; self.overlays = overlays
     }
 }
 
@@ -57,7 +63,17 @@ public struct Snapshot: Sendable {
     /// Renders the twin.
     public static func render(_ twin: Twin, _ request: SnapshotRequest) throws(SnapshotError) -> Snapshot {
         let setupStart = ContinuousClock.now
-        let plantScene = PlantScene(plant: twin.plant)
+        let plant = twin.plant
+        var plantScene = PlantScene(plant: plant, agvPoses: request.states.poses)
+        var statusColors: [MachineStatus: SIMD3<Float>] = [:]
+        for status in MachineStatus.allCases { statusColors[status] = plant.stateColors[status.rawValue] ?? status.defaultColor }
+        if request.mode == .shaded && !request.states.statuses.isEmpty {
+            var tints: [Int: SIMD3<Float>] = [:]
+            for (e, entity) in plant.entities.enumerated() {
+                if let status = request.states.statuses[entity.id] { tints[e] = statusColors[status] }
+            }
+            plantScene.tint(tints)
+        }
         let sceneSeconds = (ContinuousClock.now - setupStart).seconds
         let aspect = Double(request.width) / Double(max(request.height, 1))
         let camera: Camera, name: String
@@ -83,7 +99,14 @@ public struct Snapshot: Sendable {
         }
         var timings = frame.timings
         timings.sceneSeconds = sceneSeconds
-        return Snapshot(image: frame.image, camera: camera, cameraName: name, plantName: twin.plant.name, timings: timings,
+        var image = frame.image
+        if request.overlays && request.mode == .shaded {
+            let overlayStart = ContinuousClock.now
+            let overlay = PlantOverlay.make(plant: plant, states: request.states, statusColors: statusColors, cameraName: name)
+            image = OverlayPainter.paint(overlay, on: frame, view: ViewGeometry(camera: camera, width: request.width, height: request.height))
+            timings.overlaySeconds = (ContinuousClock.now - overlayStart).seconds
+        }
+        return Snapshot(image: image, camera: camera, cameraName: name, plantName: twin.plant.name, timings: timings,
                         triangles: plantScene.scene.triangleCount, itemNames: plantScene.scene.items.map(\.name),
                         items: frame.items)
     }

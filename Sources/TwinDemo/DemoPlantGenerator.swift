@@ -40,10 +40,36 @@ public struct DemoPlantGenerator {
         try GLBWriter.write(charger, to: directory + "/library/charger.glb")
         let manifest = manifestText(layout)
         try manifest.write(toFile: directory + "/plant.yaml", atomically: true, encoding: .utf8)
+        try stateText(layout).write(toFile: directory + "/state.json", atomically: true, encoding: .utf8)
         let triangles = layout.hall.triangleCount + layout.chargers.count * charger.triangleCount
             + spec.agvs * agv.triangleCount
-        return Output(files: ["plant.yaml", "hall.glb", "library/agv.glb", "library/charger.glb"],
+        return Output(files: ["plant.yaml", "state.json", "hall.glb", "library/agv.glb", "library/charger.glb"],
                       triangles: triangles, machines: layout.machines.count)
+    }
+
+    /// A moment of the shift for the demo's snapshots: most machines running, a few idle,
+    /// starved, blocked, in maintenance or at fault; AGVs on the aisles or charging.
+    func stateText(_ layout: Layout) -> String {
+        var rng = SeededRandom(seed: spec.seed ^ 0x5EED_57A7)
+        var lines: [String] = []
+        for m in layout.machines {
+            let roll = rng.uniform(0...1)
+            let status = roll < 0.70 ? "running" : roll < 0.80 ? "idle" : roll < 0.86 ? "starved" : roll < 0.91 ? "blocked"
+                : roll < 0.95 ? "maintenance" : roll < 0.98 ? "fault" : "offline"
+            lines.append("    \"\(m.id)\": {\"status\": \"\(status)\"}")
+        }
+        // AGVs spread over the aisles, heading the way the aisle runs; the rest stay charging.
+        let stops = layout.nodes.filter { n in
+            n.theta != nil && !n.id.hasPrefix("CH") && Int(n.id.filter(\.isNumber)).map { $0 % 3 == 1 } == true
+        }
+        for i in 0..<spec.agvs {
+            let id = String(format: "AGV-%02d", i + 1)
+            if i % 2 == 0 || i >= layout.chargers.count {
+                let node = stops[(i * stops.count / max(spec.agvs, 1) + 1) % stops.count]
+                lines.append("    \"\(id)\": {\"x\": \(f(node.x)), \"y\": \(f(node.y)), \"theta\": \(f(node.theta ?? 0, 6))}")
+            }
+        }
+        return "{\n  \"time\": \"2026-05-04T08:15:00Z\",\n  \"entities\": {\n" + lines.joined(separator: ",\n") + "\n  }\n}\n"
     }
 
     // MARK: Layout

@@ -11,6 +11,8 @@ public struct RenderTimings: Sendable {
     public var setupSeconds: Double = 0
     /// Rasterizing, shading, resolving samples and drawing outlines.
     public var rasterSeconds: Double = 0
+    /// Drawing overlays (zones, network, labels): set by callers that draw them.
+    public var overlaySeconds: Double = 0
 }
 
 /// A drawn frame: the image, and for each pixel the item seen at its first sample.
@@ -18,6 +20,9 @@ public struct RenderedFrame: Sendable {
     public var image: Image
     /// Per pixel, the item index of sample 0, or `RenderedFrame.background`.
     public var items: [UInt32]
+    /// Per pixel, the distance along the view direction to the surface seen at sample 0
+    /// (infinity where none): overlays use it to stay behind what stands in front of the floor.
+    public var viewDepth: [Float]
     public var timings: RenderTimings
     /// Triangles that reached setup and were drawn into at least one tile.
     public var trianglesBinned: Int

@@ -71,6 +71,7 @@ extension FrameSetup {
     func rasterize() -> RenderedFrame {
         var image = Image(width: width, height: height)
         var items = [UInt32](repeating: RenderedFrame.background, count: width * height)
+        var viewDepth = [Float](repeating: .infinity, count: width * height)
         var primary = [UInt32](repeating: RenderedFrame.background, count: settings.outlines ? width * height : 0)
         let tileCount = tilesX * tilesY
         let next = Atomic<Int>(0)
@@ -78,7 +79,8 @@ extension FrameSetup {
         image.pixels.withUnsafeMutableBufferPointer { pixels in
             items.withUnsafeMutableBufferPointer { items in
                 primary.withUnsafeMutableBufferPointer { primary in
-                    let target = FrameTargets(pixels: pixels, items: items, primaryTriangles: primary)
+                  viewDepth.withUnsafeMutableBufferPointer { viewDepth in
+                    let target = FrameTargets(pixels: pixels, items: items, primaryTriangles: primary, viewDepth: viewDepth)
                     parallelFor(workerCount) { _ in
                         let scratch = TileScratch(samples: samples)
                         defer { scratch.deallocate() }
@@ -88,13 +90,14 @@ extension FrameSetup {
                             renderTile(tile, scratch: scratch, target: target)
                         }
                     }
+                  }
                 }
             }
         }
         if settings.outlines {
             drawOutlines(image: &image, primaryTriangles: primary)
         }
-        return RenderedFrame(image: image, items: items, timings: RenderTimings(), trianglesBinned: bins.count)
+        return RenderedFrame(image: image, items: items, viewDepth: viewDepth, timings: RenderTimings(), trianglesBinned: bins.count)
     }
 
     /// Where tiles write: disjoint regions of the frame's buffers.
@@ -102,6 +105,7 @@ extension FrameSetup {
         let pixels: UnsafeMutableBufferPointer<UInt8>
         let items: UnsafeMutableBufferPointer<UInt32>
         let primaryTriangles: UnsafeMutableBufferPointer<UInt32>
+        let viewDepth: UnsafeMutableBufferPointer<Float>
     }
 
     private func renderTile(_ tile: Int, scratch: TileScratch, target: FrameTargets) {

@@ -13,6 +13,7 @@ extension FrameSetup {
                                       ColorSpace.decode(settings.background.z))
         let backgroundAlpha = settings.background.w
         let rays = PixelRays(camera: camera, width: width, height: height)
+        let depthModel = DepthModel(camera: camera)
         let lighting = settings.lighting
         let keepPrimary = !target.primaryTriangles.isEmpty
         scene.triangleItems.withUnsafeBufferPointer { triangleItems in
@@ -32,6 +33,9 @@ extension FrameSetup {
                                     let triangle0 = ref0 == SetupTriangle.invalid ? SetupTriangle.invalid : setup(ref0).triangle
                                     let item0 = triangle0 == SetupTriangle.invalid ? RenderedFrame.background : triangleItems[Int(triangle0)]
                                     target.items[pixel] = item0
+                                    if item0 != RenderedFrame.background {
+                                        target.viewDepth[pixel] = depthModel.viewDepth(window: scratch.depth[base])
+                                    }
                                     if keepPrimary { target.primaryTriangles[pixel] = triangle0 }
                                     let out = target.pixels.baseAddress! + 4 * pixel
                                     if idMode {
@@ -127,5 +131,25 @@ struct Shader {
         let light = lighting.ambient + lighting.hemisphere * (0.5 + 0.5 * n.y)
             + lighting.sun * max(simdDot(n, lighting.sunDirection), 0)
         return base * light
+    }
+}
+
+/// Converts window depth (0 at the near plane, 1 at the far one) back to distance along the view axis.
+struct DepthModel {
+    let near: Float
+    let far: Float
+    let perspective: Bool
+
+    init(camera: Camera) {
+        near = Float(camera.near)
+        far = Float(camera.far)
+        if case .perspective = camera.projection { perspective = true } else { perspective = false }
+    }
+
+    @inline(__always)
+    func viewDepth(window z: Float) -> Float {
+        let ndc = 2 * z - 1
+        if perspective { return 2 * far * near / ((far + near) - ndc * (far - near)) }
+        return (ndc * (far - near) + (far + near)) / 2
     }
 }

@@ -55,6 +55,12 @@ struct RenderCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Dark lines along silhouettes and creases (default: on in plan views).")
     var outlines: Bool?
 
+    @Option(help: "A JSON file of entity states: {\"time\": ..., \"entities\": {\"M-012\": {\"status\": \"fault\"}, \"AGV-02\": {\"x\": 40, \"y\": 8, \"theta\": 0}}}.")
+    var state: String?
+
+    @Flag(inversion: .prefixedNo, help: "Zones, AGV network, labels, legend and title bar over the image.")
+    var overlays = true
+
     @Flag(help: "Print one JSON line of stage times to stderr.")
     var timings = false
 
@@ -78,9 +84,17 @@ struct RenderCommand: ParsableCommand {
         let started = ContinuousClock.now
         let loaded = try load.loadPlant(plant)
         let loadSeconds = (ContinuousClock.now - started).seconds
+        var states = EntityStates()
+        if let state {
+            do {
+                states = try EntityStates.load(path: state, plant: loaded)
+            } catch {
+                throw CLIFailure.badInput(error.description)
+            }
+        }
         let request = SnapshotRequest(
             camera: try cameraChoice(), width: size.width, height: size.height, samples: aa, mode: mode,
-            outlines: outlines, threads: threads)
+            outlines: outlines, threads: threads, states: states, overlays: overlays)
         let snapshot: Snapshot
         do {
             snapshot = try Snapshot.render(Twin(plant: loaded), request)
@@ -103,8 +117,8 @@ struct RenderCommand: ParsableCommand {
         }
         if timings {
             let t = snapshot.timings
-            let line = String(format: "{\"load_s\": %.4f, \"scene_s\": %.4f, \"setup_s\": %.4f, \"raster_s\": %.4f, \"png_s\": %.4f, \"triangles\": %d}\n",
-                              loadSeconds, t.sceneSeconds, t.setupSeconds, t.rasterSeconds, pngSeconds, snapshot.triangles)
+            let line = String(format: "{\"load_s\": %.4f, \"scene_s\": %.4f, \"setup_s\": %.4f, \"raster_s\": %.4f, \"overlay_s\": %.4f, \"png_s\": %.4f, \"triangles\": %d}\n",
+                              loadSeconds, t.sceneSeconds, t.setupSeconds, t.rasterSeconds, t.overlaySeconds, pngSeconds, snapshot.triangles)
             FileHandle.standardError.write(Data(line.utf8))
         }
     }

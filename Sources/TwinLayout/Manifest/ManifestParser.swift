@@ -10,7 +10,10 @@ struct ManifestParser {
     static let trajectoryEndTolerance = 0.01
 
     static let topLevelKeys = ["name", "description", "models", "machines", "conveyors", "racks", "stations",
-                               "agvs", "network", "routes", "zones", "cameras"]
+                               "agvs", "network", "routes", "zones", "cameras", "state_colors"]
+
+    /// The machine states whose colors a manifest may set.
+    static let stateNames = ["running", "idle", "blocked", "starved", "fault", "maintenance", "offline"]
 
     func parse(_ text: String) throws(LayoutError) -> PlantManifest {
         let root: Node
@@ -97,8 +100,16 @@ struct ManifestParser {
             cameras.append(camera)
         }
 
+        var stateColors: [String: SIMD3<Float>] = [:]
+        if let field = top.optional("state_colors") {
+            let m = try field.mapping(allowed: Self.stateNames)
+            for (state, value) in m.values {
+                stateColors[state] = try Self.color(value)
+            }
+        }
+
         return PlantManifest(name: name, file: file, models: models, entities: entities, network: network,
-                             routes: routes, zones: zones, cameras: cameras)
+                             routes: routes, zones: zones, cameras: cameras, stateColors: stateColors)
     }
 
     // MARK: Sections
@@ -325,6 +336,16 @@ struct ManifestParser {
     }
 
     // MARK: Helpers
+
+    /// A color written "#rrggbb" (sRGB), as 0...1 components.
+    static func color(_ field: ManifestField) throws(LayoutError) -> SIMD3<Float> {
+        let text = try field.string()
+        let hex = text.hasPrefix("#") ? String(text.dropFirst()) : ""
+        guard hex.count == 6, let value = UInt32(hex, radix: 16) else {
+            throw field.error("expected a color as #rrggbb, found '\(text)'")
+        }
+        return SIMD3(Float((value >> 16) & 0xff), Float((value >> 8) & 0xff), Float(value & 0xff)) / 255
+    }
 
     /// Resolves a model path against the manifest's folder and checks that the file is there.
     private func resolve(_ path: String, at field: ManifestField) throws(LayoutError) -> String {

@@ -67,6 +67,9 @@ public struct PlantManifest: Sendable {
     public var routes: [Route]
     public var zones: [Zone]
     public var cameras: [CameraDefinition]
+    /// Colors (sRGB, 0...1) for machine states, overriding the defaults: running, idle, blocked,
+    /// starved, fault, maintenance, offline.
+    public var stateColors: [String: SIMD3<Float>]
 
     /// Reads and checks a manifest file.
     public static func load(path: String) throws(LayoutError) -> PlantManifest {

@@ -46,6 +46,8 @@ public struct Plant: Sendable {
     public var routes: [Route]
     public var zones: [Zone]
     public var cameras: [CameraDefinition]
+    /// The manifest's colors for machine states (sRGB, 0...1), by state name.
+    public var stateColors: [String: SIMD3<Float>] = [:]
     /// The scene-space bounds of every drawn triangle.
     public var bounds: BoundingBox
     /// What loading found along the way.

@@ -96,6 +96,7 @@ public struct PlantLoader: Sendable {
         plant.routes = manifest.routes
         plant.zones = manifest.zones
         plant.cameras = manifest.cameras
+        plant.stateColors = manifest.stateColors
         return plant
     }
 

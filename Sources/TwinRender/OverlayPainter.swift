@@ -1,0 +1,127 @@
+import Foundation
+import TwinGeometry
+
+/// Draws an `Overlay` onto a rendered frame.
+public enum OverlayPainter {
+    /// The text scale for an image: 1 up to 720 rows, 2 up to 1440, and so on.
+    public static func scale(forHeight height: Int) -> Int { max(1, (height + 719) / 720) }
+
+    public static func paint(_ overlay: Overlay, on frame: RenderedFrame, view: ViewGeometry) -> Image {
+        var canvas = Canvas(image: frame.image)
+        let scale = scale(forHeight: view.height)
+        let s = Double(scale)
+        let floorVisible = floorVisibility(frame: frame, view: view, height: overlay.floorHeight)
+        let visibleAt: (Int, Int) -> Bool = { x, y in floorVisible[y * view.width + x] }
+
+        for area in overlay.areas {
+            let outline = view.project(polygon: area.polygon)
+            canvas.fillPolygon(outline, color: area.fill, visible: visibleAt)
+            for (a, b) in zip(outline, outline.dropFirst() + outline.prefix(1)) {
+                canvas.drawLine(from: a, to: b, width: s, color: area.stroke) { x, y in floorVisible[y * view.width + x] ? 1 : 0.25 }
+            }
+        }
+        for path in overlay.paths {
+            for piece in view.project(polyline: path.points) {
+                for (a, b) in zip(piece, piece.dropFirst()) {
+                    canvas.drawLine(from: a, to: b, width: path.width * s, color: path.color) { x, y in
+                        floorVisible[y * view.width + x] ? 1 : 0.3
+                    }
+                }
+                if path.arrowForward { drawArrow(on: &canvas, along: piece, forward: true, size: 5 * s, color: path.color) }
+                if path.arrowBackward { drawArrow(on: &canvas, along: piece, forward: false, size: 5 * s, color: path.color) }
+            }
+        }
+        for marker in overlay.markers {
+            guard let p = view.pixel(marker.position) else { continue }
+            canvas.drawDisc(center: p, radius: marker.radius * s, fill: marker.fill, ring: marker.ring, ringWidth: s)
+        }
+
+        let titleHeight = overlay.title == nil ? 0 : (BitmapFont.lineHeight + 6) * scale
+        var taken: [(x: Int, y: Int, w: Int, h: Int)] = []
+        let legendBox = legendRect(overlay.legend, scale: scale, height: view.height)
+        if let legendBox { taken.append(legendBox) }
+        for label in overlay.labels.enumerated().sorted(by: { ($0.element.priority, -$0.offset) > ($1.element.priority, -$1.offset) }).map(\.element) {
+            guard let p = view.pixel(label.anchor) else { continue }
+            let w = BitmapFont.width(of: label.text, scale: scale) + 4 * scale
+            let h = BitmapFont.glyphHeight * scale + 3 * scale
+            let gap = 4 * scale
+            let candidates = [(Int(p.x) - w / 2, Int(p.y) - h - gap), (Int(p.x) - w / 2, Int(p.y) + gap),
+                              (Int(p.x) + gap, Int(p.y) - h / 2), (Int(p.x) - w - gap, Int(p.y) - h / 2)]
+            for (x, y) in candidates {
+                guard x >= 0, y >= titleHeight, x + w <= view.width, y + h <= view.height else { continue }
+                let free = taken.allSatisfy { x + w + scale <= $0.x || $0.x + $0.w + scale <= x || y + h + scale <= $0.y || $0.y + $0.h + scale <= y }
+                guard free else { continue }
+                taken.append((x, y, w, h))
+                canvas.fillRect(x: x, y: y, width: w, height: h, color: label.plate)
+                canvas.drawText(label.text, x: x + 2 * scale, y: y + 2 * scale, scale: scale, color: label.textColor)
+                break
+            }
+        }
+        if let box = legendBox {
+            canvas.fillRect(x: box.x, y: box.y, width: box.w, height: box.h, color: SIMD4(1, 1, 1, 0.85))
+            var y = box.y + 4 * scale
+            for entry in overlay.legend {
+                canvas.fillRect(x: box.x + 4 * scale, y: y, width: 8 * scale, height: 8 * scale, color: SIMD4(0.1, 0.1, 0.1, 1))
+                canvas.fillRect(x: box.x + 5 * scale, y: y + scale, width: 6 * scale, height: 6 * scale, color: entry.color)
+                canvas.drawText(entry.text, x: box.x + 16 * scale, y: y, scale: scale, color: SIMD4(0.1, 0.1, 0.12, 1))
+                y += BitmapFont.lineHeight * scale + 2 * scale
+            }
+        }
+        if let title = overlay.title {
+            canvas.fillRect(x: 0, y: 0, width: view.width, height: titleHeight, color: SIMD4(0.09, 0.11, 0.14, 0.88))
+            canvas.drawText(title, x: 4 * scale, y: 3 * scale, scale: scale, color: SIMD4(1, 1, 1, 1))
+        }
+        return canvas.image
+    }
+
+    private static func legendRect(_ legend: [Overlay.LegendEntry], scale: Int, height: Int) -> (x: Int, y: Int, w: Int, h: Int)? {
+        guard !legend.isEmpty else { return nil }
+        let w = (legend.map { BitmapFont.width(of: $0.text, scale: scale) }.max() ?? 0) + 20 * scale
+        let h = legend.count * (BitmapFont.lineHeight + 2) * scale + 6 * scale
+        return (4 * scale, height - h - 4 * scale, w, h)
+    }
+
+    /// An arrowhead halfway along a projected path.
+    private static func drawArrow(on canvas: inout Canvas, along points: [SIMD2<Double>], forward: Bool, size: Double, color: SIMD4<Float>) {
+        var lengths: [Double] = [0]
+        for (a, b) in zip(points, points.dropFirst()) {
+            let d = b - a
+            lengths.append(lengths.last! + (d.x * d.x + d.y * d.y).squareRoot())
+        }
+        let total = lengths.last!
+        guard total > size * 3 else { return }
+        let at = total * (forward ? 0.55 : 0.45)
+        guard let k = lengths.indices.dropFirst().first(where: { lengths[$0] >= at }) else { return }
+        let a = points[k - 1], b = points[k]
+        let d = b - a
+        let l = (d.x * d.x + d.y * d.y).squareRoot()
+        guard l > 0 else { return }
+        let direction = (forward ? d : -d) / l
+        let tip = a + d * ((at - lengths[k - 1]) / l) + direction * size / 2
+        let normal = SIMD2(-direction.y, direction.x)
+        let head = [tip, tip - direction * size + normal * size * 0.55, tip - direction * size - normal * size * 0.55]
+        canvas.fillPolygon(head, color: color)
+    }
+
+    /// Per pixel: is the floor what the camera sees there (or nothing at all)?
+    static func floorVisibility(frame: RenderedFrame, view: ViewGeometry, height: Double) -> [Bool] {
+        var visible = [Bool](repeating: true, count: view.width * view.height)
+        visible.withUnsafeMutableBufferPointer { out in
+            frame.viewDepth.withUnsafeBufferPointer { depth in
+                parallelFor(view.height) { y in
+                    for x in 0..<view.width {
+                        let seen = Double(depth[y * view.width + x])
+                        guard seen.isFinite else { continue }
+                        guard let p = view.planePoint(pixelX: x, pixelY: y, height: height) else {
+                            out[y * view.width + x] = false
+                            continue
+                        }
+                        let floorDepth = view.viewDepth(p)
+                        out[y * view.width + x] = seen >= floorDepth - (0.03 + 0.002 * floorDepth)
+                    }
+                }
+            }
+        }
+        return visible
+    }
+}
