@@ -47,8 +47,9 @@ let package = Package(
 
         .testTarget(name: "TwinGeometryTests", dependencies: ["TwinGeometry"]),
         .testTarget(name: "TwinLayoutTests", dependencies: ["TwinLayout"]),
-        .testTarget(name: "TwinRenderTests", dependencies: ["TwinRender", "TwinGeometry"]),
+        .testTarget(name: "TwinRenderTests", dependencies: ["TwinRender", "TwinGeometry"], exclude: ["Golden"]),
+        .testTarget(name: "FactoryTwinTests", dependencies: ["FactoryTwin"]),
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinDemo", "TwinLayout"]),
-        .testTarget(name: "TwinCLITests", dependencies: ["TwinLayout"]),
+        .testTarget(name: "TwinCLITests", dependencies: ["TwinLayout", "TwinRender"]),
     ]
 )

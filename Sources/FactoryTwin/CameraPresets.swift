@@ -81,7 +81,8 @@ public enum CameraPresets {
         var distance = radius * 20
         for _ in 0..<4 {
             var low = radius * 0.2, high = radius * 20
-            while !fits(target, high) { high *= 2 }
+            var doublings = 0
+            while !fits(target, high) && doublings < 60 { high *= 2; doublings += 1 }
             for _ in 0..<40 {
                 let mid = (low + high) / 2
                 if fits(target, mid) { high = mid } else { low = mid }
@@ -95,7 +96,8 @@ public enum CameraPresets {
             let center = (e.min + e.max) / 2
             target += right * (center.x * halfWidth) + up * (center.y * halfHeight)
         }
-        while !fits(target, distance) { distance *= 1.01 }
+        var growth = 0
+        while !fits(target, distance) && growth < 200 { distance *= 1.01; growth += 1 }
         return camera(target, distance)
     }
 }

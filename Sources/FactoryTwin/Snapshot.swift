@@ -62,6 +62,8 @@ public struct Snapshot: Sendable {
 
     /// Renders the twin.
     public static func render(_ twin: Twin, _ request: SnapshotRequest) throws(SnapshotError) -> Snapshot {
+        var settings = RenderSettings(width: request.width, height: request.height, samples: request.samples, mode: request.mode)
+        do { try settings.validate() } catch { throw .render(error) }
         let setupStart = ContinuousClock.now
         let plant = twin.plant
         var plantScene = PlantScene(plant: plant, agvPoses: request.states.poses)
@@ -88,7 +90,6 @@ public struct Snapshot: Sendable {
             camera = c
             name = n
         }
-        var settings = RenderSettings(width: request.width, height: request.height, samples: request.samples, mode: request.mode)
         settings.outlines = request.mode == .shaded && (request.outlines ?? (name == "plan"))
         settings.threads = request.threads
         let frame: RenderedFrame

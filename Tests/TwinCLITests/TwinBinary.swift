@@ -20,15 +20,15 @@ enum TwinBinary {
     }
 
     /// Runs `twin arguments...` in the repository root and waits for it.
-    static func run(_ arguments: [String], timeoutSeconds: Double = 120) throws -> Result {
+    static func run(_ arguments: [String], timeoutSeconds: Double = 60) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: repository)
         // Output goes to files, so that a full pipe can never stall the process.
         let base = NSTemporaryDirectory() + "twin-run-" + UUID().uuidString
-        FileManager.default.createFile(atPath: base + ".out", contents: nil)
-        FileManager.default.createFile(atPath: base + ".err", contents: nil)
+        _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
         defer { try? FileManager.default.removeItem(atPath: base + ".out"); try? FileManager.default.removeItem(atPath: base + ".err") }
         process.standardOutput = FileHandle(forWritingAtPath: base + ".out")
         process.standardError = FileHandle(forWritingAtPath: base + ".err")

@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+import TwinGeometry
+@testable import TwinRender
+
+@Suite("The rasterizer")
+struct RasterizerTests {
+    /// A fan of triangles around a center, with shared edges that are horizontal, vertical and
+    /// diagonal, and corners exactly on pixel centers: every pixel of the fan's square is covered
+    /// exactly once (no gaps, no double coverage), every pixel outside not at all.
+    @Test(arguments: [SIMD2<Double>(20.5, 20.5), SIMD2(20, 20), SIMD2(17.3, 23.9)])
+    func aFanOfSharedEdgesCoversEachPixelOnce(center: SIMD2<Double>) throws {
+        let w = 40, h = 40
+        let ring: [SIMD2<Double>] = [SIMD2(4.5, 4.5), SIMD2(20.5, 4.5), SIMD2(36.5, 4.5), SIMD2(36.5, 20.5),
+                                     SIMD2(36.5, 36.5), SIMD2(20.5, 36.5), SIMD2(4.5, 36.5), SIMD2(4.5, 20.5)]
+        let triangles = ring.indices.map { [center, ring[$0], ring[($0 + 1) % ring.count]] }
+        let counts = try RasterTestScenes.coverageCounts(triangles: triangles, width: w, height: h)
+        for y in 0..<h {
+            for x in 0..<w {
+                let cx = Double(x) + 0.5, cy = Double(y) + 0.5
+                // The square runs from 4.5 to 36.5: centers on its top and left edges belong to it.
+                let inside = cx >= 4.5 && cx < 36.5 && cy >= 4.5 && cy < 36.5
+                #expect(counts[y * w + x] == (inside ? 1 : 0), "pixel (\(x), \(y))")
+            }
+        }
+    }
+
+    @Test func theTopLeftRuleTakesCentersOnTopAndLeftEdges() throws {
+        // A rectangle from pixel corner to pixel center: x 2.5 ... 6.5, y 3.5 ... 5.5.
+        let rect = [SIMD2(2.5, 3.5), SIMD2(6.5, 3.5), SIMD2(6.5, 5.5), SIMD2(2.5, 5.5)]
+        let counts = try RasterTestScenes.coverageCounts(triangles: [[rect[0], rect[1], rect[2]], [rect[0], rect[2], rect[3]]],
+                                                         width: 10, height: 10)
+        let covered = counts.enumerated().filter { $0.element > 0 }.map { ($0.offset % 10, $0.offset / 10) }
+        // Centers x = 2.5 ... 5.5 (the left edge in, the right edge out), y = 3.5 and 4.5.
+        #expect(covered.map(\.0).min() == 2 && covered.map(\.0).max() == 5)
+        #expect(covered.map(\.1).min() == 3 && covered.map(\.1).max() == 4)
+        #expect(covered.count == 8)
+        #expect(counts.allSatisfy { $0 <= 1 })
+    }
+
+    @Test func theNearerSurfaceWinsWhateverTheDrawOrder() throws {
+        let w = 32, h = 32
+        let a = [SIMD2<Double>(2, 2), SIMD2(24, 2), SIMD2(2, 24)]
+        let b = [SIMD2<Double>(8, 8), SIMD2(30, 8), SIMD2(8, 30)]
+        let camera = RasterTestScenes.pixelCamera(width: w, height: h)
+        let settings = RenderSettings(width: w, height: h, samples: 1, mode: .id, threads: 2)
+        for (depths, nearer) in [([0.0, 1.0], 1), ([1.0, 0.0], 0)] as [([Double], UInt32)] {
+            let frame = try Rasterizer.render(RasterTestScenes.scene(triangles: [a, b], height: h, depths: depths),
+                                              camera: camera, settings: settings)
+            // Pixel (10, 10) lies in both: the one with the larger z (nearer the eye at z = 10) wins.
+            #expect(frame.items[10 * w + 10] == nearer)
+        }
+    }
+
+    @Test func trianglesCrossingTheNearPlaneAreClippedNotLost() throws {
+        // A floor quad that reaches behind the camera: below the horizon every pixel shows it.
+        var scene = RenderScene()
+        var floor = MeshBuilder()
+        floor.addPolygon([SIMD3(-500, 0, 500), SIMD3(500, 0, 500), SIMD3(500, 0, -500), SIMD3(-500, 0, -500)])
+        scene.append(floor.mesh, transform: .identity, name: "floor", color: SIMD4(0.5, 0.5, 0.5, 1))
+        let camera = Camera(eye: SIMD3(0, 2, 0), target: SIMD3(0, 2, -10), projection: .perspective(fovDegrees: 60),
+                            near: 0.1, far: 2000)
+        let settings = RenderSettings(width: 64, height: 48, samples: 1, mode: .id, threads: 2)
+        let frame = try Rasterizer.render(scene, camera: camera, settings: settings)
+        for y in 0..<48 {
+            let covered = (0..<64).filter { frame.items[y * 64 + $0] != RenderedFrame.background }.count
+            // The horizon of a level camera is the middle row; the far plane cuts a little below it.
+            if y >= 26 { #expect(covered == 64, "row \(y)") }
+            if y < 24 { #expect(covered == 0, "row \(y)") }
+        }
+    }
+
+    @Test func multisamplingResolvesEdgeCoverageInLinearLight() throws {
+        // A vertical edge through the middle of pixel column 10 (x = 10.5): of the 4x pattern's
+        // sample offsets (-2, 6, -6, 2)/16, two lie left of the center and are covered.
+        let w = 20, h = 8
+        var scene = RasterTestScenes.scene(triangles: [[SIMD2(0, -10), SIMD2(10.5, -10), SIMD2(10.5, 30)],
+                                                       [SIMD2(0, -10), SIMD2(10.5, 30), SIMD2(0, 30)]], height: h)
+        scene.items[0].color = SIMD4(1, 1, 1, 1); scene.items[1].color = SIMD4(1, 1, 1, 1)
+        var settings = RenderSettings(width: w, height: h, samples: 4, mode: .shaded, background: SIMD4(0, 0, 0, 1), threads: 2)
+        settings.lighting.ambient = 1; settings.lighting.hemisphere = 0; settings.lighting.sun = 0
+        let frame = try Rasterizer.render(scene, camera: RasterTestScenes.pixelCamera(width: w, height: h), settings: settings)
+        #expect(frame.image[5, 4] == SIMD4(255, 255, 255, 255))
+        #expect(frame.image[15, 4] == SIMD4(0, 0, 0, 255))
+        // Half the samples white in linear light is 0.5 linear: sRGB code 188.
+        #expect(frame.image[10, 4].x == ColorSpace.encode(0.5))
+        #expect(ColorSpace.encode(0.5) == 188)
+    }
+
+    @Test func theIdPassCountsPixelsExactly() throws {
+        // Two rectangles whose sides lie on pixel boundaries: 20 x 10 and 15 x 15 pixels.
+        let w = 64, h = 48
+        func rect(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> [[SIMD2<Double>]] {
+            [[SIMD2(x0, y0), SIMD2(x1, y0), SIMD2(x1, y1)], [SIMD2(x0, y0), SIMD2(x1, y1), SIMD2(x0, y1)]]
+        }
+        var scene = RenderScene()
+        for (name, triangles) in [("a", rect(5, 5, 25, 15)), ("b", rect(30, 20, 45, 35))] {
+            let positions = triangles.flatMap { $0 }.map { RasterTestScenes.world($0, height: h) }
+            scene.append(TriangleMesh(positions: positions, normals: Array(repeating: SIMD3(0, 0, 1), count: 6), indices: [0, 1, 2, 3, 4, 5]),
+                         transform: .identity, name: name, color: SIMD4(1, 1, 1, 1))
+        }
+        let frame = try Rasterizer.render(scene, camera: RasterTestScenes.pixelCamera(width: w, height: h),
+                                          settings: RenderSettings(width: w, height: h, samples: 4, mode: .id, threads: 2))
+        #expect(frame.items.filter { $0 == 0 }.count == 200)
+        #expect(frame.items.filter { $0 == 1 }.count == 225)
+        #expect(frame.image[10, 10] == ColorSpace.idColor(0))
+        #expect(frame.image[0, 0] == SIMD4(0, 0, 0, 0))
+    }
+
+    @Test func degenerateAndNonFiniteTrianglesAreSkippedAndCounted() throws {
+        var scene = RenderScene()
+        let mesh = TriangleMesh(positions: [SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(.nan, 1, 0), SIMD3(0, 1, 0), SIMD3(.infinity, 0, 0)],
+                                normals: [], indices: [0, 1, 2, 0, 1, 3, 0, 4, 3, 0, 1, 7])
+        scene.append(mesh, transform: .identity, name: "m", color: SIMD4(1, 1, 1, 1))
+        #expect(scene.triangleCount == 1)
+        #expect(scene.skippedTriangles == 3)
+        // A zero-area triangle reaches the rasterizer and draws nothing.
+        var flat = RenderScene()
+        flat.append(TriangleMesh(positions: [SIMD3(0, 0, 0), SIMD3(1, 1, 0), SIMD3(2, 2, 0)], normals: [], indices: [0, 1, 2]),
+                    transform: .identity, name: "line", color: SIMD4(1, 1, 1, 1))
+        let frame = try Rasterizer.render(flat, camera: RasterTestScenes.pixelCamera(width: 8, height: 8),
+                                          settings: RenderSettings(width: 8, height: 8, samples: 1, mode: .id))
+        #expect(frame.items.allSatisfy { $0 == RenderedFrame.background })
+    }
+
+    @Test func badSizesAndCamerasAreRejectedWithAReason() {
+        let scene = RenderScene()
+        let camera = RasterTestScenes.pixelCamera(width: 8, height: 8)
+        #expect(throws: RenderError.invalidSize(width: 0, height: 10)) {
+            try Rasterizer.render(scene, camera: camera, settings: RenderSettings(width: 0, height: 10))
+        }
+        #expect(throws: RenderError.invalidSize(width: 16385, height: 10)) {
+            try Rasterizer.render(scene, camera: camera, settings: RenderSettings(width: 16385, height: 10))
+        }
+        #expect(throws: RenderError.invalidSamples(3)) {
+            try Rasterizer.render(scene, camera: camera, settings: RenderSettings(width: 8, height: 8, samples: 3))
+        }
+        var nan = camera
+        nan.eye.x = .nan
+        #expect(throws: RenderError.camera(.notFinite("eye"))) {
+            try Rasterizer.render(scene, camera: nan, settings: RenderSettings(width: 8, height: 8))
+        }
+        var same = camera
+        same.target = same.eye
+        #expect(throws: RenderError.camera(.eyeAtTarget)) {
+            try Rasterizer.render(scene, camera: same, settings: RenderSettings(width: 8, height: 8))
+        }
+        var parallel = camera
+        parallel.up = SIMD3(0, 0, 1)
+        #expect(throws: RenderError.camera(.upParallelToView)) {
+            try Rasterizer.render(scene, camera: parallel, settings: RenderSettings(width: 8, height: 8))
+        }
+        #expect(throws: RenderError.camera(.fieldOfView(180))) {
+            try Rasterizer.render(scene, camera: Camera(eye: SIMD3(0, 0, 5), target: .zero, projection: .perspective(fovDegrees: 180)),
+                                  settings: RenderSettings(width: 8, height: 8))
+        }
+    }
+
+    @Test func theMatricesMatchOpenGLs() {
+        // gluPerspective(90, 1, 1, 3): f = 1, (far + near) / (near - far) = -2, 2 far near / (near - far) = -3.
+        let camera = Camera(eye: .zero, target: SIMD3(0, 0, -1), projection: .perspective(fovDegrees: 90), near: 1, far: 3)
+        let p = camera.projectionMatrix(aspect: 1)
+        #expect(abs(p[0, 0] - 1) < 1e-12 && abs(p[1, 1] - 1) < 1e-12)
+        #expect(abs(p[2, 2] + 2) < 1e-12 && abs(p[2, 3] + 3) < 1e-12 && p[3, 2] == -1)
+        // A point on the near plane maps to depth -1, on the far plane to +1.
+        let near = p * SIMD4(0, 0, -1, 1), far = p * SIMD4(0, 0, -3, 1)
+        #expect(abs(near.z / near.w + 1) < 1e-12 && abs(far.z / far.w - 1) < 1e-12)
+    }
+}
