@@ -23,6 +23,8 @@ public struct SnapshotRequest: Sendable {
     public var states: EntityStates
     /// Zones, network, labels, legend and title over the shaded image (never over the id pass).
     public var overlays: Bool
+    /// How many times to draw the frame, for benchmarks: the timings then hold the median.
+    public var frames: Int = 1
 
     public init(camera: CameraChoice = .named("iso"), width: Int = 1920, height: Int = 1080, samples: Int = 4,
                 mode: RenderSettings.Mode = .shaded, outlines: Bool? = nil, threads: Int? = nil,
@@ -92,13 +94,20 @@ public struct Snapshot: Sendable {
         }
         settings.outlines = request.mode == .shaded && (request.outlines ?? (name == "plan"))
         settings.threads = request.threads
-        let frame: RenderedFrame
-        do {
-            frame = try Rasterizer.render(plantScene.scene, camera: camera, settings: settings)
-        } catch {
-            throw .render(error)
-        }
+        var frame: RenderedFrame
+        var frameSeconds: [(setup: Double, raster: Double)] = []
+        repeat {
+            do {
+                frame = try Rasterizer.render(plantScene.scene, camera: camera, settings: settings)
+            } catch {
+                throw .render(error)
+            }
+            frameSeconds.append((frame.timings.setupSeconds, frame.timings.rasterSeconds))
+        } while frameSeconds.count < max(1, request.frames)
         var timings = frame.timings
+        let median = frameSeconds.sorted { $0.setup + $0.raster < $1.setup + $1.raster }[frameSeconds.count / 2]
+        timings.setupSeconds = median.setup
+        timings.rasterSeconds = median.raster
         timings.sceneSeconds = sceneSeconds
         var image = frame.image
         if request.overlays && request.mode == .shaded {

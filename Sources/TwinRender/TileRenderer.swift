@@ -128,6 +128,28 @@ extension FrameSetup {
         }
     }
 
+    /// The pixels 0..<count of a row where all three edge values (e + step * i) are at least
+    /// zero, as first...last (empty when first > last): exact integer bounds, no per-pixel tests.
+    @inline(__always)
+    func coveredSpan(_ e0: Int64, _ s0: Int64, _ e1: Int64, _ s1: Int64, _ e2: Int64, _ s2: Int64, count: Int) -> (Int, Int) {
+        var first: Int64 = 0, last = Int64(count - 1)
+        @inline(__always) func narrow(_ e: Int64, _ step: Int64) -> Bool {
+            if step > 0 {
+                // e + step * i >= 0  <=>  i >= ceil(-e / step)
+                if e < 0 { first = max(first, (-e + step - 1) / step) }
+            } else if step < 0 {
+                // e + step * i >= 0  <=>  i <= floor(e / -step)
+                if e < 0 { return false }
+                last = min(last, e / -step)
+            } else if e < 0 {
+                return false
+            }
+            return true
+        }
+        guard narrow(e0, s0), narrow(e1, s1), narrow(e2, s2) else { return (1, 0) }
+        return (Int(first), Int(last))
+    }
+
     /// The kept triangle a bin reference names.
     @inline(__always)
     func setup(_ ref: UInt32) -> SetupTriangle {
@@ -168,18 +190,37 @@ extension FrameSetup {
         let depth = scratch.depth.baseAddress!, refs = scratch.reference.baseAddress!
         let s = offsets.count
         if s == 1 {
+            let width = x1 - x0 + 1
             for y in y0...y1 {
-                var e0 = row0, e1 = row1, e2 = row2
                 var z = Float(Double(t.z0) + dzdx * Double(startX - ax) + dzdy * Double(Int64(y) * one + Int64(subpixelHalf) - ay))
                 var i = (y - tileY) * size + (x0 - tileX)
-                for _ in x0...x1 {
-                    if (e0 | e1 | e2) >= 0 && z < depth[i] {
-                        depth[i] = z
-                        refs[i] = reference
+                if width >= 12 {
+                    // Wide rows: the covered span follows from the three edges in closed form,
+                    // and only the depth test runs per pixel.
+                    let (first, last) = coveredSpan(row0, stepX0, row1, stepX1, row2, stepX2, count: width)
+                    if first <= last {
+                        z += zStepX * Float(first)
+                        i += first
+                        for _ in first...last {
+                            if z < depth[i] {
+                                depth[i] = z
+                                refs[i] = reference
+                            }
+                            z += zStepX
+                            i += 1
+                        }
                     }
-                    e0 &+= stepX0; e1 &+= stepX1; e2 &+= stepX2
-                    z += zStepX
-                    i += 1
+                } else {
+                    var e0 = row0, e1 = row1, e2 = row2
+                    for _ in x0...x1 {
+                        if (e0 | e1 | e2) >= 0 && z < depth[i] {
+                            depth[i] = z
+                            refs[i] = reference
+                        }
+                        e0 &+= stepX0; e1 &+= stepX1; e2 &+= stepX2
+                        z += zStepX
+                        i += 1
+                    }
                 }
                 row0 &+= stepY0; row1 &+= stepY1; row2 &+= stepY2
             }

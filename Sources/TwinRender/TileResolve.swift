@@ -25,13 +25,23 @@ extension FrameSetup {
                             // A flat triangle (one normal at all corners: boxes, floors, walls) has one
                             // color wherever it is seen: it is shaded once and reused along the tile.
                             var flatTriangle = UInt32.max, flatColor = SIMD3<Float>.zero
+                            // A pixel whose samples all show the flat triangle of the pixel before
+                            // takes that pixel's bytes as they are: most of a frame is such pixels.
+                            var previousRef = SetupTriangle.invalid, previousBytes = SIMD4<UInt8>(), previousFlat = false
+                            var cachedRef = SetupTriangle.invalid, cachedTriangle = SetupTriangle.invalid
+                            var cachedItem = RenderedFrame.background
                             for y in tileY..<(tileY + tileH) {
                                 for x in tileX..<(tileX + tileW) {
                                     let base = ((y - tileY) * size + (x - tileX)) * s
                                     let pixel = y * width + x
                                     let ref0 = refs[base]
-                                    let triangle0 = ref0 == SetupTriangle.invalid ? SetupTriangle.invalid : setup(ref0).triangle
-                                    let item0 = triangle0 == SetupTriangle.invalid ? RenderedFrame.background : triangleItems[Int(triangle0)]
+                                    if ref0 != cachedRef {
+                                        // Neighbouring pixels mostly see the same triangle: look it up once.
+                                        cachedRef = ref0
+                                        cachedTriangle = ref0 == SetupTriangle.invalid ? SetupTriangle.invalid : setup(ref0).triangle
+                                        cachedItem = cachedTriangle == SetupTriangle.invalid ? RenderedFrame.background : triangleItems[Int(cachedTriangle)]
+                                    }
+                                    let triangle0 = cachedTriangle, item0 = cachedItem
                                     target.items[pixel] = item0
                                     if item0 != RenderedFrame.background {
                                         target.viewDepth[pixel] = depthModel.viewDepth(window: scratch.depth[base])
@@ -43,7 +53,12 @@ extension FrameSetup {
                                         out[0] = c.x; out[1] = c.y; out[2] = c.z; out[3] = c.w
                                         continue
                                     }
-                                    let ray = rays.ray(x: x, y: y)
+                                    var uniform = true
+                                    for k in 1..<max(s, 1) where refs[base + k] != ref0 { uniform = false; break }
+                                    if uniform && previousFlat && ref0 == previousRef {
+                                        out[0] = previousBytes.x; out[1] = previousBytes.y; out[2] = previousBytes.z; out[3] = previousBytes.w
+                                        continue
+                                    }
                                     var sum = SIMD3<Float>.zero
                                     var alpha: Float = 0
                                     var lastRef = UInt32.max - 1, lastColor = SIMD3<Float>.zero
@@ -60,6 +75,7 @@ extension FrameSetup {
                                                 lastColor = flatColor
                                             } else {
                                                 let color = items[Int(triangleItems[Int(triangle)])].color
+                                                let ray = rays.ray(x: x, y: y)
                                                 lastColor = shader.shade(triangle: Int(triangle), base: SIMD3(color.x, color.y, color.z),
                                                                          origin: ray.origin, direction: ray.direction)
                                                 if shader.isFlat(triangle: Int(triangle)) {
@@ -73,10 +89,12 @@ extension FrameSetup {
                                         alpha += 1
                                     }
                                     let scale = 1 / Float(s)
-                                    out[0] = ColorSpace.encode(sum.x * scale)
-                                    out[1] = ColorSpace.encode(sum.y * scale)
-                                    out[2] = ColorSpace.encode(sum.z * scale)
-                                    out[3] = UInt8(min(max(alpha * scale, 0), 1) * 255 + 0.5)
+                                    let bytes = SIMD4(ColorSpace.encode(sum.x * scale), ColorSpace.encode(sum.y * scale),
+                                                      ColorSpace.encode(sum.z * scale), UInt8(min(max(alpha * scale, 0), 1) * 255 + 0.5))
+                                    out[0] = bytes.x; out[1] = bytes.y; out[2] = bytes.z; out[3] = bytes.w
+                                    previousRef = uniform ? ref0 : SetupTriangle.invalid
+                                    previousFlat = uniform && (ref0 == SetupTriangle.invalid || triangle0 == flatTriangle)
+                                    previousBytes = bytes
                                 }
                             }
                         }
