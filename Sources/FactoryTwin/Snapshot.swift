@@ -94,6 +94,7 @@ public struct Snapshot: Sendable {
         }
         settings.outlines = request.mode == .shaded && (request.outlines ?? (name == "plan"))
         settings.threads = request.threads
+        settings.outputsViewDepth = request.overlays && request.mode == .shaded
         var frame: RenderedFrame
         var frameSeconds: [(setup: Double, raster: Double)] = []
         repeat {

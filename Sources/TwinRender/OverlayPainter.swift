@@ -106,6 +106,7 @@ public enum OverlayPainter {
     /// Per pixel: is the floor what the camera sees there (or nothing at all)?
     static func floorVisibility(frame: RenderedFrame, view: ViewGeometry, height: Double) -> [Bool] {
         var visible = [Bool](repeating: true, count: view.width * view.height)
+        guard frame.viewDepth.count == visible.count else { return visible }
         visible.withUnsafeMutableBufferPointer { out in
             frame.viewDepth.withUnsafeBufferPointer { depth in
                 parallelFor(view.height) { y in

@@ -22,6 +22,8 @@ public struct RenderSettings: Sendable, Equatable {
     public var lighting: Lighting
     /// Worker threads; nil for every core.
     public var threads: Int?
+    /// Whether the frame carries each pixel's view depth (for overlays that hide behind machines).
+    public var outputsViewDepth = true
 
     public init(width: Int = 1920, height: Int = 1080, samples: Int = 4, mode: Mode = .shaded,
                 background: SIMD4<Float> = SIMD4(0.93, 0.94, 0.96, 1), outlines: Bool = false,

@@ -71,7 +71,7 @@ extension FrameSetup {
     func rasterize() -> RenderedFrame {
         var image = Image(width: width, height: height)
         var items = [UInt32](repeating: RenderedFrame.background, count: width * height)
-        var viewDepth = [Float](repeating: .infinity, count: width * height)
+        var viewDepth = [Float](repeating: .infinity, count: settings.outputsViewDepth ? width * height : 0)
         var primary = [UInt32](repeating: RenderedFrame.background, count: settings.outlines ? width * height : 0)
         let tileCount = tilesX * tilesY
         let next = Atomic<Int>(0)

@@ -16,6 +16,7 @@ extension FrameSetup {
         let depthModel = DepthModel(camera: camera)
         let lighting = settings.lighting
         let keepPrimary = !target.primaryTriangles.isEmpty
+        let keepDepth = !target.viewDepth.isEmpty
         scene.triangleItems.withUnsafeBufferPointer { triangleItems in
             scene.indices.withUnsafeBufferPointer { indices in
                 scene.positions.withUnsafeBufferPointer { positions in
@@ -43,7 +44,7 @@ extension FrameSetup {
                                     }
                                     let triangle0 = cachedTriangle, item0 = cachedItem
                                     target.items[pixel] = item0
-                                    if item0 != RenderedFrame.background {
+                                    if keepDepth && item0 != RenderedFrame.background {
                                         target.viewDepth[pixel] = depthModel.viewDepth(window: scratch.depth[base])
                                     }
                                     if keepPrimary { target.primaryTriangles[pixel] = triangle0 }

@@ -67,7 +67,7 @@ struct RenderBench: ParsableCommand {
         let reference = !noReference && FileManager.default.fileExists(atPath: ReferenceHarness.llvmpipeScript)
         if !noReference && !reference { print("note: \(ReferenceHarness.llvmpipeScript) not found; llvmpipe left out") }
         print("twin bench render: \(size.width)x\(size.height), median of \(frames) frames, iso camera, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        print("plant       triangles   aa | ours: scene s  frame s  png s  Mtri/s  peak MiB | llvmpipe: upload s  frame s  Mtri/s  peak MiB | frame ratio")
+        print("plant       triangles   aa | ours: scene s  frame s  png s  Mtri/s  peak MiB | llvmpipe: upload s  frame s  Mtri/s  peak MiB | llvmpipe frame / ours")
         for name in plants.split(separator: ",").map(String.init) {
             if name == "demo-large" { _ = try ensureDemoLarge() }
             let model = "Assets/\(name)/hall.glb"
@@ -91,7 +91,7 @@ struct RenderBench: ParsableCommand {
                                                     "--size", "\(size.width)x\(size.height)", "--aa", "\(aa)",
                                                     "--frames", "\(frames)"] + camera.arguments)
                     if ref.status == 0, let r = ChildProcess.json(in: ref.stdout), let refFrame = r["frame_s_median"] as? Double {
-                        line += String(format: " %17.3f  %7.3f  %6.1f  %8.0f | %5.2fx faster",
+                        line += String(format: " %17.3f  %7.3f  %6.1f  %8.0f | %5.2f",
                                        r["upload_s"] as? Double ?? 0, refFrame, Double(triangles) / refFrame / 1e6, ref.peakMiB,
                                        refFrame / max(frame, 1e-9))
                     } else {
