@@ -18,11 +18,12 @@ struct BenchCamera {
 
     var arguments: [String] {
         func v(_ p: SIMD3<Double>) -> String { "\(p.x),\(p.y),\(p.z)" }
-        var out = ["--eye", v(camera.eye), "--target", v(camera.target), "--up", v(camera.up),
-                   "--near", "\(camera.near)", "--far", "\(camera.far)"]
+        // --option=value: values may start with a minus sign.
+        var out = ["--eye=" + v(camera.eye), "--target=" + v(camera.target), "--up=" + v(camera.up),
+                   "--near=\(camera.near)", "--far=\(camera.far)"]
         switch camera.projection {
-        case .perspective(let fov): out += ["--fov", "\(fov)"]
-        case .orthographic(let h): out += ["--ortho", "\(h)"]
+        case .perspective(let fov): out.append("--fov=\(fov)")
+        case .orthographic(let h): out.append("--ortho=\(h)")
         }
         return out
     }
@@ -147,7 +148,10 @@ struct ExactnessBench: ParsableCommand {
             let b = try ChildProcess.run(["python3", ReferenceHarness.llvmpipeScript, model, "-o", ref, "--mode", "id",
                                           "--size", "\(size.width)x\(size.height)", "--frames", "1"] + camera.arguments)
             guard a.status == 0, b.status == 0 else {
-                print(pad(model, 70) + " " + pad(view, 5) + "  skipped: " + (a.status != 0 ? "twin failed" : "llvmpipe failed"))
+                let ourError: String = a.stderr.split(separator: "\n").first.map(String.init) ?? ""
+                let theirError: String = b.stderr.split(separator: "\n").last.map(String.init) ?? ""
+                let why: String = a.status != 0 ? "twin failed: " + ourError : "llvmpipe failed: " + theirError
+                print(pad(model, 70) + " " + pad(view, 5) + "  skipped: " + why)
                 continue
             }
             let compared = try ChildProcess.run(["python3", ReferenceHarness.compareScript, ours, ref, "--id"])

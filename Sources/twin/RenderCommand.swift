@@ -25,11 +25,12 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "plan, iso, or a camera named in the manifest.")
     var camera: String?
 
-    @Option(help: "Camera position X,Y,Z (scene coordinates).")
+    // Unconditional parsing: a value may start with a minus sign (--eye -10,5,3).
+    @Option(parsing: .unconditional, help: "Camera position X,Y,Z (scene coordinates).")
     var eye: Vector3?
-    @Option(help: "Point looked at X,Y,Z (scene coordinates).")
+    @Option(parsing: .unconditional, help: "Point looked at X,Y,Z (scene coordinates).")
     var target: Vector3?
-    @Option(help: "Up direction X,Y,Z (default 0,1,0).")
+    @Option(parsing: .unconditional, help: "Up direction X,Y,Z (default 0,1,0).")
     var up: Vector3?
     @Option(help: "Vertical field of view in degrees (perspective).")
     var fov: Double?

@@ -36,7 +36,7 @@ enum TwinBinary {
         try process.run()
         while process.isRunning {
             if Date().timeIntervalSince(start) > timeoutSeconds {
-                process.terminate()
+                kill(process.processIdentifier, SIGKILL)
                 throw TimedOut(arguments: arguments)
             }
             usleep(5_000)
