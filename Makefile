@@ -33,6 +33,7 @@ test: deps
 
 bench: build
 	$(TWIN) bench load
+	$(TWIN) bench render
 
 # Regenerates the committed demo plant (deterministic: the files only change with the generator).
 assets: build

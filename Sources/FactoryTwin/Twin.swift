@@ -1,5 +1,6 @@
 @_exported import TwinGeometry
 @_exported import TwinLayout
+@_exported import TwinRender
 
 /// The digital twin of one plant, for Swift programs that script it: load a plant, then read its
 /// layout, entities and AGV network. State, rendering and collision checks join as their modules land.

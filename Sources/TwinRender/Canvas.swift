@@ -27,16 +27,18 @@ public struct Canvas {
     }
 
     public mutating func fillRect(x: Int, y: Int, width: Int, height: Int, color: SIMD4<Float>) {
-        for py in max(0, y)..<min(image.height, y + height) {
-            for px in max(0, x)..<min(image.width, x + width) { blend(x: px, y: py, color: color) }
+        let x0 = max(0, x), x1 = min(image.width, x + width), y0 = max(0, y), y1 = min(image.height, y + height)
+        guard x0 < x1, y0 < y1 else { return }
+        for py in y0..<y1 {
+            for px in x0..<x1 { blend(x: px, y: py, color: color) }
         }
     }
 
     /// Fills a polygon (even-odd rule, pixel centers), where `visible(x, y)` allows.
     public mutating func fillPolygon(_ points: [SIMD2<Double>], color: SIMD4<Float>, visible: (Int, Int) -> Bool = { _, _ in true }) {
-        guard points.count >= 3 else { return }
-        let minY = max(0, Int(points.map(\.y).min()!.rounded(.down)))
-        let maxY = min(image.height - 1, Int(points.map(\.y).max()!.rounded(.up)))
+        guard points.count >= 3, points.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) else { return }
+        let minY = max(0, pixelIndex(points.map(\.y).min()!.rounded(.down)))
+        let maxY = min(image.height - 1, pixelIndex(points.map(\.y).max()!.rounded(.up)))
         guard minY <= maxY else { return }
         var crossings: [Double] = []
         for py in minY...maxY {
@@ -51,8 +53,8 @@ public struct Canvas {
             crossings.sort()
             var k = 0
             while k + 1 < crossings.count {
-                let from = max(0, Int((crossings[k] - 0.5).rounded(.up)))
-                let to = min(image.width - 1, Int((crossings[k + 1] - 0.5).rounded(.down)))
+                let from = max(0, pixelIndex((crossings[k] - 0.5).rounded(.up)))
+                let to = min(image.width - 1, pixelIndex((crossings[k + 1] - 0.5).rounded(.down)))
                 if from <= to {
                     for px in from...to where visible(px, py) { blend(x: px, y: py, color: color) }
                 }
@@ -64,10 +66,11 @@ public struct Canvas {
     /// Draws a line `width` pixels wide with soft edges; `visible(x, y)` scales each pixel's alpha.
     public mutating func drawLine(from a: SIMD2<Double>, to b: SIMD2<Double>, width: Double, color: SIMD4<Float>,
                                   visibility: (Int, Int) -> Float = { _, _ in 1 }) {
+        guard a.x.isFinite, a.y.isFinite, b.x.isFinite, b.y.isFinite, width.isFinite else { return }
         let half = width / 2
         let lo = SIMD2(min(a.x, b.x), min(a.y, b.y)) - (half + 1), hi = SIMD2(max(a.x, b.x), max(a.y, b.y)) + (half + 1)
-        let x0 = max(0, Int(lo.x)), x1 = min(image.width - 1, Int(hi.x))
-        let y0 = max(0, Int(lo.y)), y1 = min(image.height - 1, Int(hi.y))
+        let x0 = max(0, pixelIndex(lo.x)), x1 = min(image.width - 1, pixelIndex(hi.x))
+        let y0 = max(0, pixelIndex(lo.y)), y1 = min(image.height - 1, pixelIndex(hi.y))
         guard x0 <= x1, y0 <= y1 else { return }
         let d = b - a
         let length2 = max(d.x * d.x + d.y * d.y, 1e-12)
@@ -86,8 +89,9 @@ public struct Canvas {
     /// A filled disc with an optional ring.
     public mutating func drawDisc(center: SIMD2<Double>, radius: Double, fill: SIMD4<Float>, ring: SIMD4<Float>? = nil,
                                   ringWidth: Double = 1.5) {
-        let x0 = max(0, Int(center.x - radius - 2)), x1 = min(image.width - 1, Int(center.x + radius + 2))
-        let y0 = max(0, Int(center.y - radius - 2)), y1 = min(image.height - 1, Int(center.y + radius + 2))
+        guard center.x.isFinite, center.y.isFinite, radius.isFinite else { return }
+        let x0 = max(0, pixelIndex(center.x - radius - 2)), x1 = min(image.width - 1, pixelIndex(center.x + radius + 2))
+        let y0 = max(0, pixelIndex(center.y - radius - 2)), y1 = min(image.height - 1, pixelIndex(center.y + radius + 2))
         guard x0 <= x1, y0 <= y1 else { return }
         for py in y0...y1 {
             for px in x0...x1 {
@@ -116,4 +120,9 @@ public struct Canvas {
             cx += BitmapFont.advance * scale
         }
     }
+
+    /// A pixel coordinate as an index, clamped far outside any image so that points projected
+    /// near the camera plane cannot overflow the conversion.
+    @inline(__always)
+    private func pixelIndex(_ v: Double) -> Int { Int(min(max(v, -1e8), 1e8)) }
 }

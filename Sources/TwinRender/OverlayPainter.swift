@@ -41,7 +41,7 @@ public enum OverlayPainter {
         let legendBox = legendRect(overlay.legend, scale: scale, height: view.height)
         if let legendBox { taken.append(legendBox) }
         for label in overlay.labels.enumerated().sorted(by: { ($0.element.priority, -$0.offset) > ($1.element.priority, -$1.offset) }).map(\.element) {
-            guard let p = view.pixel(label.anchor) else { continue }
+            guard let p = view.pixel(label.anchor), abs(p.x) < 1e8, abs(p.y) < 1e8 else { continue }
             let w = BitmapFont.width(of: label.text, scale: scale) + 4 * scale
             let h = BitmapFont.glyphHeight * scale + 3 * scale
             let gap = 4 * scale

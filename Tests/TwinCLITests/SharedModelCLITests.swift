@@ -32,6 +32,22 @@ struct SharedModelCLITests {
     }
 }
 
+/// Every shared model that loads also renders, shaded and in the id pass, through the CLI.
+@Suite("twin render on ../shared/models", .enabled(if: SharedModelTable.available, "needs ../shared/models"))
+struct SharedModelRenderTests {
+    @Test(arguments: SharedModelTable.rows.filter { $0.expected.hasPrefix("ok") })
+    func rendersWithoutTrouble(_ row: SharedModelTable.Row) throws {
+        let path = SharedModelTable.root + "/" + row.file
+        for mode in ["shaded", "id"] {
+            let out = NSTemporaryDirectory() + "twin-shared-\(UUID().uuidString).png"
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let result = try TwinBinary.run(["render", path, "--camera", "iso", "--size", "96x64", "--mode", mode, "-o", out])
+            #expect(result.status == 0, "\(mode): \(result.stderr)")
+            #expect(FileManager.default.fileExists(atPath: out))
+        }
+    }
+}
+
 /// The README table of ../shared/models, read without the library's help.
 enum SharedModelTable {
     static let root = URL(fileURLWithPath: TwinBinary.repository).deletingLastPathComponent()
