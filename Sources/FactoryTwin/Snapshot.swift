@@ -61,6 +61,8 @@ public struct Snapshot: Sendable {
     /// Item names in item order, for the id pass's legend.
     public var itemNames: [String]
     public var items: [UInt32]
+    /// The time of the state shown, when the state said.
+    public var stateTime: String?
 
     /// Renders the twin.
     public static func render(_ twin: Twin, _ request: SnapshotRequest) throws(SnapshotError) -> Snapshot {
@@ -119,14 +121,16 @@ public struct Snapshot: Sendable {
         }
         return Snapshot(image: image, camera: camera, cameraName: name, plantName: twin.plant.name, timings: timings,
                         triangles: plantScene.scene.triangleCount, itemNames: plantScene.scene.items.map(\.name),
-                        items: frame.items)
+                        items: frame.items, stateTime: request.states.time)
     }
 
-    /// The PNG text chunks: plant, camera, time, software.
-    public func textChunks(version: String, time: Date = Date()) -> [(key: String, value: String)] {
-        let formatter = ISO8601DateFormatter()
-        return [("Title", plantName), ("Camera", cameraDescription), ("Creation Time", formatter.string(from: time)),
-                ("Software", "FactoryTwin \(version)")]
+    /// The PNG text chunks: plant, camera, time, software. The time is the moment of the twin's
+    /// state that the image shows, so that the same state makes the same file; without a state
+    /// time it is the moment the image was made.
+    public func textChunks(version: String, now: Date = Date()) -> [(key: String, value: String)] {
+        let time: (key: String, value: String) = stateTime.map { ("Time", $0) }
+            ?? ("Creation Time", ISO8601DateFormatter().string(from: now))
+        return [("Title", plantName), ("Camera", cameraDescription), time, ("Software", "FactoryTwin \(version)")]
     }
 
     var cameraDescription: String {
