@@ -75,29 +75,15 @@ struct ManifestParser {
             entities.append(agv)
         }
 
-        var routes: [Route] = []
-        var routeIds = IdRegistry()
         let agvIds = Set(entities.filter { $0.category == .agv }.map(\.id))
-        for item in try top.optional("routes")?.sequence() ?? [] {
-            let route = try parseRoute(item, network: network, agvIds: agvIds)
-            try routeIds.claim(route.id, in: "route", at: item)
-            routes.append(route)
+        let routes = try parseList(top.optional("routes"), namespace: "route", id: \.id) { item throws(LayoutError) in
+            try parseRoute(item, network: network, agvIds: agvIds)
         }
-
-        var zones: [Zone] = []
-        var zoneIds = IdRegistry()
-        for item in try top.optional("zones")?.sequence() ?? [] {
-            let zone = try parseZone(item)
-            try zoneIds.claim(zone.id, in: "zone", at: item)
-            zones.append(zone)
+        let zones = try parseList(top.optional("zones"), namespace: "zone", id: \.id) { item throws(LayoutError) in
+            try parseZone(item)
         }
-
-        var cameras: [CameraDefinition] = []
-        var cameraNames = IdRegistry()
-        for item in try top.optional("cameras")?.sequence() ?? [] {
-            let camera = try parseCamera(item)
-            try cameraNames.claim(camera.name, in: "camera", at: item)
-            cameras.append(camera)
+        let cameras = try parseList(top.optional("cameras"), namespace: "camera", id: \.name) { item throws(LayoutError) in
+            try parseCamera(item)
         }
 
         var stateColors: [String: SIMD3<Float>] = [:]
@@ -336,6 +322,19 @@ struct ManifestParser {
     }
 
     // MARK: Helpers
+
+    /// The items of a list section, each parsed and its id checked for uniqueness in `namespace`.
+    private func parseList<T>(_ section: ManifestField?, namespace: String, id: (T) -> String,
+                              _ parse: (ManifestField) throws(LayoutError) -> T) throws(LayoutError) -> [T] {
+        var ids = IdRegistry()
+        var items: [T] = []
+        for field in try section?.sequence() ?? [] {
+            let item = try parse(field)
+            try ids.claim(id(item), in: namespace, at: field)
+            items.append(item)
+        }
+        return items
+    }
 
     /// A color written "#rrggbb" (sRGB), as 0...1 components.
     static func color(_ field: ManifestField) throws(LayoutError) -> SIMD3<Float> {
