@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "TwinGeometry", targets: ["TwinGeometry"]),
         .library(name: "TwinLayout", targets: ["TwinLayout"]),
         .library(name: "TwinRender", targets: ["TwinRender"]),
+        .library(name: "TwinCollision", targets: ["TwinCollision"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,21 +34,24 @@ let package = Package(
             dependencies: ["TwinGeometry", "CAssimp", .product(name: "Yams", package: "Yams")]),
         // Cameras, the tiled rasterizer, shading, overlays, text, PNG: draws a render-ready scene.
         .target(name: "TwinRender", dependencies: ["TwinGeometry", "CPNG"]),
+        // AGV bodies, paths, exact swept checks, clearances, fleet conflicts: geometry and paths only.
+        .target(name: "TwinCollision", dependencies: ["TwinGeometry"]),
         // The deterministic generator of the demo plants in Assets/.
         .target(name: "TwinDemo", dependencies: ["TwinGeometry", "TwinLayout"]),
         // The `Twin` type that ties the modules together for library users.
-        .target(name: "FactoryTwin", dependencies: ["TwinGeometry", "TwinLayout", "TwinRender"]),
+        .target(name: "FactoryTwin", dependencies: ["TwinGeometry", "TwinLayout", "TwinRender", "TwinCollision"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "twin",
             dependencies: [
-                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinRender", "TwinDemo",
+                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "TwinGeometryTests", dependencies: ["TwinGeometry"]),
         .testTarget(name: "TwinLayoutTests", dependencies: ["TwinLayout"]),
         .testTarget(name: "TwinRenderTests", dependencies: ["TwinRender", "TwinGeometry"], exclude: ["Golden"]),
+        .testTarget(name: "TwinCollisionTests", dependencies: ["TwinCollision", "TwinGeometry"]),
         .testTarget(name: "FactoryTwinTests", dependencies: ["FactoryTwin"]),
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinDemo", "TwinLayout"]),
         .testTarget(name: "TwinCLITests", dependencies: ["TwinLayout", "TwinRender"]),

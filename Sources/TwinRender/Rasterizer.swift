@@ -13,6 +13,8 @@ public struct RenderTimings: Sendable {
     public var rasterSeconds: Double = 0
     /// Drawing overlays (zones, network, labels): set by callers that draw them.
     public var overlaySeconds: Double = 0
+
+    public init() {}
 }
 
 /// A drawn frame: the image, and for each pixel the item seen at its first sample.
@@ -28,6 +30,11 @@ public struct RenderedFrame: Sendable {
     public var trianglesBinned: Int
 
     public static let background = UInt32.max
+
+    public init(image: Image, items: [UInt32], viewDepth: [Float], timings: RenderTimings, trianglesBinned: Int) {
+        self.image = image; self.items = items; self.viewDepth = viewDepth; self.timings = timings
+        self.trianglesBinned = trianglesBinned
+    }
 }
 
 /// The software rasterizer: tiles of 64 x 64 pixels rendered in parallel on every core.

@@ -1,0 +1,100 @@
+import Foundation
+import TwinCollision
+import TwinGeometry
+import TwinLayout
+
+/// A plant seen by the collision checks: every entity (but the AGVs) and every other part of the
+/// layout as an obstacle made of its triangles in the floor frame, the floor left out; keep-out
+/// zones as obstacles of any height; routes as paths through the AGV network.
+public struct PlantCollision: Sendable {
+    public var obstacles: [Obstacle]
+
+    /// Why a route cannot be checked.
+    public enum Problem: Error, CustomStringConvertible, Equatable {
+        case unknownRoute(String, known: [String])
+        case noAGV(route: String)
+        case missingEdge(route: String, from: String, to: String)
+
+        public var description: String {
+            switch self {
+            case let .unknownRoute(id, known): return "unknown route '\(id)' (known: \(known.joined(separator: ", ")))"
+            case .noAGV(let route): return "route \(route) names no AGV, and none was given (--agv)"
+            case let .missingEdge(route, from, to): return "route \(route): no edge from '\(from)' to '\(to)'"
+            }
+        }
+    }
+
+    public init(plant: Plant) {
+        // Each node's owner: the entity that claims its subtree, else its top-level group.
+        var owner = [String?](repeating: nil, count: plant.nodes.count)
+        for entity in plant.entities where entity.category != .agv {
+            guard let root = entity.node else { continue }
+            for n in plant.subtree(of: root) where owner[n] == nil { owner[n] = entity.id }
+        }
+        // AGVs are what moves, not what they run into.
+        var moving = Set<Int>()
+        for entity in plant.entities where entity.category == .agv {
+            if let root = entity.node { moving.formUnion(plant.subtree(of: root)) }
+        }
+        var triangles: [String: [SIMD3<Double>]] = [:]
+        var order: [String] = []
+        for (n, node) in plant.nodes.enumerated() where !node.meshes.isEmpty && !moving.contains(n) {
+            let name = owner[n] ?? node.path
+            for m in node.meshes {
+                let mesh = plant.meshes[m].geometry
+                for t in stride(from: 0, to: mesh.indices.count, by: 3) {
+                    let corners = (0..<3).map { FloorFrame.floorPoint(node.worldTransform.transformPoint(SIMD3<Double>(mesh.positions[Int(mesh.indices[t + $0])]))) }
+                    // The floor is no obstacle: triangles lying at or below floor level.
+                    if corners.allSatisfy({ $0.z <= 1e-3 }) { continue }
+                    if triangles[name] == nil { order.append(name) }
+                    triangles[name, default: []].append(contentsOf: corners)
+                }
+            }
+        }
+        obstacles = order.map { Obstacle(name: $0, shape: .mesh(TriangleBVH(triangles: triangles[$0]!))) }
+        for zone in plant.zones where zone.kind == .keepOut {
+            obstacles.append(Obstacle(name: zone.id, shape: .zone(zone.polygon)))
+        }
+    }
+
+    /// The path of a route: its edges in order, straight or along their trajectories, with a turn
+    /// on the spot wherever one edge leaves a node in another direction than the last arrived.
+    public static func path(of route: Route, in network: AGVNetwork) throws(Problem) -> AGVPath {
+        var segments: [AGVPath.Segment] = []
+        var heading: Double?
+        for (a, b) in zip(route.nodes, route.nodes.dropFirst()) {
+            guard let edge = network.edge(from: a, to: b), let start = network.node(id: a), let end = network.node(id: b) else {
+                throw .missingEdge(route: route.id, from: a, to: b)
+            }
+            let forward = edge.start == a
+            var piece: AGVPath.Segment
+            var startHeading: Double, endHeading: Double
+            if let curve = edge.trajectory {
+                let reversed = forward ? curve : curve.reversed()
+                piece = .curve(reversed)
+                let range = reversed.parameterRange
+                let t0 = reversed.tangent(at: range.lowerBound), t1 = reversed.tangent(at: range.upperBound)
+                startHeading = atan2(t0.y, t0.x); endHeading = atan2(t1.y, t1.x)
+            } else {
+                piece = .line(from: start.position, to: end.position)
+                let d = end.position - start.position
+                startHeading = atan2(d.y, d.x); endHeading = startHeading
+            }
+            if let heading, abs(remainder(startHeading - heading, 2 * .pi)) > 1e-6 {
+                segments.append(.turn(at: start.position, from: heading, to: startHeading))
+            }
+            segments.append(piece)
+            heading = endHeading
+        }
+        return AGVPath(segments)
+    }
+}
+
+extension NURBSCurve {
+    /// The same curve run backwards (for a bidirectional edge driven from its end).
+    func reversed() -> NURBSCurve {
+        let first = knots.first!, last = knots.last!
+        // Reversing the control points and mirroring the knot vector keeps the definition valid.
+        return try! NURBSCurve(degree: degree, knots: knots.reversed().map { first + last - $0 }, controlPoints: controlPoints.reversed())
+    }
+}

@@ -1,0 +1,78 @@
+import TwinGeometry
+
+/// Something an AGV must not touch: an upright box or cylinder (sketched in a manifest or given by
+/// a case), a triangle mesh (layout geometry), or a keep-out zone (a floor polygon at any height).
+public struct Obstacle: Sendable {
+    public enum Shape: Sendable {
+        case box(UprightBox)
+        case cylinder(UprightCylinder)
+        case mesh(TriangleBVH)
+        case zone([SIMD2<Double>])
+    }
+
+    public var name: String
+    public var shape: Shape
+    /// Floor-frame bounds, for quick rejection.
+    let lo: SIMD3<Double>
+    let hi: SIMD3<Double>
+
+    public init(name: String, shape: Shape) {
+        self.name = name
+        self.shape = shape
+        switch shape {
+        case .box(let b):
+            let c = b.corners
+            let xs = c.map(\.x), ys = c.map(\.y)
+            lo = SIMD3(xs.min()!, ys.min()!, b.bottom); hi = SIMD3(xs.max()!, ys.max()!, b.top)
+        case .cylinder(let c):
+            lo = SIMD3(c.center.x - c.radius, c.center.y - c.radius, c.bottom)
+            hi = SIMD3(c.center.x + c.radius, c.center.y + c.radius, c.top)
+        case .mesh(let bvh):
+            (lo, hi) = bvh.bounds
+        case .zone(let polygon):
+            lo = SIMD3(polygon.map(\.x).min() ?? 0, polygon.map(\.y).min() ?? 0, -.infinity)
+            hi = SIMD3(polygon.map(\.x).max() ?? 0, polygon.map(\.y).max() ?? 0, .infinity)
+        }
+    }
+
+    /// The 3D distance from `body` to this obstacle, or `cutoff` when it is certainly farther.
+    func distance(to body: UprightBox, bodyLo: SIMD3<Double>, bodyHi: SIMD3<Double>, cutoff: Double) -> Double {
+        let gap = pointwiseMax(pointwiseMax(lo - bodyHi, bodyLo - hi), .zero)
+        let g = SIMD3(gap.x, gap.y, gap.z.isFinite ? gap.z : 0)
+        if simdDot(g, g) >= cutoff * cutoff { return cutoff }
+        switch shape {
+        case .box(let b): return PrismDistance.distance(body, b)
+        case .cylinder(let c): return PrismDistance.distance(body, c)
+        case .mesh(let bvh): return bvh.distance(to: body, cutoff: cutoff)
+        case .zone(let polygon):
+            let corners = body.corners
+            if corners.contains(where: { Planar.contains(polygon, $0) }) || polygon.contains(where: { Planar.contains(corners, $0) }) {
+                return 0
+            }
+            var best = Double.infinity
+            for p in corners { best = min(best, Planar.distance(point: p, toPolygonEdges: polygon)) }
+            for p in polygon { best = min(best, Planar.distance(point: p, toPolygonEdges: corners)) }
+            return best
+        }
+    }
+}
+
+/// An AGV's body: the footprint rectangle (length along the heading) extruded to its height,
+/// centered on the path point, optionally enlarged by a load.
+public struct AGVBody: Sendable, Equatable {
+    public var length: Double
+    public var width: Double
+    public var height: Double
+
+    public init(length: Double, width: Double, height: Double) {
+        self.length = length; self.width = width; self.height = height
+    }
+
+    /// The box at `pose`.
+    public func box(at pose: Pose2D) -> UprightBox {
+        UprightBox(center: SIMD2(pose.x, pose.y), halfSize: SIMD2(length / 2, width / 2), yaw: pose.theta, bottom: 0, top: height)
+    }
+
+    /// The horizontal distance from the center to a corner: how far a corner moves per radian.
+    public var halfDiagonal: Double { (length * length + width * width).squareRoot() / 2 }
+}

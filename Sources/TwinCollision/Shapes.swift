@@ -1,0 +1,132 @@
+import TwinGeometry
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An upright box on the floor frame (x, y on the floor, z up): a rectangle turned by `yaw`
+/// about the vertical, extruded from `bottom` to `top`. AGV bodies and sketched obstacles are such
+/// prisms, and the distance between two of them is exact in closed form.
+public struct UprightBox: Sendable, Equatable {
+    public var center: SIMD2<Double>
+    /// Half extents along the box's own x (its length, along the heading) and y.
+    public var halfSize: SIMD2<Double>
+    public var yaw: Double
+    public var bottom: Double
+    public var top: Double
+
+    public init(center: SIMD2<Double>, halfSize: SIMD2<Double>, yaw: Double, bottom: Double, top: Double) {
+        self.center = center; self.halfSize = halfSize; self.yaw = yaw; self.bottom = bottom; self.top = top
+    }
+
+    /// The four floor corners, counterclockwise.
+    public var corners: [SIMD2<Double>] {
+        let u = SIMD2(cos(yaw), sin(yaw)), v = SIMD2(-sin(yaw), cos(yaw))
+        let a = u * halfSize.x, b = v * halfSize.y
+        return [center - a - b, center + a - b, center + a + b, center - a + b]
+    }
+
+    /// The farthest point of the box in direction `d` (for GJK).
+    @inline(__always)
+    func support(_ d: SIMD3<Double>) -> SIMD3<Double> {
+        let c = cos(yaw), s = sin(yaw)
+        let du = d.x * c + d.y * s, dv = -d.x * s + d.y * c
+        let pu = du >= 0 ? halfSize.x : -halfSize.x, pv = dv >= 0 ? halfSize.y : -halfSize.y
+        return SIMD3(center.x + pu * c - pv * s, center.y + pu * s + pv * c, d.z >= 0 ? top : bottom)
+    }
+}
+
+/// A vertical cylinder: a disc on the floor extruded from `bottom` to `top`.
+public struct UprightCylinder: Sendable, Equatable {
+    public var center: SIMD2<Double>
+    public var radius: Double
+    public var bottom: Double
+    public var top: Double
+
+    public init(center: SIMD2<Double>, radius: Double, bottom: Double, top: Double) {
+        self.center = center; self.radius = radius; self.bottom = bottom; self.top = top
+    }
+}
+
+/// Exact distances between the upright shapes: a prism's 3D distance is the floor distance and
+/// the height gap combined, sqrt(planar^2 + vertical^2), because both extrude straight up.
+enum PrismDistance {
+    @inline(__always)
+    static func gap(_ a0: Double, _ a1: Double, _ b0: Double, _ b1: Double) -> Double {
+        max(0, max(b0 - a1, a0 - b1))
+    }
+
+    static func distance(_ a: UprightBox, _ b: UprightBox) -> Double {
+        let planar = Planar.distance(a.corners, b.corners)
+        let vertical = gap(a.bottom, a.top, b.bottom, b.top)
+        return (planar * planar + vertical * vertical).squareRoot()
+    }
+
+    static func distance(_ a: UprightBox, _ c: UprightCylinder) -> Double {
+        let planar = max(0, Planar.distance(point: c.center, toRectangle: a) - c.radius)
+        let vertical = gap(a.bottom, a.top, c.bottom, c.top)
+        return (planar * planar + vertical * vertical).squareRoot()
+    }
+}
+
+/// Distances on the floor plane.
+enum Planar {
+    /// The distance from a point to a rectangle (zero inside).
+    static func distance(point p: SIMD2<Double>, toRectangle box: UprightBox) -> Double {
+        let d = p - box.center
+        let c = cos(box.yaw), s = sin(box.yaw)
+        let local = SIMD2(abs(d.x * c + d.y * s), abs(-d.x * s + d.y * c))
+        let outside = pointwiseMax(local - box.halfSize, .zero)
+        return (outside.x * outside.x + outside.y * outside.y).squareRoot()
+    }
+
+    /// The distance between two convex polygons given counterclockwise (zero when they overlap).
+    static func distance(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Double {
+        if overlap(a, b) { return 0 }
+        var best = Double.infinity
+        for p in a { best = min(best, distance(point: p, toPolygonEdges: b)) }
+        for p in b { best = min(best, distance(point: p, toPolygonEdges: a)) }
+        return best
+    }
+
+    static func distance(point p: SIMD2<Double>, toPolygonEdges poly: [SIMD2<Double>]) -> Double {
+        var best = Double.infinity
+        for i in poly.indices {
+            best = min(best, distance(point: p, toSegment: poly[i], poly[(i + 1) % poly.count]))
+        }
+        return best
+    }
+
+    @inline(__always)
+    static func distance(point p: SIMD2<Double>, toSegment a: SIMD2<Double>, _ b: SIMD2<Double>) -> Double {
+        let d = b - a
+        let l2 = d.x * d.x + d.y * d.y
+        let t = l2 > 0 ? min(max(((p - a) * d).sum() / l2, 0), 1) : 0
+        let q = a + d * t - p
+        return (q.x * q.x + q.y * q.y).squareRoot()
+    }
+
+    /// Separating-axis test of two convex polygons (touching counts as overlap).
+    static func overlap(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Bool {
+        for poly in [a, b] {
+            for i in poly.indices {
+                let e = poly[(i + 1) % poly.count] - poly[i]
+                let n = SIMD2(-e.y, e.x)
+                var minA = Double.infinity, maxA = -Double.infinity, minB = Double.infinity, maxB = -Double.infinity
+                for p in a { let v = (p * n).sum(); minA = min(minA, v); maxA = max(maxA, v) }
+                for p in b { let v = (p * n).sum(); minB = min(minB, v); maxB = max(maxB, v) }
+                if maxA < minB || maxB < minA { return false }
+            }
+        }
+        return true
+    }
+
+    /// True when the point lies inside the polygon (even-odd).
+    static func contains(_ polygon: [SIMD2<Double>], _ p: SIMD2<Double>) -> Bool {
+        var inside = false
+        for i in polygon.indices {
+            let a = polygon[i], b = polygon[(i + 1) % polygon.count]
+            if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x) { inside.toggle() }
+        }
+        return inside
+    }
+}

@@ -1,0 +1,189 @@
+import ArgumentParser
+import FactoryTwin
+import Foundation
+import TwinCollision
+import TwinGeometry
+import TwinLayout
+import TwinRender
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check AGV routes for collisions: continuous, exact to the millimetre.",
+        discussion: """
+            Every route of the plant (or --route ID) is driven by its AGV's body (the footprint extruded to its \
+            height) past all layout geometry but the floor and the keep-out zones. Reports the first contact, \
+            the smallest clearance and every entity within the margin. --case FILE checks a case in the format \
+            of ../shared/bench/collision. Exit status: 0 clean, 1 contacts or clearances below the margin, 2 bad input.
+            """)
+
+    @Argument(help: "A plant.yaml manifest or a model file.")
+    var plant: String?
+
+    @Option(help: "Check only this route.")
+    var route: String?
+
+    @Option(help: "The AGV that drives (default: the route's own).")
+    var agv: String?
+
+    @Option(help: "Required clearance in meters.")
+    var margin: Double = 0.1
+
+    @Option(name: .customLong("case"), help: "A collision case file (../shared/bench/collision format) instead of a plant.")
+    var caseFile: String?
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    @Option(help: "Write a plan view with the routes colored by clearance and the contacts marked.")
+    var image: String?
+
+    @OptionGroup var load: LoadOptions
+
+    func validate() throws {
+        guard (plant == nil) != (caseFile == nil) else { throw ValidationError("give a PLANT or --case FILE") }
+        guard margin.isFinite, margin >= 0 else { throw ValidationError("--margin must be a finite, non-negative number") }
+    }
+
+    func run() throws {
+        if let caseFile { return try runCase(caseFile) }
+        let loaded = try load.loadPlant(plant!)
+        let world = PlantCollision(plant: loaded)
+        var routes = loaded.routes
+        if let route {
+            guard let found = routes.first(where: { $0.id == route }) else {
+                throw CLIFailure.badInput(PlantCollision.Problem.unknownRoute(route, known: routes.map(\.id)).description)
+            }
+            routes = [found]
+        }
+        var results: [[String: Any]] = []
+        var lines: [String] = []
+        var violations = false
+        var drawn: [(Route, AGVPath, RouteReport, RouteCheck)] = []
+        for r in routes {
+            guard let agvId = agv ?? r.agv else { throw CLIFailure.badInput(PlantCollision.Problem.noAGV(route: r.id).description) }
+            guard let entity = loaded.entity(id: agvId), let footprint = entity.footprint else {
+                throw CLIFailure.badInput("unknown AGV '\(agvId)'")
+            }
+            let path: AGVPath
+            do { path = try PlantCollision.path(of: r, in: loaded.network) } catch { throw CLIFailure.badInput(error.description) }
+            let check = RouteCheck(body: AGVBody(length: footprint.length, width: footprint.width, height: footprint.height),
+                                   margin: margin, obstacles: world.obstacles)
+            let report = check.check(path)
+            drawn.append((r, path, report, check))
+            if report.collides || !report.withinMargin.isEmpty { violations = true }
+            results.append(Self.json(route: r.id, agv: agvId, report: report, plant: loaded))
+            lines.append(Self.text(route: r.id, agv: agvId, report: report, margin: margin))
+        }
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: ["routes": results, "margin_m": margin], options: [.sortedKeys, .prettyPrinted])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(lines.joined(separator: "\n"))
+        }
+        if let image { try drawImage(image, plant: loaded, routes: drawn) }
+        if violations { throw ExitCode(1) }
+    }
+
+    static func json(route: String, agv: String, report: RouteReport, plant: Plant) -> [String: Any] {
+        func where_(_ name: String) -> (Any, Any) {
+            if let e = plant.entity(id: name) { return (name, e.node.map { plant.nodes[$0].path } ?? NSNull()) }
+            return (NSNull(), name)
+        }
+        var out: [String: Any] = ["route": route, "agv": agv, "length_m": report.length, "collides": report.collides,
+                                  "within_margin": report.withinMargin, "distance_queries": report.queries]
+        if let c = report.firstContact {
+            let (entity, node) = where_(c.obstacle)
+            out["first_contact"] = ["s_m": c.s, "entity": entity, "node": node, "x": c.pose.x, "y": c.pose.y, "theta": c.pose.theta]
+        } else {
+            out["first_contact"] = NSNull()
+        }
+        if let m = report.minimumClearance {
+            let (entity, node) = where_(m.obstacle)
+            out["min_clearance"] = ["distance_m": m.distance, "s_m": m.s, "entity": entity, "node": node]
+        } else {
+            out["min_clearance"] = NSNull()
+        }
+        return out
+    }
+
+    static func text(route: String, agv: String, report: RouteReport, margin: Double) -> String {
+        var line = "\(route) (\(agv), \(String(format: "%.2f", report.length)) m): "
+        if let c = report.firstContact {
+            line += String(format: "COLLIDES with %@ at s = %.3f m (x %.3f, y %.3f)", c.obstacle, c.s, c.pose.x, c.pose.y)
+        } else if let m = report.minimumClearance {
+            line += String(format: "clear, smallest clearance %.3f m to %@ at s = %.3f m", m.distance, m.obstacle, m.s)
+        } else {
+            line += "clear, nothing near"
+        }
+        if !report.withinMargin.isEmpty {
+            line += String(format: "; within the %.2f m margin: ", margin) + report.withinMargin.joined(separator: ", ")
+        }
+        return line
+    }
+
+    private func runCase(_ file: String) throws {
+        let c: CollisionCase
+        do { c = try CollisionCase.load(path: file) } catch { throw CLIFailure.badInput(error.description) }
+        if !c.fleet.isEmpty {
+            let report = FleetCheck(members: c.fleet).check()
+            let conflicts = report.conflicts.map { ["t_s": $0.time, "agvs": $0.agvs, "x": $0.position.x, "y": $0.position.y] as [String: Any] }
+            let object: [String: Any] = ["case": c.name, "conflicts": conflicts, "min_separation_m": report.minimumSeparation,
+                                         "min_separation_t_s": report.minimumSeparationTime]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+            print(String(decoding: data, as: UTF8.self))
+            if !report.conflicts.isEmpty { throw ExitCode(1) }
+            return
+        }
+        guard let path = c.path, let body = c.body else { throw CLIFailure.badInput("\(file): needs a path and an agv, or agvs") }
+        let report = RouteCheck(body: body, margin: c.margin, obstacles: c.obstacles).check(path)
+        if json {
+            var object: [String: Any] = ["case": c.name, "length_m": report.length, "collides": report.collides,
+                                         "within_margin": report.withinMargin, "distance_queries": report.queries]
+            object["first_contact"] = report.firstContact.map { ["s_m": $0.s, "obstacle": $0.obstacle] } ?? NSNull()
+            object["min_clearance"] = report.minimumClearance.map { ["distance_m": $0.distance, "s_m": $0.s, "obstacle": $0.obstacle] } ?? NSNull()
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(Self.text(route: c.name, agv: "agv", report: report, margin: c.margin))
+        }
+        if report.collides || !report.withinMargin.isEmpty { throw ExitCode(1) }
+    }
+
+    /// A plan view with each route drawn in the color of its clearance: green at twice the margin
+    /// or more, amber down to the margin, red below it; contacts marked with a red disc.
+    private func drawImage(_ path: String, plant: Plant, routes: [(Route, AGVPath, RouteReport, RouteCheck)]) throws {
+        let request = SnapshotRequest(camera: .named("plan"), width: 1920, height: 1080, samples: 4, overlays: false)
+        let snapshot: Snapshot
+        do { snapshot = try Snapshot.render(Twin(plant: plant), request) } catch { throw CLIFailure.badInput(error.description) }
+        // Zones and labels as on any plan; the network is replaced by the routes' clearance.
+        var overlay = PlantOverlay.make(plant: plant, states: EntityStates(), statusColors: [:], cameraName: "plan")
+        overlay.paths = []
+        overlay.markers = []
+        for (route, agvPath, report, check) in routes {
+            let steps = max(2, Int(agvPath.length / 0.5))
+            var previous: SIMD3<Double>?
+            for k in 0...steps {
+                let s = agvPath.length * Double(k) / Double(steps)
+                let pose = agvPath.pose(at: s)
+                let point = FloorFrame.scenePoint(x: pose.x, y: pose.y, z: 0.05)
+                let d = check.clearance(at: pose).0
+                let color: SIMD4<Float> = d <= margin ? SIMD4(0.86, 0.1, 0.08, 1) : d < 2 * margin ? SIMD4(0.96, 0.62, 0.04, 1) : SIMD4(0.15, 0.65, 0.25, 1)
+                if let previous { overlay.paths.append(Overlay.FloorPath(points: [previous, point], color: color, width: 3, arrowForward: false)) }
+                previous = point
+            }
+            if let c = report.firstContact {
+                let p = FloorFrame.scenePoint(x: c.pose.x, y: c.pose.y, z: 0.05)
+                overlay.markers.append(Overlay.Marker(position: p, radius: 7, fill: SIMD4(0.86, 0.1, 0.08, 0.9), ring: SIMD4(1, 1, 1, 1)))
+                overlay.labels.append(Overlay.Label(text: "\(route.id): \(c.obstacle)", anchor: p, plate: SIMD4(0.7, 0.05, 0.05, 0.9), priority: 5))
+            }
+        }
+        overlay.legend = overlay.legend.filter { $0.text.hasSuffix("zone") } + [Overlay.LegendEntry(color: SIMD4(0.15, 0.65, 0.25, 1), text: String(format: "clearance >= %.2f m", 2 * margin)),
+                          Overlay.LegendEntry(color: SIMD4(0.96, 0.62, 0.04, 1), text: String(format: "clearance %.2f..%.2f m", margin, 2 * margin)),
+                          Overlay.LegendEntry(color: SIMD4(0.86, 0.1, 0.08, 1), text: String(format: "below %.2f m or contact", margin))]
+        overlay.title = "\(plant.name) - route clearance"
+        let frame = RenderedFrame(image: snapshot.image, items: snapshot.items, viewDepth: [], timings: RenderTimings(), trianglesBinned: 0)
+        let image = OverlayPainter.paint(overlay, on: frame, view: ViewGeometry(camera: snapshot.camera, width: 1920, height: 1080))
+        do { try PNGEncoder.write(image, to: path) } catch { throw CLIFailure.badInput("\(error)") }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import TwinGeometry
+@testable import TwinCollision
+
+@Suite("Analytic collision cases")
+struct AnalyticTests {
+    let body = AGVBody(length: 1.2, width: 0.8, height: 0.5)
+    let straight = AGVPath([.line(from: SIMD2(0, 0), to: SIMD2(10, 0))])
+
+    func box(_ name: String, center: SIMD3<Double>, size: SIMD3<Double>, yaw: Double = 0) -> Obstacle {
+        Obstacle(name: name, shape: .box(UprightBox(center: SIMD2(center.x, center.y), halfSize: SIMD2(size.x, size.y) / 2, yaw: yaw,
+                                                    bottom: center.z - size.z / 2, top: center.z + size.z / 2)))
+    }
+
+    @Test(arguments: [0.05, 0.3, 1.0])
+    func aBoxBesideAStraightPathKeepsItsDistance(gap: Double) {
+        // The AGV's side is at y = 0.4; the box's near face at 0.4 + gap.
+        let obstacle = box("B", center: SIMD3(5, 0.4 + gap + 0.5, 0.5), size: SIMD3(2, 1, 1))
+        let report = RouteCheck(body: body, margin: 0.1, obstacles: [obstacle]).check(straight)
+        #expect(!report.collides)
+        #expect(abs(report.minimumClearance!.distance - gap) < 1e-6)
+        #expect(report.withinMargin == (gap < 0.1 ? ["B"] : []))
+    }
+
+    @Test func aBoxOnThePathIsHitWhereTheFrontReachesIt() {
+        let obstacle = box("B", center: SIMD3(6, 0, 0.5), size: SIMD3(1, 1, 1))
+        let report = RouteCheck(body: body, margin: 0.1, obstacles: [obstacle]).check(straight)
+        // The front (0.6 ahead of the center) meets the face at x = 5.5 when s = 4.9.
+        #expect(abs(report.firstContact!.s - 4.9) < 1e-5)
+        #expect(report.firstContact!.obstacle == "B")
+    }
+
+    @Test func aThinPostThatSamplingEveryQuarterMetreMissesIsFound() {
+        // A short AGV (0.2 m long) sampled every 0.25 m covers x in [s - 0.1, s + 0.1] at each
+        // sample, leaving 5 cm gaps; a post of 4 cm diameter stands in one of them.
+        let short = AGVBody(length: 0.2, width: 0.4, height: 0.3)
+        let post = Obstacle(name: "post", shape: .cylinder(UprightCylinder(center: SIMD2(3.125, 0), radius: 0.02, bottom: 0, top: 2)))
+        let check = RouteCheck(body: short, margin: 0, obstacles: [post])
+        let sampled = (0...40).map { Double($0) * 0.25 }.contains { check.clearance(at: straight.pose(at: $0)).0 <= 0 }
+        #expect(!sampled, "sampling every 0.25 m never sees the post")
+        let report = check.check(straight)
+        #expect(report.collides, "the continuous check does")
+        // The front (0.1 ahead) reaches the post's near side at x = 3.105.
+        #expect(abs(report.firstContact!.s - 3.005) < 1e-4)
+    }
+
+    @Test func aLongAGVSweepsItsCornerThroughAPostOnAnArc() {
+        let long = AGVBody(length: 2, width: 0.8, height: 0.6)
+        let path = AGVPath([.line(from: SIMD2(0, 0), to: SIMD2(5, 0)),
+                            .arc(center: SIMD2(5, 2), radius: 2, start: -.pi / 2, sweep: .pi / 2),
+                            .line(from: SIMD2(7, 2), to: SIMD2(7, 8))])
+        // A post just outside the arc's outer edge at 45 degrees: the body's centerline passes at
+        // radius 2, its outer side at 2.4, but the outer front corner swings out to radius
+        // sqrt(2.4^2 + 1^2) = 2.6 on the turn.
+        let at45 = SIMD2(5 + 2.5 * cos(-.pi / 4), 2 + 2.5 * sin(-.pi / 4))
+        let post = Obstacle(name: "post", shape: .cylinder(UprightCylinder(center: at45, radius: 0.02, bottom: 0, top: 2)))
+        let report = RouteCheck(body: long, margin: 0.05, obstacles: [post]).check(path)
+        #expect(report.collides)
+        #expect(report.firstContact!.s > 5 && report.firstContact!.s < 5 + .pi)
+    }
+
+    @Test func anOverhangAboveTheBodyIsClearanceAndOneAtItsHeightIsContact() {
+        let above = box("gantry", center: SIMD3(5, 0, 1.0), size: SIMD3(1, 3, 0.4))    // bottom at 0.8
+        let low = box("beam", center: SIMD3(5, 0, 0.6), size: SIMD3(1, 3, 0.4))        // bottom at 0.4
+        let clear = RouteCheck(body: body, margin: 0.1, obstacles: [above]).check(straight)
+        #expect(!clear.collides)
+        #expect(abs(clear.minimumClearance!.distance - 0.3) < 1e-6)
+        #expect(RouteCheck(body: body, margin: 0.1, obstacles: [low]).check(straight).collides)
+    }
+
+    @Test(arguments: [(0.099, true), (0.101, false)])
+    func contactsOneMillimetreInsideAndOutsideTheMargin(gap: Double, within: Bool) {
+        let obstacle = box("M", center: SIMD3(5, 0.4 + gap + 0.5, 0.5), size: SIMD3(2, 1, 1))
+        let report = RouteCheck(body: body, margin: 0.1, obstacles: [obstacle]).check(straight)
+        #expect(report.withinMargin == (within ? ["M"] : []))
+    }
+
+    @Test func twoAGVsCrossingInTimeConflictAndOutOfTimeDoNot() {
+        let a = FleetCheck.Member(name: "A", body: body, path: AGVPath([.line(from: SIMD2(0, 0), to: SIMD2(20, 0))]), speed: 1, start: 0)
+        var b = FleetCheck.Member(name: "B", body: body, path: AGVPath([.line(from: SIMD2(10, -10), to: SIMD2(10, 10))]), speed: 1, start: 0)
+        let crossing = FleetCheck(members: [a, b]).check()
+        #expect(abs(crossing.conflicts.first!.time - 9.0) < 1e-4)
+        b.start = 4
+        let apart = FleetCheck(members: [a, b]).check()
+        #expect(apart.conflicts.isEmpty)
+        // Both gaps are 1 m at t = 12 (A's rear at 11.4 - 0.6... x gap 1, y gap 1): sqrt(2).
+        #expect(abs(apart.minimumSeparation - 2.0.squareRoot()) < 1e-4)
+        #expect(abs(apart.minimumSeparationTime - 12) < 1e-2)
+    }
+
+    @Test func meshObstaclesMeasureLikeTheirBoxes() {
+        var builder = MeshBuilder()
+        builder.addBox(min: SIMD3(4, 0, -2), max: SIMD3(6, 1, -1))   // scene: x 4..6, height 0..1, floor y 1..2
+        let triangles = builder.mesh.indices.map { FloorFrame.floorPoint(SIMD3<Double>(builder.mesh.positions[Int($0)])) }
+        let mesh = Obstacle(name: "mesh", shape: .mesh(TriangleBVH(triangles: triangles)))
+        let report = RouteCheck(body: body, margin: 0.1, obstacles: [mesh]).check(straight)
+        #expect(abs(report.minimumClearance!.distance - 0.6) < 1e-6)
+    }
+}
