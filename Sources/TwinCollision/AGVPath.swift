@@ -28,6 +28,8 @@ public struct AGVPath: Sendable {
     }
 
     let pieces: [Piece]
+    /// The segments in order.
+    public var segments: [Segment] { pieces.map(\.segment) }
     /// The path's parameter range: floor distance plus one unit per radian turned on the spot.
     public let length: Double
     /// The floor distance driven.

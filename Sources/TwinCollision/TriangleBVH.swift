@@ -14,7 +14,7 @@ public struct TriangleBVH: Sendable {
     }
 
     /// Corners, three per triangle, in the order of the tree's leaves.
-    let corners: [SIMD3<Double>]
+    public let corners: [SIMD3<Double>]
     let nodes: [Node]
 
     public var triangleCount: Int { corners.count / 3 }
