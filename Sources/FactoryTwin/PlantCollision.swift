@@ -61,6 +61,7 @@ public struct PlantCollision: Sendable {
     /// on the spot wherever one edge leaves a node in another direction than the last arrived.
     public static func path(of route: Route, in network: AGVNetwork) throws(Problem) -> AGVPath {
         var segments: [AGVPath.Segment] = []
+        var headings: [AGVPath.Heading] = []
         var heading: Double?
         for (a, b) in zip(route.nodes, route.nodes.dropFirst()) {
             guard let edge = network.edge(from: a, to: b), let start = network.node(id: a), let end = network.node(id: b) else {
@@ -80,13 +81,26 @@ public struct PlantCollision: Sendable {
                 let d = end.position - start.position
                 startHeading = atan2(d.y, d.x); endHeading = startHeading
             }
+            // The edge's orientation: relative to the tangent, or fixed in the map frame.
+            var rule = AGVPath.Heading.tangent(offset: 0)
+            if let orientation = edge.orientation {
+                if edge.orientationIsGlobal {
+                    rule = .fixed(orientation)
+                    startHeading = orientation; endHeading = orientation
+                } else {
+                    rule = .tangent(offset: orientation)
+                    startHeading += orientation; endHeading += orientation
+                }
+            }
             if let heading, abs(remainder(startHeading - heading, 2 * .pi)) > 1e-6 {
                 segments.append(.turn(at: start.position, from: heading, to: startHeading))
+                headings.append(.tangent(offset: 0))
             }
             segments.append(piece)
+            headings.append(rule)
             heading = endHeading
         }
-        return AGVPath(segments)
+        return AGVPath(segments, headings: headings)
     }
 }
 

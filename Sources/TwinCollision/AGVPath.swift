@@ -16,6 +16,12 @@ public struct AGVPath: Sendable {
         case turn(at: SIMD2<Double>, from: Double, to: Double)
     }
 
+    /// Which way the body points along a segment: along the tangent (plus an offset), or fixed.
+    public enum Heading: Sendable, Equatable {
+        case tangent(offset: Double)
+        case fixed(Double)
+    }
+
     /// A segment with its arc length and, for curves, a table from arc length to parameter.
     struct Piece: Sendable {
         var segment: Segment
@@ -25,6 +31,7 @@ public struct AGVPath: Sendable {
         var curvature: Double
         /// For curves: arc length at evenly spaced parameters.
         var table: [Double] = []
+        var heading: Heading = .tangent(offset: 0)
     }
 
     let pieces: [Piece]
@@ -37,7 +44,8 @@ public struct AGVPath: Sendable {
     /// The largest curvature along the whole path.
     public let maximumCurvature: Double
 
-    public init(_ segments: [Segment]) {
+    /// A path of `segments`, each with its heading rule (along the tangent where none is given).
+    public init(_ segments: [Segment], headings: [Heading]? = nil) {
         var pieces: [Piece] = []
         var s = 0.0
         var turning = 0.0
@@ -79,6 +87,11 @@ public struct AGVPath: Sendable {
                 }
                 piece = Piece(segment: segment, start: s, length: table.last!, curvature: kappa * 1.25, table: table)
             }
+            if let headings, pieces.count < headings.count {
+                piece.heading = headings[pieces.count]
+                // A fixed heading does not turn with the path: only translation moves the body.
+                if case .fixed = piece.heading, !AGVPath.isTurn(segment) { piece.curvature = 0 }
+            }
             pieces.append(piece)
             s += piece.length
         }
@@ -88,12 +101,26 @@ public struct AGVPath: Sendable {
         maximumCurvature = pieces.map(\.curvature).max() ?? 0
     }
 
+    private static func isTurn(_ segment: Segment) -> Bool {
+        if case .turn = segment { return true }
+        return false
+    }
+
     /// The pose at arc length `s` (clamped to the path): position and heading.
     public func pose(at s: Double) -> Pose2D {
+        let (pose, piece) = tangentPose(at: s)
+        switch piece.heading {
+        case .tangent(let offset): return Pose2D(x: pose.x, y: pose.y, theta: pose.theta + offset)
+        case .fixed(let theta): return Pose2D(x: pose.x, y: pose.y, theta: theta)
+        }
+    }
+
+    /// The pose with the heading along the tangent, and the piece it lies on.
+    private func tangentPose(at s: Double) -> (Pose2D, Piece) {
         let s = min(max(s, 0), length)
         var index = pieces.count - 1
         while index > 0 && pieces[index].start > s { index -= 1 }
-        guard index >= 0 else { return Pose2D(x: 0, y: 0) }
+        guard index >= 0 else { return (Pose2D(x: 0, y: 0), pieces[0]) }
         let piece = pieces[index]
         let u = min(max(s - piece.start, 0), piece.length)
         switch piece.segment {
@@ -101,16 +128,16 @@ public struct AGVPath: Sendable {
             let d = b - a
             let l = max(piece.length, 1e-300)
             let p = a + d * (u / l)
-            return Pose2D(x: p.x, y: p.y, theta: atan2(d.y, d.x))
+            return (Pose2D(x: p.x, y: p.y, theta: atan2(d.y, d.x)), piece)
         case let .arc(center, radius, start, sweep):
             let direction: Double = sweep >= 0 ? 1 : -1
             let angle = start + direction * u / radius
-            return Pose2D(x: center.x + radius * cos(angle), y: center.y + radius * sin(angle),
-                          theta: angle + direction * .pi / 2)
+            return (Pose2D(x: center.x + radius * cos(angle), y: center.y + radius * sin(angle),
+                           theta: angle + direction * .pi / 2), piece)
         case let .turn(at, from, to):
             let turn = remainder(to - from, 2 * .pi)
             let f = piece.length > 0 ? u / piece.length : 1
-            return Pose2D(x: at.x, y: at.y, theta: from + turn * f)
+            return (Pose2D(x: at.x, y: at.y, theta: from + turn * f), piece)
         case let .curve(curve):
             let table = piece.table
             // The table's entry at or below u, then linear within the chord.
@@ -124,7 +151,7 @@ public struct AGVPath: Sendable {
             let range = curve.parameterRange
             let t = range.lowerBound + (range.upperBound - range.lowerBound) * (Double(lo) + f) / Double(table.count - 1)
             let p = curve.point(at: t), tangent = curve.tangent(at: t)
-            return Pose2D(x: p.x, y: p.y, theta: atan2(tangent.y, tangent.x))
+            return (Pose2D(x: p.x, y: p.y, theta: atan2(tangent.y, tangent.x)), piece)
         }
     }
 

@@ -29,6 +29,12 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Required clearance in meters.")
     var margin: Double = 0.1
 
+    @Option(help: "Check a VDA 5050 order (JSON) instead of the plant's routes; the AGV is --agv or the order's manufacturer and serial number.")
+    var order: String?
+
+    @Option(help: "Check a fleet file: AGVs on routes or orders with start times and speeds, for conflicts between them.")
+    var fleet: String?
+
     @Option(name: .customLong("case"), help: "A collision case file (../shared/bench/collision format) instead of a plant.")
     var caseFile: String?
 
@@ -42,14 +48,33 @@ struct CheckCommand: ParsableCommand {
 
     func validate() throws {
         guard (plant == nil) != (caseFile == nil) else { throw ValidationError("give a PLANT or --case FILE") }
+        guard [route != nil, order != nil, fleet != nil].filter({ $0 }).count <= 1 else {
+            throw ValidationError("give at most one of --route, --order and --fleet")
+        }
         guard margin.isFinite, margin >= 0 else { throw ValidationError("--margin must be a finite, non-negative number") }
     }
 
     func run() throws {
         if let caseFile { return try runCase(caseFile) }
         let loaded = try load.loadPlant(plant!)
+        if let fleet { return try runFleet(fleet, plant: loaded) }
         let world = PlantCollision(plant: loaded)
         var routes = loaded.routes
+        var network = loaded.network
+        var orderAGV: String?
+        if let order {
+            let parsed: VDA5050Order
+            do { parsed = try VDA5050Order.load(path: order) } catch { throw CLIFailure.badInput(error.description) }
+            network = parsed.network
+            routes = [Route(id: parsed.orderId, nodes: parsed.nodeSequence)]
+            if let data = FileManager.default.contents(atPath: order),
+               let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                orderAGV = loaded.entities.first {
+                    $0.category == .agv && $0.manufacturer != nil && $0.manufacturer == header["manufacturer"] as? String
+                        && $0.serialNumber == header["serialNumber"] as? String
+                }?.id
+            }
+        }
         if let route {
             guard let found = routes.first(where: { $0.id == route }) else {
                 throw CLIFailure.badInput(PlantCollision.Problem.unknownRoute(route, known: routes.map(\.id)).description)
@@ -61,12 +86,12 @@ struct CheckCommand: ParsableCommand {
         var violations = false
         var drawn: [(Route, AGVPath, RouteReport, RouteCheck)] = []
         for r in routes {
-            guard let agvId = agv ?? r.agv else { throw CLIFailure.badInput(PlantCollision.Problem.noAGV(route: r.id).description) }
+            guard let agvId = agv ?? r.agv ?? orderAGV else { throw CLIFailure.badInput(PlantCollision.Problem.noAGV(route: r.id).description) }
             guard let entity = loaded.entity(id: agvId), let footprint = entity.footprint else {
                 throw CLIFailure.badInput("unknown AGV '\(agvId)'")
             }
             let path: AGVPath
-            do { path = try PlantCollision.path(of: r, in: loaded.network) } catch { throw CLIFailure.badInput(error.description) }
+            do { path = try PlantCollision.path(of: r, in: network) } catch { throw CLIFailure.badInput(error.description) }
             let check = RouteCheck(body: AGVBody(length: footprint.length, width: footprint.width, height: footprint.height),
                                    margin: margin, obstacles: world.obstacles)
             let report = check.check(path)
@@ -120,6 +145,41 @@ struct CheckCommand: ParsableCommand {
             line += String(format: "; within the %.2f m margin: ", margin) + report.withinMargin.joined(separator: ", ")
         }
         return line
+    }
+
+    /// Several AGVs at once: conflicts between their bodies in time, and the smallest separation.
+    private func runFleet(_ file: String, plant: Plant) throws {
+        let plan: FleetPlan
+        do { plan = try FleetPlan.load(path: file, plant: plant) } catch { throw CLIFailure.badInput(error.description) }
+        var members: [FleetCheck.Member] = []
+        for entry in plan.entries {
+            let footprint = plant.entity(id: entry.agv)!.footprint!
+            let path: AGVPath
+            do {
+                switch entry.source {
+                case .route(let r): path = try PlantCollision.path(of: r, in: plant.network)
+                case .order(let o): path = try PlantCollision.path(of: Route(id: o.orderId, nodes: o.nodeSequence), in: o.network)
+                }
+            } catch {
+                throw CLIFailure.badInput(error.description)
+            }
+            members.append(FleetCheck.Member(name: entry.agv, body: AGVBody(length: footprint.length, width: footprint.width, height: footprint.height),
+                                             path: path, speed: entry.speed, start: entry.startSeconds))
+        }
+        let report = FleetCheck(members: members).check()
+        if json {
+            let conflicts = report.conflicts.map { ["t_s": $0.time, "agvs": $0.agvs, "x": $0.position.x, "y": $0.position.y] as [String: Any] }
+            let object: [String: Any] = ["conflicts": conflicts, "min_separation_m": report.minimumSeparation,
+                                         "min_separation_t_s": report.minimumSeparationTime]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            for c in report.conflicts {
+                print(String(format: "CONFLICT at t = %.3f s: %@ at (%.2f, %.2f)", c.time, c.agvs.joined(separator: " and "), c.position.x, c.position.y))
+            }
+            print(String(format: "smallest separation %.3f m at t = %.3f s", report.minimumSeparation, report.minimumSeparationTime))
+        }
+        if !report.conflicts.isEmpty { throw ExitCode(1) }
     }
 
     private func runCase(_ file: String) throws {

@@ -45,3 +45,69 @@ struct CheckCommandTests {
         #expect(result.stderr == "twin: error: \(file): agv.length: must be greater than zero, found -1.0\n")
     }
 }
+
+@Suite("twin check with orders and fleets")
+struct CheckOrderFleetTests {
+    func write(_ text: String, _ name: String) throws -> String {
+        let dir = NSTemporaryDirectory() + "twin-fleet-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+        return dir + "/" + name
+    }
+
+    static let order = #"""
+        {"headerId": 1, "timestamp": "2026-05-04T08:00:00Z", "version": "2.1.0", "manufacturer": "factorytwin", "serialNumber": "agv-01",
+         "orderId": "order-7", "orderUpdateId": 0,
+         "nodes": [{"nodeId": "S7", "sequenceId": 0, "released": true, "actions": [], "nodePosition": {"x": 78.857, "y": 8, "mapId": "hall"}},
+                   {"nodeId": "S8", "sequenceId": 2, "released": true, "actions": [], "nodePosition": {"x": 90, "y": 8, "mapId": "hall"}},
+                   {"nodeId": "E1", "sequenceId": 4, "released": true, "actions": [], "nodePosition": {"x": 94, "y": 12, "mapId": "hall"}}],
+         "edges": [{"edgeId": "S7-S8", "sequenceId": 1, "released": true, "startNodeId": "S7", "endNodeId": "S8", "actions": []},
+                   {"edgeId": "S8-E1", "sequenceId": 3, "released": true, "startNodeId": "S8", "endNodeId": "E1", "actions": [],
+                    "trajectory": {"degree": 2, "knotVector": [0, 0, 0, 1, 1, 1],
+                                   "controlPoints": [{"x": 90, "y": 8}, {"x": 94, "y": 8, "weight": 0.7071067811865476}, {"x": 94, "y": 12}]}}]}
+        """#
+
+    @Test func aVDA5050OrderIsDrivenByTheAGVItNames() throws {
+        let file = try write(Self.order, "order.json")
+        let result = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--order", file, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let route = try #require((json["routes"] as? [[String: Any]])?.first)
+        #expect(route["agv"] as? String == "AGV-01")
+        // 11.143 m straight, then a quarter circle of radius 4 m.
+        #expect(abs((route["length_m"] as? Double ?? 0) - (11.143 + 2 * .pi)) < 1e-3)
+    }
+
+    @Test(arguments: [
+        ("\"endNodeId\": \"S8\", \"actions\": []}", "\"endNodeId\": \"S9\", \"actions\": []}", "edges[0].endNodeId: unknown node 'S9'"),
+        ("\"knotVector\": [0, 0, 0, 1, 1, 1]", "\"knotVector\": [0, 0, 1, 1, 1]", "edges[1].trajectory: malformed NURBS: knot vector has 5 knots; control points + degree + 1 = 6"),
+        ("{\"x\": 90, \"y\": 8, \"mapId\"", "{\"x\": \"ninety\", \"y\": 8, \"mapId\"", "nodes[1].nodePosition.x: expected a finite number"),
+    ])
+    func badOrdersNameTheirField(old: String, new: String, message: String) throws {
+        let text = Self.order.replacingOccurrences(of: old, with: new)
+        #expect(text != Self.order)
+        let file = try write(text, "order.json")
+        let result = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--order", file])
+        #expect(result.status == 2)
+        #expect(result.stderr == "twin: error: \(file): \(message)\n")
+    }
+
+    @Test func aFleetThatSharesTheLoopAtOnceConflictsAndStaggeredDoesNot() throws {
+        let together = try write("agvs:\n  - {agv: AGV-02, route: R-SUPPLY-1, start_s: 0, speed_mps: 1.0}\n  - {agv: AGV-03, route: R-SUPPLY-2, start_s: 0, speed_mps: 1.0}\n", "fleet.yaml")
+        let conflict = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--fleet", together, "--json"])
+        #expect(conflict.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(conflict.stdout.utf8)) as? [String: Any])
+        #expect(((json["conflicts"] as? [[String: Any]])?.first?["agvs"] as? [String]) == ["AGV-02", "AGV-03"])
+        // AGV-03 waits on its charger spur until AGV-02 is back on its own (222 m at 1 m/s).
+        let alone = try write("agvs:\n  - {agv: AGV-02, route: R-SUPPLY-1, start_s: 0, speed_mps: 1.0}\n  - {agv: AGV-03, route: R-SUPPLY-2, start_s: 300, speed_mps: 1.0}\n", "fleet.yaml")
+        let clear = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--fleet", alone])
+        #expect(clear.status == 0, "\(clear.stdout)\(clear.stderr)")
+    }
+
+    @Test func aBadFleetFileNamesItsLine() throws {
+        let file = try write("agvs:\n  - {agv: AGV-02, route: R-SUPPLY-1, speed_mps: 1.0}\n  - {agv: AGV-77, route: R-LOOP, speed_mps: 1.0}\n", "fleet.yaml")
+        let result = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--fleet", file])
+        #expect(result.status == 2)
+        #expect(result.stderr == "twin: error: \(file):3: agvs[1].agv: unknown AGV 'AGV-77'\n")
+    }
+}

@@ -27,6 +27,10 @@ public struct AGVNetwork: Sendable {
         public var trajectory: NURBSCurve?
         public var bidirectional: Bool
         public var line: Int?
+        /// VDA 5050's orientation on the edge, radians: relative to the tangent, or, when
+        /// `orientationIsGlobal`, fixed in the map frame. Nil: along the tangent.
+        public var orientation: Double?
+        public var orientationIsGlobal = false
 
         public init(id: String, start: String, end: String, trajectory: NURBSCurve? = nil,
                     bidirectional: Bool = false, line: Int? = nil) {

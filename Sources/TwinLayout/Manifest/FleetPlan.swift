@@ -1,0 +1,78 @@
+import Foundation
+import Yams
+
+/// Several AGVs driving at once, as a fleet file gives them:
+///
+/// ```yaml
+/// agvs:
+///   - {agv: AGV-01, route: R-LOOP, start_s: 0, speed_mps: 1.0}
+///   - {agv: AGV-02, order: orders/agv-02.json, start_s: 4, speed_mps: 0.8}
+/// ```
+///
+/// Each AGV drives a route of the plant or a VDA 5050 order file (relative to the fleet file),
+/// sets off at `start_s` and drives at `speed_mps`.
+public struct FleetPlan: Sendable {
+    public struct Entry: Sendable {
+        public enum Source: Sendable {
+            case route(Route)
+            case order(VDA5050Order)
+        }
+
+        public var agv: String
+        public var source: Source
+        public var startSeconds: Double
+        public var speed: Double
+        public var line: Int?
+    }
+
+    public var entries: [Entry]
+
+    /// Reads and checks a fleet file against the plant's AGVs and routes.
+    public static func load(path: String, plant: Plant) throws(LayoutError) -> FleetPlan {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
+        }
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text, .basic) else {
+                throw LayoutError.manifest(file: path, line: nil, field: "", message: "the fleet file is empty")
+            }
+            root = node
+        } catch let error as LayoutError {
+            throw error
+        } catch let error as YamlError {
+            throw ManifestParser.describe(error, file: path)
+        } catch {
+            throw .manifest(file: path, line: nil, field: "", message: "not valid YAML: \(error)")
+        }
+        let top = try ManifestField(node: root, field: "", file: path).mapping(allowed: ["agvs"])
+        var entries: [Entry] = []
+        for item in try top.required("agvs").sequence() {
+            let m = try item.mapping(allowed: ["agv", "route", "order", "start_s", "speed_mps"])
+            let agvField = try m.required("agv")
+            let agv = try agvField.string()
+            guard plant.entity(id: agv)?.category == .agv else { throw agvField.error("unknown AGV '\(agv)'") }
+            let source: Entry.Source
+            switch (m.optional("route"), m.optional("order")) {
+            case (let r?, nil):
+                let id = try r.string()
+                guard let route = plant.routes.first(where: { $0.id == id }) else { throw r.error("unknown route '\(id)'") }
+                source = .route(route)
+            case (nil, let o?):
+                let file = try o.string()
+                let resolved = file.hasPrefix("/") ? file : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(file).path
+                do {
+                    source = .order(try VDA5050Order.load(path: resolved))
+                } catch {
+                    throw o.error(error.description)
+                }
+            default:
+                throw item.error("give exactly one of 'route' or 'order'")
+            }
+            entries.append(Entry(agv: agv, source: source, startSeconds: try m.optional("start_s")?.nonNegativeDouble() ?? 0,
+                                 speed: try m.required("speed_mps").positiveDouble(), line: item.line))
+        }
+        guard !entries.isEmpty else { throw LayoutError.manifest(file: path, line: nil, field: "agvs", message: "a fleet needs at least one AGV") }
+        return FleetPlan(entries: entries)
+    }
+}

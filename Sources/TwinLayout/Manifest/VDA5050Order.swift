@@ -1,0 +1,116 @@
+import Foundation
+import TwinGeometry
+
+/// A VDA 5050 order (schema in ../shared/vda5050/order.schema): the nodes an AGV is to pass, with
+/// their positions, and the edges between them, straight or along a NURBS trajectory, with an
+/// optional orientation. Read as a small network and the sequence of node ids to drive.
+public struct VDA5050Order: Sendable {
+    public var orderId: String
+    public var network: AGVNetwork
+    /// Node ids in sequence order.
+    public var nodeSequence: [String]
+
+    /// Why an order cannot be used.
+    public struct Problem: Error, CustomStringConvertible, Equatable {
+        public var file: String
+        public var field: String
+        public var message: String
+        public var description: String { field.isEmpty ? "\(file): \(message)" : "\(file): \(field): \(message)" }
+    }
+
+    public static func load(path: String) throws(Problem) -> VDA5050Order {
+        guard let data = FileManager.default.contents(atPath: path) else { throw Problem(file: path, field: "", message: "file not found") }
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: data) } catch {
+            throw Problem(file: path, field: "", message: "not valid JSON: \((error as NSError).localizedDescription)")
+        }
+        return try parse(object, file: path)
+    }
+
+    static func parse(_ object: Any, file: String) throws(Problem) -> VDA5050Order {
+        func fail(_ field: String, _ message: String) -> Problem { Problem(file: file, field: field, message: message) }
+        func number(_ v: Any?, _ field: String) throws(Problem) -> Double {
+            guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue.isFinite else {
+                throw fail(field, v == nil ? "missing" : "expected a finite number")
+            }
+            return n.doubleValue
+        }
+        guard let top = object as? [String: Any] else { throw fail("", "expected a JSON object") }
+        guard let orderId = top["orderId"] as? String else { throw fail("orderId", "missing") }
+        guard let nodeList = top["nodes"] as? [Any] else { throw fail("nodes", "expected a list") }
+        guard let edgeList = top["edges"] as? [Any] else { throw fail("edges", "expected a list") }
+        var nodes: [(sequence: Int, node: AGVNetwork.Node)] = []
+        for (i, raw) in nodeList.enumerated() {
+            let f = "nodes[\(i)]"
+            guard let n = raw as? [String: Any] else { throw fail(f, "expected an object") }
+            guard let id = n["nodeId"] as? String, !id.isEmpty else { throw fail(f + ".nodeId", "missing") }
+            let sequence = Int(try number(n["sequenceId"], f + ".sequenceId"))
+            guard let position = n["nodePosition"] as? [String: Any] else {
+                throw fail(f + ".nodePosition", "missing (a path needs every node's position)")
+            }
+            let theta = try position["theta"].map { v throws(Problem) in try number(v, f + ".nodePosition.theta") }
+            nodes.append((sequence, AGVNetwork.Node(id: id, x: try number(position["x"], f + ".nodePosition.x"),
+                                                    y: try number(position["y"], f + ".nodePosition.y"), theta: theta)))
+        }
+        nodes.sort { $0.sequence < $1.sequence }
+        let known = Set(nodes.map(\.node.id))
+        let byId = Dictionary(nodes.map { ($0.node.id, $0.node) }, uniquingKeysWith: { a, _ in a })
+        var edges: [(sequence: Int, edge: AGVNetwork.Edge)] = []
+        for (i, raw) in edgeList.enumerated() {
+            let f = "edges[\(i)]"
+            guard let e = raw as? [String: Any] else { throw fail(f, "expected an object") }
+            let id = (e["edgeId"] as? String) ?? "edge-\(i)"
+            guard let start = e["startNodeId"] as? String, known.contains(start) else {
+                throw fail(f + ".startNodeId", "unknown node '\(e["startNodeId"] ?? "")'")
+            }
+            guard let end = e["endNodeId"] as? String, known.contains(end) else {
+                throw fail(f + ".endNodeId", "unknown node '\(e["endNodeId"] ?? "")'")
+            }
+            var edge = AGVNetwork.Edge(id: id, start: start, end: end)
+            if let t = e["trajectory"] as? [String: Any] {
+                let degree = Int(try number(t["degree"], f + ".trajectory.degree"))
+                guard let knotList = t["knotVector"] as? [Any] else { throw fail(f + ".trajectory.knotVector", "expected a list") }
+                var knots: [Double] = []
+                for (k, v) in knotList.enumerated() { knots.append(try number(v, f + ".trajectory.knotVector[\(k)]")) }
+                guard let pointList = t["controlPoints"] as? [Any] else { throw fail(f + ".trajectory.controlPoints", "expected a list") }
+                var points: [NURBSCurve.ControlPoint] = []
+                for (k, v) in pointList.enumerated() {
+                    guard let p = v as? [String: Any] else { throw fail(f + ".trajectory.controlPoints[\(k)]", "expected an object") }
+                    let pf = f + ".trajectory.controlPoints[\(k)]"
+                    points.append(NURBSCurve.ControlPoint(x: try number(p["x"], pf + ".x"), y: try number(p["y"], pf + ".y"),
+                                                          weight: try p["weight"].map { w throws(Problem) in try number(w, pf + ".weight") } ?? 1))
+                }
+                do {
+                    edge.trajectory = try NURBSCurve(degree: degree, knots: knots, controlPoints: points)
+                } catch {
+                    throw fail(f + ".trajectory", "malformed NURBS: \(error)")
+                }
+                for (endPoint, nodeId) in [(edge.trajectory!.startPoint, start), (edge.trajectory!.endPoint, end)] {
+                    let node = byId[nodeId]!
+                    let gap = ((endPoint.x - node.x) * (endPoint.x - node.x) + (endPoint.y - node.y) * (endPoint.y - node.y)).squareRoot()
+                    guard gap <= 0.01 else {
+                        throw fail(f + ".trajectory", String(format: "the trajectory ends %.3f m from node '%@'", gap, nodeId))
+                    }
+                }
+            }
+            if let o = e["orientation"] {
+                edge.orientation = try number(o, f + ".orientation")
+                edge.orientationIsGlobal = (e["orientationType"] as? String) == "GLOBAL"
+            }
+            edges.append((Int(try number(e["sequenceId"], f + ".sequenceId")), edge))
+        }
+        edges.sort { $0.sequence < $1.sequence }
+        let sequence = nodes.map(\.node.id)
+        // Edge k must join node k and node k + 1 of the sequence.
+        for (k, entry) in edges.enumerated() {
+            guard k + 1 < sequence.count, entry.edge.start == sequence[k], entry.edge.end == sequence[k + 1] else {
+                throw fail("edges", "edge '\(entry.edge.id)' does not join nodes \(k) and \(k + 1) of the sequence")
+            }
+        }
+        guard sequence.count >= 2, edges.count == sequence.count - 1 else {
+            throw fail("edges", "an order of \(sequence.count) nodes needs \(max(0, sequence.count - 1)) edges, found \(edges.count)")
+        }
+        return VDA5050Order(orderId: orderId, network: AGVNetwork(nodes: nodes.map(\.node), edges: edges.map(\.edge)),
+                            nodeSequence: sequence)
+    }
+}
