@@ -25,7 +25,8 @@ demo: build
 	$(TWIN) render Assets/demo/plant.yaml --camera plan --state Assets/demo/state.json -o Renders/demo-plan.png --timings
 	$(TWIN) render Assets/demo/plant.yaml --camera iso --state Assets/demo/state.json -o Renders/demo-iso.png --timings
 	$(TWIN) render Assets/demo/plant.yaml --camera block-1 --state Assets/demo/state.json --aa 8 -o Renders/demo-block-1.png
-	@echo "wrote Renders/demo-plan.png, Renders/demo-iso.png, Renders/demo-block-1.png"
+	$(TWIN) check Assets/demo/plant.yaml --image Renders/demo-check.png
+	@echo "wrote Renders/demo-plan.png, Renders/demo-iso.png, Renders/demo-block-1.png, Renders/demo-check.png"
 
 test: deps
 	$(SWIFT) build
@@ -34,6 +35,7 @@ test: deps
 bench: build
 	$(TWIN) bench load
 	$(TWIN) bench render
+	$(TWIN) bench collision
 
 # Regenerates the committed demo plant (deterministic: the files only change with the generator).
 assets: build
