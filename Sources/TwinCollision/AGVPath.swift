@@ -166,8 +166,18 @@ public struct AGVPath: Sendable {
 
     /// The largest curvature of the pieces that [s0, s1] touches.
     func curvature(from s0: Double, to s1: Double) -> Double {
+        // The first piece that reaches s0, by bisection on the starts; then forward to s1.
+        var lo = 0, hi = pieces.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if pieces[mid].start <= s0 { lo = mid } else { hi = mid - 1 }
+        }
         var k = 0.0
-        for piece in pieces where piece.start <= s1 && piece.start + piece.length >= s0 { k = max(k, piece.curvature) }
+        var i = lo
+        while i < pieces.count && pieces[i].start <= s1 {
+            k = max(k, pieces[i].curvature)
+            i += 1
+        }
         return k
     }
 }

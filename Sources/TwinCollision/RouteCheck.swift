@@ -62,10 +62,24 @@ public struct RouteCheck: Sendable {
         return (best, which)
     }
 
+    /// How fast any point of the body moves per unit of path parameter over [s0, s1]: 1 plus the
+    /// half-diagonal times the largest curvature there (straight stretches: 1).
+    @inline(__always)
+    func rate(_ path: AGVPath, _ s0: Double, _ s1: Double) -> Double {
+        1 + body.halfDiagonal * path.curvature(from: s0, to: s1)
+    }
+
+    /// A step from `s` that no contact can hide in, given clearance `d` there: the bound over the
+    /// pieces within d ahead holds over the (shorter) step.
+    @inline(__always)
+    func safeStep(_ path: AGVPath, from s: Double, clearance d: Double) -> Double {
+        guard d.isFinite else { return path.length }
+        return max(d / rate(path, s, s + d), 1e-9)
+    }
+
     /// Only the first contact, by conservative advancement: the answer to "does it fit", and the
     /// counterpart of a collision query per pose.
     public func firstContact(_ path: AGVPath) -> RouteReport.Contact? {
-        let rate = 1 + body.halfDiagonal * path.maximumCurvature
         var s = 0.0
         while true {
             let pose = path.pose(at: s)
@@ -74,13 +88,12 @@ public struct RouteCheck: Sendable {
                 return RouteReport.Contact(s: path.travel(at: s), obstacle: which >= 0 ? obstacles[which].name : "", pose: pose)
             }
             if s >= path.length { return nil }
-            s = min(path.length, s + max(d.isFinite ? d / rate : path.length, 1e-9))
+            s = min(path.length, s + safeStep(path, from: s, clearance: d))
         }
     }
 
     public func check(_ path: AGVPath) -> RouteReport {
         var queries = 0
-        let rate = 1 + body.halfDiagonal * path.maximumCurvature
         // Conservative advancement from the start to the first contact or the end. The samples
         // it leaves behind seed the search for the smallest clearance.
         var samples: [(s: Double, d: Double, which: Int)] = []
@@ -96,23 +109,22 @@ public struct RouteCheck: Sendable {
                 break
             }
             if s >= path.length { break }
-            let step = d.isFinite ? d / rate : path.length
-            s = min(path.length, s + max(step, 1e-9))
+            s = min(path.length, s + safeStep(path, from: s, clearance: d))
         }
         var minimum: RouteReport.Clearance?
         if let contact {
             minimum = RouteReport.Clearance(distance: 0, s: contact.s, obstacle: contact.obstacle)
         } else if let best = samples.min(by: { $0.d < $1.d }), best.d.isFinite {
-            minimum = refineMinimum(path, samples: samples, rate: rate, best: best, queries: &queries)
+            minimum = refineMinimum(path, samples: samples, best: best, queries: &queries)
         }
-        let near = withinMargin(path, rate: rate, queries: &queries)
+        let near = withinMargin(path, queries: &queries)
         return RouteReport(length: path.travel, firstContact: contact, minimumClearance: minimum, withinMargin: near, queries: queries)
     }
 
     /// Branch and bound for the smallest clearance: between samples at a and b the clearance is
     /// at least (d(a) + d(b) - rate * (b - a)) / 2; intervals that cannot beat the best by more
     /// than the tolerance are dropped, the others split.
-    private func refineMinimum(_ path: AGVPath, samples: [(s: Double, d: Double, which: Int)], rate: Double,
+    private func refineMinimum(_ path: AGVPath, samples: [(s: Double, d: Double, which: Int)],
                                best: (s: Double, d: Double, which: Int), queries: inout Int) -> RouteReport.Clearance {
         var best = best
         var intervals: [((s: Double, d: Double, which: Int), (s: Double, d: Double, which: Int))] = []
@@ -122,6 +134,7 @@ public struct RouteCheck: Sendable {
         // (the clearance is the same all along, and the bound must certify every stretch of it).
         let tolerance = 9e-4
         while let (a, b) = intervals.popLast() {
+            let rate = self.rate(path, a.s, b.s)
             let bound = (a.d + b.d - rate * (b.s - a.s)) / 2
             if bound >= best.d - tolerance || b.s - a.s < 1e-7 { continue }
             let m = (a.s + b.s) / 2
@@ -141,7 +154,8 @@ public struct RouteCheck: Sendable {
     /// its own, at poses 0.25 m apart, with the same bound deciding where to look closer. Where the
     /// bounding boxes alone keep an obstacle beyond the margin and the step, their gap stands in for
     /// the exact distance (it is a lower bound, so the search stays exact).
-    private func withinMargin(_ path: AGVPath, rate: Double, queries: inout Int) -> [String] {
+    private func withinMargin(_ path: AGVPath, queries: inout Int) -> [String] {
+        let rate = 1 + body.halfDiagonal * path.maximumCurvature
         let step = 0.25
         let count = max(1, Int((path.length / step).rounded(.up)))
         let positions = (0...count).map { path.length * Double($0) / Double(count) }
@@ -175,7 +189,8 @@ public struct RouteCheck: Sendable {
                 var intervals = Array(zip(samples, samples.dropFirst()))
                 while let (a, b) = intervals.popLast(), !found {
                     // Within 0.1 mm of the margin counts as not within: the bound cannot do better.
-                    if (a.1 + b.1 - rate * (b.0 - a.0)) / 2 >= margin - 1e-4 || b.0 - a.0 < 1e-6 { continue }
+                    let local = self.rate(path, a.0, b.0)
+                    if (a.1 + b.1 - local * (b.0 - a.0)) / 2 >= margin - 1e-4 || b.0 - a.0 < 1e-6 { continue }
                     let m = (a.0 + b.0) / 2
                     let d = single.clearance(at: path.pose(at: m)).0
                     queries += 1
