@@ -52,9 +52,29 @@ public struct PlantCollision: Sendable {
             }
         }
         obstacles = order.map { Obstacle(name: $0, shape: .mesh(TriangleBVH(triangles: triangles[$0]!))) }
+        for sketch in plant.sketchedObstacles {
+            let p = sketch.position
+            switch sketch.shape {
+            case let .box(size, yaw):
+                obstacles.append(Obstacle(name: sketch.id, shape: .box(UprightBox(
+                    center: SIMD2(p.x, p.y), halfSize: SIMD2(size.x, size.y) / 2, yaw: yaw * .pi / 180, bottom: p.z, top: p.z + size.z))))
+            case let .cylinder(radius, height):
+                obstacles.append(Obstacle(name: sketch.id, shape: .cylinder(UprightCylinder(
+                    center: SIMD2(p.x, p.y), radius: radius, bottom: p.z, top: p.z + height))))
+            }
+        }
         for zone in plant.zones where zone.kind == .keepOut {
             obstacles.append(Obstacle(name: zone.id, shape: .zone(zone.polygon)))
         }
+    }
+
+    /// The body of an AGV entity for the checks (its footprint, enlarged by its load) and the
+    /// clearance it keeps (its own margin, else the plant's).
+    public static func body(of agv: Entity, plant: Plant) -> (AGVBody, Double)? {
+        guard let footprint = agv.footprint else { return nil }
+        let length = max(footprint.length, agv.load?.x ?? 0), width = max(footprint.width, agv.load?.y ?? 0)
+        return (AGVBody(length: length, width: width, height: footprint.height, centerOffset: agv.referenceOffset),
+                agv.margin ?? plant.defaultMargin)
     }
 
     /// The path of a route: its edges in order, straight or along their trajectories, with a turn

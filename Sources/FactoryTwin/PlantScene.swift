@@ -51,6 +51,21 @@ public struct PlantScene: Sendable {
                          name: "agv:\(entity.id)", color: SIMD4(0.85, 0.45, 0.05, 1))
             itemEntities.append(e)
         }
+        // Obstacles sketched in the manifest, drawn so that planners see what they sketched.
+        for sketch in plant.sketchedObstacles {
+            var shape = MeshBuilder()
+            switch sketch.shape {
+            case let .box(size, _):
+                shape.addBox(min: SIMD3(-size.x / 2, 0, -size.y / 2), max: SIMD3(size.x / 2, size.z, size.y / 2))
+            case let .cylinder(radius, height):
+                shape.addCylinder(base: .zero, radius: radius, height: height, segments: 24)
+            }
+            var yaw = 0.0
+            if case let .box(_, degrees) = sketch.shape { yaw = degrees * .pi / 180 }
+            scene.append(shape.mesh, transform: FloorFrame.placement(x: sketch.position.x, y: sketch.position.y, z: sketch.position.z, theta: yaw),
+                         name: "obstacle:\(sketch.id)", color: SIMD4(0.55, 0.45, 0.3, 1))
+            itemEntities.append(nil)
+        }
         self.scene = scene
         self.itemEntities = itemEntities
         modelColors = scene.items.map(\.color)

@@ -1,4 +1,7 @@
 import TwinGeometry
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Something an AGV must not touch: an upright box or cylinder (sketched in a manifest or given by
 /// a case), a triangle mesh (layout geometry), or a keep-out zone (a floor polygon at any height).
@@ -63,16 +66,25 @@ public struct AGVBody: Sendable, Equatable {
     public var length: Double
     public var width: Double
     public var height: Double
+    /// Where the footprint's center lies from the path point the AGV turns about: along its
+    /// heading, then to its left (zero: it turns about its center).
+    public var centerOffset: SIMD2<Double>
 
-    public init(length: Double, width: Double, height: Double) {
-        self.length = length; self.width = width; self.height = height
+    public init(length: Double, width: Double, height: Double, centerOffset: SIMD2<Double> = .zero) {
+        self.length = length; self.width = width; self.height = height; self.centerOffset = centerOffset
     }
 
-    /// The box at `pose`.
+    /// The box at `pose` (the pose of the turning point).
     public func box(at pose: Pose2D) -> UprightBox {
-        UprightBox(center: SIMD2(pose.x, pose.y), halfSize: SIMD2(length / 2, width / 2), yaw: pose.theta, bottom: 0, top: height)
+        let c = cos(pose.theta), s = sin(pose.theta)
+        let center = SIMD2(pose.x + centerOffset.x * c - centerOffset.y * s, pose.y + centerOffset.x * s + centerOffset.y * c)
+        return UprightBox(center: center, halfSize: SIMD2(length / 2, width / 2), yaw: pose.theta, bottom: 0, top: height)
     }
 
-    /// The horizontal distance from the center to a corner: how far a corner moves per radian.
-    public var halfDiagonal: Double { (length * length + width * width).squareRoot() / 2 }
+    /// The horizontal distance from the turning point to the farthest corner: how far a point of
+    /// the body moves per radian turned.
+    public var halfDiagonal: Double {
+        let x = abs(centerOffset.x) + length / 2, y = abs(centerOffset.y) + width / 2
+        return (x * x + y * y).squareRoot()
+    }
 }

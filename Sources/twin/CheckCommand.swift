@@ -26,8 +26,8 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "The AGV that drives (default: the route's own).")
     var agv: String?
 
-    @Option(help: "Required clearance in meters.")
-    var margin: Double = 0.1
+    @Option(help: "Required clearance in meters (default: each AGV's margin, else the manifest's collision.margin, else 0.1).")
+    var margin: Double?
 
     @Option(help: "Check a VDA 5050 order (JSON) instead of the plant's routes; the AGV is --agv or the order's manufacturer and serial number.")
     var order: String?
@@ -51,7 +51,7 @@ struct CheckCommand: ParsableCommand {
         guard [route != nil, order != nil, fleet != nil].filter({ $0 }).count <= 1 else {
             throw ValidationError("give at most one of --route, --order and --fleet")
         }
-        guard margin.isFinite, margin >= 0 else { throw ValidationError("--margin must be a finite, non-negative number") }
+        if let margin { guard margin.isFinite, margin >= 0 else { throw ValidationError("--margin must be a finite, non-negative number") } }
     }
 
     func run() throws {
@@ -85,28 +85,30 @@ struct CheckCommand: ParsableCommand {
         var lines: [String] = []
         var violations = false
         var drawn: [(Route, AGVPath, RouteReport, RouteCheck)] = []
+        var usedMargin = margin ?? loaded.defaultMargin
         for r in routes {
             guard let agvId = agv ?? r.agv ?? orderAGV else { throw CLIFailure.badInput(PlantCollision.Problem.noAGV(route: r.id).description) }
-            guard let entity = loaded.entity(id: agvId), let footprint = entity.footprint else {
+            guard let entity = loaded.entity(id: agvId), entity.category == .agv, let (body, ownMargin) = PlantCollision.body(of: entity, plant: loaded) else {
                 throw CLIFailure.badInput("unknown AGV '\(agvId)'")
             }
             let path: AGVPath
             do { path = try PlantCollision.path(of: r, in: network) } catch { throw CLIFailure.badInput(error.description) }
-            let check = RouteCheck(body: AGVBody(length: footprint.length, width: footprint.width, height: footprint.height),
-                                   margin: margin, obstacles: world.obstacles)
+            let routeMargin = margin ?? ownMargin
+            usedMargin = routeMargin
+            let check = RouteCheck(body: body, margin: routeMargin, obstacles: world.obstacles)
             let report = check.check(path)
             drawn.append((r, path, report, check))
             if report.collides || !report.withinMargin.isEmpty { violations = true }
             results.append(Self.json(route: r.id, agv: agvId, report: report, plant: loaded))
-            lines.append(Self.text(route: r.id, agv: agvId, report: report, margin: margin))
+            lines.append(Self.text(route: r.id, agv: agvId, report: report, margin: routeMargin))
         }
         if json {
-            let data = try JSONSerialization.data(withJSONObject: ["routes": results, "margin_m": margin], options: [.sortedKeys, .prettyPrinted])
+            let data = try JSONSerialization.data(withJSONObject: ["routes": results, "margin_m": usedMargin], options: [.sortedKeys, .prettyPrinted])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(lines.joined(separator: "\n"))
         }
-        if let image { try drawImage(image, plant: loaded, routes: drawn) }
+        if let image { try drawImage(image, plant: loaded, routes: drawn, margin: usedMargin) }
         if violations { throw ExitCode(1) }
     }
 
@@ -153,7 +155,7 @@ struct CheckCommand: ParsableCommand {
         do { plan = try FleetPlan.load(path: file, plant: plant) } catch { throw CLIFailure.badInput(error.description) }
         var members: [FleetCheck.Member] = []
         for entry in plan.entries {
-            let footprint = plant.entity(id: entry.agv)!.footprint!
+            guard let (body, _) = PlantCollision.body(of: plant.entity(id: entry.agv)!, plant: plant) else { continue }
             let path: AGVPath
             do {
                 switch entry.source {
@@ -163,8 +165,7 @@ struct CheckCommand: ParsableCommand {
             } catch {
                 throw CLIFailure.badInput(error.description)
             }
-            members.append(FleetCheck.Member(name: entry.agv, body: AGVBody(length: footprint.length, width: footprint.width, height: footprint.height),
-                                             path: path, speed: entry.speed, start: entry.startSeconds))
+            members.append(FleetCheck.Member(name: entry.agv, body: body, path: path, speed: entry.speed, start: entry.startSeconds))
         }
         let report = FleetCheck(members: members).check()
         if json {
@@ -196,7 +197,7 @@ struct CheckCommand: ParsableCommand {
             return
         }
         guard let path = c.path, let body = c.body else { throw CLIFailure.badInput("\(file): needs a path and an agv, or agvs") }
-        let report = RouteCheck(body: body, margin: c.margin, obstacles: c.obstacles).check(path)
+        let report = RouteCheck(body: body, margin: margin ?? c.margin, obstacles: c.obstacles).check(path)
         if json {
             var object: [String: Any] = ["case": c.name, "length_m": report.length, "collides": report.collides,
                                          "within_margin": report.withinMargin, "distance_queries": report.queries]
@@ -205,14 +206,14 @@ struct CheckCommand: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(Self.text(route: c.name, agv: "agv", report: report, margin: c.margin))
+            print(Self.text(route: c.name, agv: "agv", report: report, margin: margin ?? c.margin))
         }
         if report.collides || !report.withinMargin.isEmpty { throw ExitCode(1) }
     }
 
     /// A plan view with each route drawn in the color of its clearance: green at twice the margin
     /// or more, amber down to the margin, red below it; contacts marked with a red disc.
-    private func drawImage(_ path: String, plant: Plant, routes: [(Route, AGVPath, RouteReport, RouteCheck)]) throws {
+    private func drawImage(_ path: String, plant: Plant, routes: [(Route, AGVPath, RouteReport, RouteCheck)], margin: Double) throws {
         let request = SnapshotRequest(camera: .named("plan"), width: 1920, height: 1080, samples: 4, overlays: false)
         let snapshot: Snapshot
         do { snapshot = try Snapshot.render(Twin(plant: plant), request) } catch { throw CLIFailure.badInput(error.description) }

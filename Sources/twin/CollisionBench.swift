@@ -65,9 +65,8 @@ struct CollisionBench: ParsableCommand {
             let world = PlantCollision(plant: plant)
             let build = (ContinuousClock.now - buildStart).seconds
             for route in plant.routes {
-                guard let agvId = route.agv, let footprint = plant.entity(id: agvId)?.footprint,
+                guard let agvId = route.agv, let entity = plant.entity(id: agvId), let (body, _) = PlantCollision.body(of: entity, plant: plant),
                       let path = try? PlantCollision.path(of: route, in: plant.network) else { continue }
-                let body = AGVBody(length: footprint.length, width: footprint.width, height: footprint.height)
                 let (contact, full) = time(RouteCheck(body: body, margin: margin, obstacles: world.obstacles), path)
                 var exported = ""
                 if haveFCL {

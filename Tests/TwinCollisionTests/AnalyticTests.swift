@@ -98,3 +98,15 @@ struct AnalyticTests {
         #expect(abs(report.minimumClearance!.distance - 0.6) < 1e-6)
     }
 }
+
+@Suite("AGV bodies")
+struct AGVBodyTests {
+    @Test func theTurningPointNeedNotBeTheCenter() {
+        // A tugger turning about its rear axle: the footprint's center 0.4 m ahead of it.
+        let body = AGVBody(length: 1.2, width: 0.8, height: 0.5, centerOffset: SIMD2(0.4, 0))
+        let box = body.box(at: Pose2D(x: 2, y: 3, theta: .pi / 2))
+        #expect(abs(box.center.x - 2) < 1e-12 && abs(box.center.y - 3.4) < 1e-12)
+        // The farthest corner: 1.0 ahead and 0.4 aside.
+        #expect(abs(body.halfDiagonal - (1.0 * 1.0 + 0.4 * 0.4).squareRoot()) < 1e-12)
+    }
+}

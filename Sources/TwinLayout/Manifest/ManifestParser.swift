@@ -10,7 +10,7 @@ struct ManifestParser {
     static let trajectoryEndTolerance = 0.01
 
     static let topLevelKeys = ["name", "description", "models", "machines", "conveyors", "racks", "stations",
-                               "agvs", "network", "routes", "zones", "cameras", "state_colors"]
+                               "agvs", "network", "routes", "zones", "cameras", "state_colors", "obstacles", "collision"]
 
     /// The machine states whose colors a manifest may set.
     static let stateNames = ["running", "idle", "blocked", "starved", "fault", "maintenance", "offline"]
@@ -94,8 +94,16 @@ struct ManifestParser {
             }
         }
 
-        return PlantManifest(name: name, file: file, models: models, entities: entities, network: network,
-                             routes: routes, zones: zones, cameras: cameras, stateColors: stateColors)
+        var manifest = PlantManifest(name: name, file: file, models: models, entities: entities, network: network,
+                                     routes: routes, zones: zones, cameras: cameras, stateColors: stateColors)
+        manifest.obstacles = try parseList(top.optional("obstacles"), namespace: "obstacle", id: \.id) { item throws(LayoutError) in
+            try parseObstacle(item)
+        }
+        if let collision = top.optional("collision") {
+            let c = try collision.mapping(allowed: ["margin"])
+            manifest.defaultMargin = try c.optional("margin")?.nonNegativeDouble() ?? 0.1
+        }
+        return manifest
     }
 
     // MARK: Sections
@@ -153,7 +161,8 @@ struct ManifestParser {
 
     private func parseAGV(_ item: ManifestField, network: AGVNetwork,
                           modelIds: Set<String>) throws(LayoutError) -> (PlantManifest.EntityDeclaration, String?) {
-        let m = try item.mapping(allowed: ["id", "kind", "footprint", "model", "start", "pose", "manufacturer", "serial_number"])
+        let m = try item.mapping(allowed: ["id", "kind", "footprint", "model", "start", "pose", "manufacturer", "serial_number",
+                                           "margin", "load", "reference"])
         let id = try m.required("id").identifier()
         let footprintField = try m.required("footprint")
         let f = try footprintField.mapping(allowed: ["length", "width", "height"])
@@ -180,10 +189,19 @@ struct ManifestParser {
             modelFile = try model.string()
             guard pose != nil else { throw model.error("an AGV with a model needs a 'start' node or a 'pose' to place it") }
         }
-        let agv = PlantManifest.EntityDeclaration(
+        var agv = PlantManifest.EntityDeclaration(
             id: id, category: .agv, kind: try m.optional("kind")?.identifier(), binding: .none,
             footprint: footprint, pose: pose, manufacturer: try m.optional("manufacturer")?.string(),
             serialNumber: try m.optional("serial_number")?.string(), line: item.line)
+        agv.margin = try m.optional("margin")?.nonNegativeDouble()
+        if let load = m.optional("load") {
+            let l = try load.mapping(allowed: ["length", "width"])
+            agv.load = SIMD2(try l.required("length").positiveDouble(), try l.required("width").positiveDouble())
+        }
+        if let reference = m.optional("reference") {
+            let v = try reference.doubles(counts: 2...2)
+            agv.referenceOffset = SIMD2(v[0], v[1])
+        }
         return (agv, modelFile)
     }
 
@@ -248,6 +266,29 @@ struct ManifestParser {
             return try NURBSCurve(degree: degree, knots: knots, controlPoints: points)
         } catch {
             throw field.error("malformed NURBS: \(error)")
+        }
+    }
+
+    /// `{id, box: {position, size, yaw_deg}}` or `{id, cylinder: {position, radius, height}}`.
+    private func parseObstacle(_ item: ManifestField) throws(LayoutError) -> SketchedObstacle {
+        let m = try item.mapping(allowed: ["id", "box", "cylinder"])
+        let id = try m.required("id").identifier()
+        switch (m.optional("box"), m.optional("cylinder")) {
+        case (let box?, nil):
+            let b = try box.mapping(allowed: ["position", "size", "yaw_deg"])
+            let sizeField = try b.required("size")
+            let size = try sizeField.doubles(counts: 3...3)
+            guard size.allSatisfy({ $0 > 0 }) else { throw sizeField.error("sizes must be greater than zero") }
+            return SketchedObstacle(id: id, position: try b.required("position").floorPoint(),
+                                    shape: .box(size: SIMD3(size[0], size[1], size[2]), yawDegrees: try b.optional("yaw_deg")?.double() ?? 0),
+                                    line: item.line)
+        case (nil, let cylinder?):
+            let c = try cylinder.mapping(allowed: ["position", "radius", "height"])
+            return SketchedObstacle(id: id, position: try c.required("position").floorPoint(),
+                                    shape: .cylinder(radius: try c.required("radius").positiveDouble(), height: try c.required("height").positiveDouble()),
+                                    line: item.line)
+        default:
+            throw item.error("give exactly one of 'box' or 'cylinder'")
         }
     }
 

@@ -56,6 +56,9 @@ public struct PlantManifest: Sendable {
         public var manufacturer: String?
         public var serialNumber: String?
         public var line: Int?
+        public var margin: Double?
+        public var load: SIMD2<Double>?
+        public var referenceOffset = SIMD2<Double>(0, 0)
     }
 
     public var name: String
@@ -70,6 +73,10 @@ public struct PlantManifest: Sendable {
     /// Colors (sRGB, 0...1) for machine states, overriding the defaults: running, idle, blocked,
     /// starved, fault, maintenance, offline.
     public var stateColors: [String: SIMD3<Float>]
+    /// Primitive obstacles sketched in the manifest.
+    public var obstacles: [SketchedObstacle] = []
+    /// `collision.margin`: the clearance AGVs keep unless one says otherwise.
+    public var defaultMargin = 0.1
 
     /// Reads and checks a manifest file.
     public static func load(path: String) throws(LayoutError) -> PlantManifest {

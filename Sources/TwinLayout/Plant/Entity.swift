@@ -38,6 +38,12 @@ public struct Entity: Sendable, Identifiable {
     /// For AGVs: the body and the pose it starts at.
     public var footprint: AGVFootprint?
     public var pose: Pose2D?
+    /// For AGVs: the clearance to keep (meters; nil: the plant's default), a load that enlarges the
+    /// footprint (length and width, centered), and where the footprint's center lies from the point
+    /// the AGV turns about (along its heading, then to its left).
+    public var margin: Double?
+    public var load: SIMD2<Double>?
+    public var referenceOffset = SIMD2<Double>(0, 0)
     /// For AGVs: VDA 5050 manufacturer and serial number, which identify it on MQTT topics.
     public var manufacturer: String?
     public var serialNumber: String?

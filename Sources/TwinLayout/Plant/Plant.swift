@@ -48,6 +48,10 @@ public struct Plant: Sendable {
     public var cameras: [CameraDefinition]
     /// The manifest's colors for machine states (sRGB, 0...1), by state name.
     public var stateColors: [String: SIMD3<Float>] = [:]
+    /// Obstacles sketched in the manifest as primitives (pallets, fences, bollards).
+    public var sketchedObstacles: [SketchedObstacle] = []
+    /// The clearance AGVs keep unless one says otherwise, meters.
+    public var defaultMargin = 0.1
     /// The scene-space bounds of every drawn triangle.
     public var bounds: BoundingBox
     /// What loading found along the way.
@@ -108,4 +112,24 @@ public struct LoadReport: Sendable {
     public var meshesWithGeneratedNormals: Int = 0
 
     public init() {}
+}
+
+/// An obstacle a planner sketches in the manifest instead of modelling it: an upright box or a
+/// vertical cylinder standing on the floor.
+public struct SketchedObstacle: Sendable, Identifiable {
+    public enum Shape: Sendable, Equatable {
+        /// Length (along its yaw), width and height.
+        case box(size: SIMD3<Double>, yawDegrees: Double)
+        case cylinder(radius: Double, height: Double)
+    }
+
+    public var id: String
+    /// Floor position of its center (x, y) and of its base (z).
+    public var position: SIMD3<Double>
+    public var shape: Shape
+    public var line: Int?
+
+    public init(id: String, position: SIMD3<Double>, shape: Shape, line: Int? = nil) {
+        self.id = id; self.position = position; self.shape = shape; self.line = line
+    }
 }

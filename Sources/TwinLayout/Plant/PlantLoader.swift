@@ -86,10 +86,14 @@ public struct PlantLoader: Sendable {
             case .none:
                 node = nil
             }
-            builder.entities.append(Entity(
+            var entity = Entity(
                 id: declaration.id, category: declaration.category, kind: declaration.kind, node: node,
                 footprint: declaration.footprint, pose: declaration.pose, manufacturer: declaration.manufacturer,
-                serialNumber: declaration.serialNumber, line: declaration.line))
+                serialNumber: declaration.serialNumber, line: declaration.line)
+            entity.margin = declaration.margin
+            entity.load = declaration.load
+            entity.referenceOffset = declaration.referenceOffset
+            builder.entities.append(entity)
         }
         var plant = builder.finish()
         plant.network = manifest.network
@@ -97,6 +101,8 @@ public struct PlantLoader: Sendable {
         plant.zones = manifest.zones
         plant.cameras = manifest.cameras
         plant.stateColors = manifest.stateColors
+        plant.sketchedObstacles = manifest.obstacles
+        plant.defaultMargin = manifest.defaultMargin
         return plant
     }
 
