@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Several AGVs driving at once, as a fleet file gives them:
 ///
@@ -32,20 +31,7 @@ public struct FleetPlan: Sendable {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
         }
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text, .basic) else {
-                throw LayoutError.manifest(file: path, line: nil, field: "", message: "the fleet file is empty")
-            }
-            root = node
-        } catch let error as LayoutError {
-            throw error
-        } catch let error as YamlError {
-            throw ManifestParser.describe(error, file: path)
-        } catch {
-            throw .manifest(file: path, line: nil, field: "", message: "not valid YAML: \(error)")
-        }
-        let top = try ManifestField(node: root, field: "", file: path).mapping(allowed: ["agvs"])
+        let top = try ManifestField.document(text, file: path, emptyMessage: "the fleet file is empty").mapping(allowed: ["agvs"])
         var entries: [Entry] = []
         for item in try top.required("agvs").sequence() {
             let m = try item.mapping(allowed: ["agv", "route", "order", "start_s", "speed_mps"])

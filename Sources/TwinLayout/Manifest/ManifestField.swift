@@ -7,6 +7,24 @@ struct ManifestField {
     let field: String
     let file: String
 
+    /// The root of a YAML document, or the one-line error naming the file and line.
+    static func document(_ text: String, file: String, emptyMessage: String) throws(LayoutError) -> ManifestField {
+        do {
+            // The basic resolver leaves every scalar a string: the fields convert and check their own
+            // values, and Yams skips its per-scalar regular expressions.
+            guard let node = try Yams.compose(yaml: text, .basic) else {
+                throw LayoutError.manifest(file: file, line: nil, field: "", message: emptyMessage)
+            }
+            return ManifestField(node: node, field: "", file: file)
+        } catch let error as LayoutError {
+            throw error
+        } catch let error as YamlError {
+            throw ManifestParser.describe(error, file: file)
+        } catch {
+            throw .manifest(file: file, line: nil, field: "", message: "not valid YAML: \(error)")
+        }
+    }
+
     var line: Int? { node.mark?.line }
 
     func error(_ message: String) -> LayoutError {

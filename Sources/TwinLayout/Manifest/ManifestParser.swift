@@ -16,22 +16,7 @@ struct ManifestParser {
     static let stateNames = ["running", "idle", "blocked", "starved", "fault", "maintenance", "offline"]
 
     func parse(_ text: String) throws(LayoutError) -> PlantManifest {
-        let root: Node
-        do {
-            // The basic resolver leaves every scalar a string: the fields convert and check their own
-            // values, and Yams skips its per-scalar regular expressions.
-            guard let node = try Yams.compose(yaml: text, .basic) else {
-                throw LayoutError.manifest(file: file, line: nil, field: "", message: "the manifest is empty")
-            }
-            root = node
-        } catch let error as LayoutError {
-            throw error
-        } catch let error as YamlError {
-            throw Self.describe(error, file: file)
-        } catch {
-            throw .manifest(file: file, line: nil, field: "", message: "not valid YAML: \(error)")
-        }
-        let top = try ManifestField(node: root, field: "", file: file).mapping(allowed: Self.topLevelKeys)
+        let top = try ManifestField.document(text, file: file, emptyMessage: "the manifest is empty").mapping(allowed: Self.topLevelKeys)
         let name = try top.required("name").string()
 
         var ids = IdRegistry()
