@@ -54,6 +54,6 @@ let package = Package(
         .testTarget(name: "TwinCollisionTests", dependencies: ["TwinCollision", "TwinGeometry"]),
         .testTarget(name: "FactoryTwinTests", dependencies: ["FactoryTwin"]),
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinDemo", "TwinLayout"]),
-        .testTarget(name: "TwinCLITests", dependencies: ["TwinLayout", "TwinRender"]),
+        .testTarget(name: "TwinCLITests", dependencies: ["TwinLayout", "TwinRender", "TwinGeometry"]),
     ]
 )

@@ -7,20 +7,28 @@ import Glibc
 /// about the vertical, extruded from `bottom` to `top`. AGV bodies and sketched obstacles are such
 /// prisms, and the distance between two of them is exact in closed form.
 public struct UprightBox: Sendable, Equatable {
-    public var center: SIMD2<Double>
+    public let center: SIMD2<Double>
     /// Half extents along the box's own x (its length, along the heading) and y.
-    public var halfSize: SIMD2<Double>
-    public var yaw: Double
-    public var bottom: Double
-    public var top: Double
+    public let halfSize: SIMD2<Double>
+    public let yaw: Double
+    public let bottom: Double
+    public let top: Double
+    /// cos and sin of the yaw, computed once: support points are asked for many times per query.
+    let cosYaw: Double
+    let sinYaw: Double
 
     public init(center: SIMD2<Double>, halfSize: SIMD2<Double>, yaw: Double, bottom: Double, top: Double) {
         self.center = center; self.halfSize = halfSize; self.yaw = yaw; self.bottom = bottom; self.top = top
+        cosYaw = cos(yaw); sinYaw = sin(yaw)
+    }
+
+    public static func == (a: UprightBox, b: UprightBox) -> Bool {
+        a.center == b.center && a.halfSize == b.halfSize && a.yaw == b.yaw && a.bottom == b.bottom && a.top == b.top
     }
 
     /// The four floor corners, counterclockwise.
     public var corners: [SIMD2<Double>] {
-        let u = SIMD2(cos(yaw), sin(yaw)), v = SIMD2(-sin(yaw), cos(yaw))
+        let u = SIMD2(cosYaw, sinYaw), v = SIMD2(-sinYaw, cosYaw)
         let a = u * halfSize.x, b = v * halfSize.y
         return [center - a - b, center + a - b, center + a + b, center - a + b]
     }
@@ -28,7 +36,7 @@ public struct UprightBox: Sendable, Equatable {
     /// The farthest point of the box in direction `d` (for GJK).
     @inline(__always)
     func support(_ d: SIMD3<Double>) -> SIMD3<Double> {
-        let c = cos(yaw), s = sin(yaw)
+        let c = cosYaw, s = sinYaw
         let du = d.x * c + d.y * s, dv = -d.x * s + d.y * c
         let pu = du >= 0 ? halfSize.x : -halfSize.x, pv = dv >= 0 ? halfSize.y : -halfSize.y
         return SIMD3(center.x + pu * c - pv * s, center.y + pu * s + pv * c, d.z >= 0 ? top : bottom)
@@ -73,7 +81,7 @@ enum Planar {
     /// The distance from a point to a rectangle (zero inside).
     static func distance(point p: SIMD2<Double>, toRectangle box: UprightBox) -> Double {
         let d = p - box.center
-        let c = cos(box.yaw), s = sin(box.yaw)
+        let c = box.cosYaw, s = box.sinYaw
         let local = SIMD2(abs(d.x * c + d.y * s), abs(-d.x * s + d.y * c))
         let outside = pointwiseMax(local - box.halfSize, .zero)
         return (outside.x * outside.x + outside.y * outside.y).squareRoot()
