@@ -80,6 +80,13 @@ public struct PlantCollision: Sendable {
     /// The path of a route: its edges in order, straight or along their trajectories, with a turn
     /// on the spot wherever one edge leaves a node in another direction than the last arrived.
     public static func path(of route: Route, in network: AGVNetwork) throws(Problem) -> AGVPath {
+        try pathWithEdges(of: route, in: network).path
+    }
+
+    /// The path of a route and, for each of its segments, the id of the edge it belongs to (a turn
+    /// on the spot belongs to the edge it turns onto).
+    public static func pathWithEdges(of route: Route, in network: AGVNetwork) throws(Problem) -> (path: AGVPath, edges: [String]) {
+        var edgeIds: [String] = []
         var segments: [AGVPath.Segment] = []
         var headings: [AGVPath.Heading] = []
         var heading: Double?
@@ -115,12 +122,14 @@ public struct PlantCollision: Sendable {
             if let heading, abs(remainder(startHeading - heading, 2 * .pi)) > 1e-6 {
                 segments.append(.turn(at: start.position, from: heading, to: startHeading))
                 headings.append(.tangent(offset: 0))
+                edgeIds.append(edge.id)
             }
             segments.append(piece)
             headings.append(rule)
+            edgeIds.append(edge.id)
             heading = endHeading
         }
-        return AGVPath(segments, headings: headings)
+        return (AGVPath(segments, headings: headings), edgeIds)
     }
 }
 

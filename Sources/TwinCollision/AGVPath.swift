@@ -155,6 +155,13 @@ public struct AGVPath: Sendable {
         }
     }
 
+    /// The index of the segment that parameter `s` lies on.
+    public func segmentIndex(at s: Double) -> Int {
+        var index = pieces.count - 1
+        while index > 0 && pieces[index].start > s { index -= 1 }
+        return max(0, index)
+    }
+
     /// The floor distance driven up to parameter `s` (turns on the spot add nothing).
     public func travel(at s: Double) -> Double {
         var turned = 0.0

@@ -8,6 +8,8 @@ public struct RouteReport: Sendable {
         public var s: Double
         public var obstacle: String
         public var pose: Pose2D
+        /// The index of the path's segment where it happens.
+        public var segment: Int = 0
     }
 
     public struct Clearance: Sendable {
@@ -85,7 +87,8 @@ public struct RouteCheck: Sendable {
             let pose = path.pose(at: s)
             let (d, which) = clearance(at: pose)
             if d <= Self.contactTolerance {
-                return RouteReport.Contact(s: path.travel(at: s), obstacle: which >= 0 ? obstacles[which].name : "", pose: pose)
+                return RouteReport.Contact(s: path.travel(at: s), obstacle: which >= 0 ? obstacles[which].name : "", pose: pose,
+                                           segment: path.segmentIndex(at: s))
             }
             if s >= path.length { return nil }
             s = min(path.length, s + safeStep(path, from: s, clearance: d))
@@ -105,7 +108,8 @@ public struct RouteCheck: Sendable {
             queries += 1
             samples.append((s, d, which))
             if d <= Self.contactTolerance {
-                contact = RouteReport.Contact(s: path.travel(at: s), obstacle: which >= 0 ? obstacles[which].name : "", pose: pose)
+                contact = RouteReport.Contact(s: path.travel(at: s), obstacle: which >= 0 ? obstacles[which].name : "", pose: pose,
+                                              segment: path.segmentIndex(at: s))
                 break
             }
             if s >= path.length { break }

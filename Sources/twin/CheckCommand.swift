@@ -91,15 +91,15 @@ struct CheckCommand: ParsableCommand {
             guard let entity = loaded.entity(id: agvId), entity.category == .agv, let (body, ownMargin) = PlantCollision.body(of: entity, plant: loaded) else {
                 throw CLIFailure.badInput("unknown AGV '\(agvId)'")
             }
-            let path: AGVPath
-            do { path = try PlantCollision.path(of: r, in: network) } catch { throw CLIFailure.badInput(error.description) }
+            let path: AGVPath, edges: [String]
+            do { (path, edges) = try PlantCollision.pathWithEdges(of: r, in: network) } catch { throw CLIFailure.badInput(error.description) }
             let routeMargin = margin ?? ownMargin
             usedMargin = routeMargin
             let check = RouteCheck(body: body, margin: routeMargin, obstacles: world.obstacles)
             let report = check.check(path)
             drawn.append((r, path, report, check))
             if report.collides || !report.withinMargin.isEmpty { violations = true }
-            results.append(Self.json(route: r.id, agv: agvId, report: report, plant: loaded))
+            results.append(Self.json(route: r.id, agv: agvId, report: report, plant: loaded, edges: edges))
             lines.append(Self.text(route: r.id, agv: agvId, report: report, margin: routeMargin))
         }
         if json {
@@ -112,7 +112,7 @@ struct CheckCommand: ParsableCommand {
         if violations { throw ExitCode(1) }
     }
 
-    static func json(route: String, agv: String, report: RouteReport, plant: Plant) -> [String: Any] {
+    static func json(route: String, agv: String, report: RouteReport, plant: Plant, edges: [String]) -> [String: Any] {
         func where_(_ name: String) -> (Any, Any) {
             if let e = plant.entity(id: name) { return (name, e.node.map { plant.nodes[$0].path } ?? NSNull()) }
             return (NSNull(), name)
@@ -121,7 +121,8 @@ struct CheckCommand: ParsableCommand {
                                   "within_margin": report.withinMargin, "distance_queries": report.queries]
         if let c = report.firstContact {
             let (entity, node) = where_(c.obstacle)
-            out["first_contact"] = ["s_m": c.s, "entity": entity, "node": node, "x": c.pose.x, "y": c.pose.y, "theta": c.pose.theta]
+            out["first_contact"] = ["s_m": c.s, "entity": entity, "node": node, "x": c.pose.x, "y": c.pose.y, "theta": c.pose.theta,
+                                    "edge": c.segment < edges.count ? edges[c.segment] as Any : NSNull()]
         } else {
             out["first_contact"] = NSNull()
         }
