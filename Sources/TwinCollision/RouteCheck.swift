@@ -171,26 +171,48 @@ public struct RouteCheck: Sendable {
             return (lo, hi)
         }
         let far = margin + rate * step
+        // Poses in chunks of 32 with their bounding box: a chunk whose box keeps an obstacle
+        // beyond `far` certifies every pose in it, and the stretches between, as clear of the margin.
+        let chunk = 32
+        let chunkBounds: [(SIMD3<Double>, SIMD3<Double>)] = stride(from: 0, to: bounds.count, by: chunk).map { start in
+            var lo = bounds[start].0, hi = bounds[start].1
+            for k in start..<min(bounds.count, start + chunk) { lo = pointwiseMin(lo, bounds[k].0); hi = pointwiseMax(hi, bounds[k].1) }
+            return (lo, hi)
+        }
+        @inline(__always) func gap(_ lo: SIMD3<Double>, _ hi: SIMD3<Double>, _ o: Obstacle) -> Double {
+            let g = pointwiseMax(pointwiseMax(o.lo - hi, lo - o.hi), .zero)
+            return simdLength(SIMD3(g.x, g.y, g.z.isFinite ? g.z : 0))
+        }
         var names: [String] = []
         for obstacle in obstacles {
+            let nearChunks = chunkBounds.map { gap($0.0, $0.1, obstacle) < far }
+            guard nearChunks.contains(true) else { continue }
             var samples: [(Double, Double)] = []
             var found = false
+            var lastIndex = -2
             for k in positions.indices {
+                // A pose counts when its chunk, or the chunk of a neighbour, is near.
+                let c = k / chunk
+                guard nearChunks[c] || (k > 0 && nearChunks[(k - 1) / chunk]) || (k + 1 < positions.count && nearChunks[(k + 1) / chunk]) else {
+                    continue
+                }
                 let (lo, hi) = bounds[k]
-                let gap = pointwiseMax(pointwiseMax(obstacle.lo - hi, lo - obstacle.hi), .zero)
-                let g = SIMD3(gap.x, gap.y, gap.z.isFinite ? gap.z : 0)
-                let lowerBound = simdLength(g)
+                let lowerBound = gap(lo, hi, obstacle)
                 var d = lowerBound
                 if lowerBound < far {
                     d = obstacle.distance(to: boxes[k], bodyLo: lo, bodyHi: hi, cutoff: .infinity)
                     queries += 1
                     if d < margin || d <= Self.contactTolerance { found = true; break }
                 }
+                // A gap in the indices starts a new run: mark it with an infinite distance pair
+                // that the search below skips.
+                if lastIndex >= 0 && k != lastIndex + 1 { samples.append((.nan, .infinity)) }
                 samples.append((positions[k], d))
+                lastIndex = k
             }
             if !found {
                 let single = RouteCheck(body: body, margin: margin, obstacles: [obstacle])
-                var intervals = Array(zip(samples, samples.dropFirst()))
+                var intervals = Array(zip(samples, samples.dropFirst())).filter { !$0.0.0.isNaN && !$0.1.0.isNaN }
                 while let (a, b) = intervals.popLast(), !found {
                     // Within 0.1 mm of the margin counts as not within: the bound cannot do better.
                     let local = self.rate(path, a.0, b.0)
