@@ -42,16 +42,22 @@ public struct PlantCollision: Sendable {
             let name = owner[n] ?? node.path
             for m in node.meshes {
                 let mesh = plant.meshes[m].geometry
+                if triangles[name] == nil { order.append(name); triangles[name] = [] }
+                let m = node.worldTransform
+                @inline(__always) func corner(_ i: UInt32) -> SIMD3<Double> {
+                    FloorFrame.floorPoint(m.transformPoint(SIMD3<Double>(mesh.positions[Int(i)])))
+                }
                 for t in stride(from: 0, to: mesh.indices.count, by: 3) {
-                    let corners = (0..<3).map { FloorFrame.floorPoint(node.worldTransform.transformPoint(SIMD3<Double>(mesh.positions[Int(mesh.indices[t + $0])]))) }
+                    let a = corner(mesh.indices[t]), b = corner(mesh.indices[t + 1]), c = corner(mesh.indices[t + 2])
                     // The floor is no obstacle: triangles lying at or below floor level.
-                    if corners.allSatisfy({ $0.z <= 1e-3 }) { continue }
-                    if triangles[name] == nil { order.append(name) }
-                    triangles[name, default: []].append(contentsOf: corners)
+                    if a.z <= 1e-3 && b.z <= 1e-3 && c.z <= 1e-3 { continue }
+                    triangles[name]!.append(a); triangles[name]!.append(b); triangles[name]!.append(c)
                 }
             }
         }
-        obstacles = order.map { Obstacle(name: $0, shape: .mesh(TriangleBVH(triangles: triangles[$0]!))) }
+        obstacles = order.compactMap { name in
+            triangles[name]!.isEmpty ? nil : Obstacle(name: name, shape: .mesh(TriangleBVH(triangles: triangles[name]!)))
+        }
         for sketch in plant.sketchedObstacles {
             let p = sketch.position
             switch sketch.shape {

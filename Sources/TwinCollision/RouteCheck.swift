@@ -52,9 +52,7 @@ public struct RouteCheck: Sendable {
     /// -1 when none is within `cutoff`).
     public func clearance(at pose: Pose2D, cutoff: Double = .infinity) -> (Double, Int) {
         let box = body.box(at: pose)
-        let corners = box.corners
-        var lo = SIMD3(corners[0].x, corners[0].y, box.bottom), hi = SIMD3(corners[0].x, corners[0].y, box.top)
-        for c in corners.dropFirst() { lo = pointwiseMin(lo, SIMD3(c.x, c.y, 0)); hi = pointwiseMax(hi, SIMD3(c.x, c.y, box.top)) }
+        let (lo, hi) = box.bounds
         var best = cutoff, which = -1
         for (i, o) in obstacles.enumerated() {
             let d = o.distance(to: box, bodyLo: lo, bodyHi: hi, cutoff: best)
@@ -164,12 +162,7 @@ public struct RouteCheck: Sendable {
         let count = max(1, Int((path.length / step).rounded(.up)))
         let positions = (0...count).map { path.length * Double($0) / Double(count) }
         let boxes = positions.map { body.box(at: path.pose(at: $0)) }
-        let bounds: [(SIMD3<Double>, SIMD3<Double>)] = boxes.map { box in
-            let c = box.corners
-            var lo = SIMD3(c[0].x, c[0].y, box.bottom), hi = SIMD3(c[0].x, c[0].y, box.top)
-            for p in c.dropFirst() { lo = pointwiseMin(lo, SIMD3(p.x, p.y, box.bottom)); hi = pointwiseMax(hi, SIMD3(p.x, p.y, box.top)) }
-            return (lo, hi)
-        }
+        let bounds: [(SIMD3<Double>, SIMD3<Double>)] = boxes.map { $0.bounds }
         let far = margin + rate * step
         // Poses in chunks of 32 with their bounding box: a chunk whose box keeps an obstacle
         // beyond `far` certifies every pose in it, and the stretches between, as clear of the margin.

@@ -26,6 +26,14 @@ public struct UprightBox: Sendable, Equatable {
         a.center == b.center && a.halfSize == b.halfSize && a.yaw == b.yaw && a.bottom == b.bottom && a.top == b.top
     }
 
+    /// The axis-aligned bounds in the floor frame, without building the corners.
+    @inline(__always)
+    public var bounds: (lo: SIMD3<Double>, hi: SIMD3<Double>) {
+        let ex = abs(cosYaw) * halfSize.x + abs(sinYaw) * halfSize.y
+        let ey = abs(sinYaw) * halfSize.x + abs(cosYaw) * halfSize.y
+        return (SIMD3(center.x - ex, center.y - ey, bottom), SIMD3(center.x + ex, center.y + ey, top))
+    }
+
     /// The four floor corners, counterclockwise.
     public var corners: [SIMD2<Double>] {
         let u = SIMD2(cosYaw, sinYaw), v = SIMD2(-sinYaw, cosYaw)

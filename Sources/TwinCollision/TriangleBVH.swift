@@ -67,11 +67,7 @@ public struct TriangleBVH: Sendable {
     /// The distance from `box` to the nearest triangle, or `cutoff` when none is nearer.
     public func distance(to box: UprightBox, cutoff: Double = .infinity) -> Double {
         guard triangleCount > 0 else { return cutoff }
-        let corners4 = box.corners
-        var boxLo = SIMD3(corners4[0].x, corners4[0].y, box.bottom), boxHi = SIMD3(corners4[0].x, corners4[0].y, box.top)
-        for c in corners4.dropFirst() {
-            boxLo = pointwiseMin(boxLo, SIMD3(c.x, c.y, box.bottom)); boxHi = pointwiseMax(boxHi, SIMD3(c.x, c.y, box.top))
-        }
+        let (boxLo, boxHi) = box.bounds
         var best = cutoff
         var stack: [Int32] = [0]
         stack.reserveCapacity(64)
