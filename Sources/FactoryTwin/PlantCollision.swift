@@ -78,9 +78,18 @@ public struct PlantCollision: Sendable {
     /// clearance it keeps (its own margin, else the plant's).
     public static func body(of agv: Entity, plant: Plant) -> (AGVBody, Double)? {
         guard let footprint = agv.footprint else { return nil }
+        let margin = agv.margin ?? plant.defaultMargin
+        if var polygon = footprint.polygon {
+            // A load enlarges the polygon to the hull of both, centered like the polygon's extent.
+            if let load = agv.load {
+                let xs = polygon.map(\.x), ys = polygon.map(\.y)
+                let c = SIMD2((xs.min()! + xs.max()!) / 2, (ys.min()! + ys.max()!) / 2), h = load / 2
+                polygon = ConvexHull.of(polygon + [c - h, SIMD2(c.x + h.x, c.y - h.y), c + h, SIMD2(c.x - h.x, c.y + h.y)])
+            }
+            return (AGVBody(polygon: polygon, height: footprint.height), margin)
+        }
         let length = max(footprint.length, agv.load?.x ?? 0), width = max(footprint.width, agv.load?.y ?? 0)
-        return (AGVBody(length: length, width: width, height: footprint.height, centerOffset: agv.referenceOffset),
-                agv.margin ?? plant.defaultMargin)
+        return (AGVBody(length: length, width: width, height: footprint.height, centerOffset: agv.referenceOffset), margin)
     }
 
     /// The path of a route: its edges in order, straight or along their trajectories, with a turn

@@ -69,13 +69,30 @@ public struct AGVBody: Sendable, Equatable {
     /// Where the footprint's center lies from the path point the AGV turns about: along its
     /// heading, then to its left (zero: it turns about its center).
     public var centerOffset: SIMD2<Double>
+    /// A convex footprint polygon instead of the rectangle, counterclockwise, around the turning
+    /// point (x along the heading, y to the left).
+    public var polygon: [SIMD2<Double>]?
 
     public init(length: Double, width: Double, height: Double, centerOffset: SIMD2<Double> = .zero) {
         self.length = length; self.width = width; self.height = height; self.centerOffset = centerOffset
+        polygon = nil
     }
 
-    /// The box at `pose` (the pose of the turning point).
+    /// A body standing on a convex polygon around its turning point.
+    public init(polygon: [SIMD2<Double>], height: Double) {
+        let xs = polygon.map(\.x), ys = polygon.map(\.y)
+        length = (xs.max() ?? 0) - (xs.min() ?? 0)
+        width = (ys.max() ?? 0) - (ys.min() ?? 0)
+        self.height = height
+        centerOffset = .zero
+        self.polygon = polygon
+    }
+
+    /// The body at `pose` (the pose of the turning point).
     public func box(at pose: Pose2D) -> UprightBox {
+        if let polygon {
+            return UprightBox(center: SIMD2(pose.x, pose.y), polygon: polygon, yaw: pose.theta, bottom: 0, top: height)
+        }
         let c = cos(pose.theta), s = sin(pose.theta)
         let center = SIMD2(pose.x + centerOffset.x * c - centerOffset.y * s, pose.y + centerOffset.x * s + centerOffset.y * c)
         return UprightBox(center: center, halfSize: SIMD2(length / 2, width / 2), yaw: pose.theta, bottom: 0, top: height)
@@ -84,6 +101,7 @@ public struct AGVBody: Sendable, Equatable {
     /// The horizontal distance from the turning point to the farthest corner: how far a point of
     /// the body moves per radian turned.
     public var halfDiagonal: Double {
+        if let polygon { return polygon.map { ($0.x * $0.x + $0.y * $0.y).squareRoot() }.max() ?? 0 }
         let x = abs(centerOffset.x) + length / 2, y = abs(centerOffset.y) + width / 2
         return (x * x + y * y).squareRoot()
     }

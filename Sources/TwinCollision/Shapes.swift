@@ -16,19 +16,44 @@ public struct UprightBox: Sendable, Equatable {
     /// cos and sin of the yaw, computed once: support points are asked for many times per query.
     let cosYaw: Double
     let sinYaw: Double
+    /// A convex footprint in the box's own frame (counterclockwise) in place of the rectangle:
+    /// the prism then stands on this polygon, turned by the yaw about `center`.
+    public let polygon: [SIMD2<Double>]?
 
     public init(center: SIMD2<Double>, halfSize: SIMD2<Double>, yaw: Double, bottom: Double, top: Double) {
         self.center = center; self.halfSize = halfSize; self.yaw = yaw; self.bottom = bottom; self.top = top
         cosYaw = cos(yaw); sinYaw = sin(yaw)
+        polygon = nil
+    }
+
+    /// An upright prism on a convex polygon (counterclockwise, in its own frame about `center`).
+    public init(center: SIMD2<Double>, polygon: [SIMD2<Double>], yaw: Double, bottom: Double, top: Double) {
+        self.center = center; self.yaw = yaw; self.bottom = bottom; self.top = top
+        cosYaw = cos(yaw); sinYaw = sin(yaw)
+        self.polygon = polygon
+        halfSize = SIMD2(polygon.map { abs($0.x) }.max() ?? 0, polygon.map { abs($0.y) }.max() ?? 0)
     }
 
     public static func == (a: UprightBox, b: UprightBox) -> Bool {
         a.center == b.center && a.halfSize == b.halfSize && a.yaw == b.yaw && a.bottom == b.bottom && a.top == b.top
+            && a.polygon == b.polygon
+    }
+
+    /// A point of the footprint's own frame in the floor frame.
+    @inline(__always)
+    func place(_ v: SIMD2<Double>) -> SIMD2<Double> {
+        SIMD2(center.x + v.x * cosYaw - v.y * sinYaw, center.y + v.x * sinYaw + v.y * cosYaw)
     }
 
     /// The axis-aligned bounds in the floor frame, without building the corners.
     @inline(__always)
     public var bounds: (lo: SIMD3<Double>, hi: SIMD3<Double>) {
+        if polygon != nil {
+            let c = corners
+            var lo = SIMD2<Double>(repeating: .infinity), hi = SIMD2<Double>(repeating: -.infinity)
+            for p in c { lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p) }
+            return (SIMD3(lo.x, lo.y, bottom), SIMD3(hi.x, hi.y, top))
+        }
         let ex = abs(cosYaw) * halfSize.x + abs(sinYaw) * halfSize.y
         let ey = abs(sinYaw) * halfSize.x + abs(cosYaw) * halfSize.y
         return (SIMD3(center.x - ex, center.y - ey, bottom), SIMD3(center.x + ex, center.y + ey, top))
@@ -36,6 +61,7 @@ public struct UprightBox: Sendable, Equatable {
 
     /// The four floor corners, counterclockwise.
     public var corners: [SIMD2<Double>] {
+        if let polygon { return polygon.map(place) }
         let u = SIMD2(cosYaw, sinYaw), v = SIMD2(-sinYaw, cosYaw)
         let a = u * halfSize.x, b = v * halfSize.y
         return [center - a - b, center + a - b, center + a + b, center - a + b]
@@ -44,6 +70,14 @@ public struct UprightBox: Sendable, Equatable {
     /// The farthest point of the box in direction `d` (for GJK).
     @inline(__always)
     func support(_ d: SIMD3<Double>) -> SIMD3<Double> {
+        if let polygon {
+            // The vertex farthest along d's floor direction, in the footprint's own frame.
+            let du = d.x * cosYaw + d.y * sinYaw, dv = -d.x * sinYaw + d.y * cosYaw
+            var best = polygon[0], bestDot = -Double.infinity
+            for v in polygon where v.x * du + v.y * dv > bestDot { best = v; bestDot = v.x * du + v.y * dv }
+            let p = place(best)
+            return SIMD3(p.x, p.y, d.z >= 0 ? top : bottom)
+        }
         let c = cosYaw, s = sinYaw
         let du = d.x * c + d.y * s, dv = -d.x * s + d.y * c
         let pu = du >= 0 ? halfSize.x : -halfSize.x, pv = dv >= 0 ? halfSize.y : -halfSize.y
@@ -88,6 +122,10 @@ enum PrismDistance {
 enum Planar {
     /// The distance from a point to a rectangle (zero inside).
     static func distance(point p: SIMD2<Double>, toRectangle box: UprightBox) -> Double {
+        if box.polygon != nil {
+            let corners = box.corners
+            return contains(corners, p) ? 0 : distance(point: p, toPolygonEdges: corners)
+        }
         let d = p - box.center
         let c = box.cosYaw, s = box.sinYaw
         let local = SIMD2(abs(d.x * c + d.y * s), abs(-d.x * s + d.y * c))
@@ -144,5 +182,26 @@ enum Planar {
             if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) / (b.y - a.y) * (b.x - a.x) { inside.toggle() }
         }
         return inside
+    }
+}
+
+/// The convex hull of points on the floor, counterclockwise (Andrew's monotone chain).
+public enum ConvexHull {
+    public static func of(_ points: [SIMD2<Double>]) -> [SIMD2<Double>] {
+        let sorted = points.sorted { ($0.x, $0.y) < ($1.x, $1.y) }
+        guard sorted.count > 2 else { return sorted }
+        func cross(_ o: SIMD2<Double>, _ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Double {
+            (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+        }
+        var lower: [SIMD2<Double>] = [], upper: [SIMD2<Double>] = []
+        for p in sorted {
+            while lower.count >= 2 && cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
+            lower.append(p)
+        }
+        for p in sorted.reversed() {
+            while upper.count >= 2 && cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
+            upper.append(p)
+        }
+        return Array(lower.dropLast() + upper.dropLast())
     }
 }

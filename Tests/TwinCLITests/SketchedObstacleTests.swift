@@ -54,3 +54,37 @@ struct SketchedObstacleTests {
         #expect(result.stderr.hasSuffix(": " + message + "\n"), "\(result.stderr)")
     }
 }
+
+@Suite("Polygon footprints in the manifest")
+struct PolygonFootprintManifestTests {
+    func demo(replacing old: String, with new: String) throws -> String {
+        let dir = NSTemporaryDirectory() + "twin-poly-\(UUID().uuidString)"
+        try FileManager.default.copyItem(atPath: TwinBinary.repository + "/Assets/demo", toPath: dir)
+        let text = try String(contentsOfFile: dir + "/plant.yaml", encoding: .utf8)
+        let changed = text.replacingOccurrences(of: old, with: new)
+        #expect(changed != text)
+        try changed.write(toFile: dir + "/plant.yaml", atomically: true, encoding: .utf8)
+        return dir + "/plant.yaml"
+    }
+
+    static let agv1 = "  - id: AGV-01\n    kind: unit-load\n    footprint: {length: 1.2, width: 0.8, height: 0.4}\n"
+
+    @Test func aPolygonFootprintIsCheckedAsAPolygon() throws {
+        // A clockwise polygon is accepted and turned counterclockwise.
+        let plant = try demo(replacing: Self.agv1, with: "  - id: AGV-01\n    kind: unit-load\n    footprint: {height: 0.4, polygon: [[-0.6, 0.4], [0.6, 0.4], [0.9, 0], [0.6, -0.4], [-0.6, -0.4]]}\n")
+        let result = try TwinBinary.run(["check", plant, "--route", "R-LOOP", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test(arguments: [
+        ("{height: 0.4, polygon: [[0, 0], [1, 0], [0.2, 0.2], [0, 1]]}", "agvs[0].footprint.polygon: the footprint polygon must be convex"),
+        ("{height: 0.4, polygon: [[0, 0], [1, 0]]}", "agvs[0].footprint.polygon: a footprint polygon needs at least 3 corners, found 2"),
+        ("{length: 1, width: 1, height: 0.4, polygon: [[0, 0], [1, 0], [0, 1]]}", "agvs[0].footprint: give either 'polygon' or 'length' and 'width', not both"),
+    ])
+    func badPolygonsNameTheirField(footprint: String, message: String) throws {
+        let plant = try demo(replacing: Self.agv1, with: "  - id: AGV-01\n    kind: unit-load\n    footprint: \(footprint)\n")
+        let result = try TwinBinary.run(["info", plant])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasSuffix(": " + message + "\n"), "\(result.stderr)")
+    }
+}

@@ -110,3 +110,35 @@ struct AGVBodyTests {
         #expect(abs(body.halfDiagonal - (1.0 * 1.0 + 0.4 * 0.4).squareRoot()) < 1e-12)
     }
 }
+
+@Suite("Polygon footprints")
+struct PolygonFootprintTests {
+    let straight = AGVPath([.line(from: SIMD2(0, 0), to: SIMD2(10, 0))])
+    let wall = Obstacle(name: "B", shape: .box(UprightBox(center: SIMD2(6, 0), halfSize: SIMD2(0.5, 0.5), yaw: 0, bottom: 0, top: 1)))
+
+    @Test func aRectangleAsAPolygonAnswersLikeTheRectangle() {
+        let rectangle = AGVBody(length: 1.2, width: 0.8, height: 0.5)
+        let polygon = AGVBody(polygon: [SIMD2(-0.6, -0.4), SIMD2(0.6, -0.4), SIMD2(0.6, 0.4), SIMD2(-0.6, 0.4)], height: 0.5)
+        let side = Obstacle(name: "S", shape: .box(UprightBox(center: SIMD2(5, 1.2), halfSize: SIMD2(1, 0.5), yaw: 0.3, bottom: 0, top: 1)))
+        for obstacles in [[wall], [side]] {
+            let a = RouteCheck(body: rectangle, margin: 0.1, obstacles: obstacles).check(straight)
+            let b = RouteCheck(body: polygon, margin: 0.1, obstacles: obstacles).check(straight)
+            #expect(a.collides == b.collides)
+            #expect(abs((a.firstContact?.s ?? -1) - (b.firstContact?.s ?? -1)) < 1e-5)
+            #expect(abs((a.minimumClearance?.distance ?? -1) - (b.minimumClearance?.distance ?? -1)) < 1e-5)
+        }
+    }
+
+    @Test func aPointedNoseTouchesFirst() {
+        // The rectangle with a nose 0.3 m further ahead: it meets the face at x = 5.5 when s = 4.6.
+        let nose = AGVBody(polygon: [SIMD2(-0.6, -0.4), SIMD2(0.6, -0.4), SIMD2(0.9, 0), SIMD2(0.6, 0.4), SIMD2(-0.6, 0.4)], height: 0.5)
+        let report = RouteCheck(body: nose, margin: 0.1, obstacles: [wall]).check(straight)
+        #expect(abs(report.firstContact!.s - 4.6) < 1e-4)
+        #expect(abs(nose.halfDiagonal - 0.9) < 1e-12)
+    }
+
+    @Test func hullsAreConvexAndCounterclockwise() {
+        let hull = ConvexHull.of([SIMD2(0, 0), SIMD2(2, 0), SIMD2(1, 0.5), SIMD2(2, 2), SIMD2(0, 2), SIMD2(1, 1)])
+        #expect(hull == [SIMD2(0, 0), SIMD2(2, 0), SIMD2(2, 2), SIMD2(0, 2)])
+    }
+}

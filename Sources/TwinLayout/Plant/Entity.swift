@@ -16,13 +16,24 @@ public enum EntityCategory: String, Sendable, CaseIterable, Codable, Comparable 
 
 /// The body of an AGV for collision checks: a footprint rectangle extruded to a height.
 public struct AGVFootprint: Sendable, Hashable {
-    /// Along the heading, meters.
+    /// Along the heading, meters (for a polygon: the extent of its corners).
     public var length: Double
     public var width: Double
     public var height: Double
+    /// A convex footprint instead of the rectangle: corners counterclockwise around the point
+    /// the AGV turns about, x along the heading, y to its left.
+    public var polygon: [SIMD2<Double>]?
 
     public init(length: Double, width: Double, height: Double) {
         self.length = length; self.width = width; self.height = height
+    }
+
+    public init(polygon: [SIMD2<Double>], height: Double) {
+        let xs = polygon.map(\.x), ys = polygon.map(\.y)
+        length = (xs.max() ?? 0) - (xs.min() ?? 0)
+        width = (ys.max() ?? 0) - (ys.min() ?? 0)
+        self.height = height
+        self.polygon = polygon
     }
 }
 
