@@ -20,7 +20,7 @@ enum TwinBinary {
     }
 
     /// Runs `twin arguments...` in the repository root and waits for it.
-    static func run(_ arguments: [String], timeoutSeconds: Double = 60) throws -> Result {
+    static func run(_ arguments: [String], timeoutSeconds: Double = 300) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
