@@ -80,10 +80,18 @@ public struct RouteCheck: Sendable {
     /// Only the first contact, by conservative advancement: the answer to "does it fit", and the
     /// counterpart of a collision query per pose.
     public func firstContact(_ path: AGVPath) -> RouteReport.Contact? {
+        var ignored: [(s: Double, d: Double, which: Int)]?
+        return advance(path, samples: &ignored)
+    }
+
+    /// Conservative advancement from the start to the first contact or the end, keeping the
+    /// clearances it measured in `samples` when asked.
+    private func advance(_ path: AGVPath, samples: inout [(s: Double, d: Double, which: Int)]?) -> RouteReport.Contact? {
         var s = 0.0
         while true {
             let pose = path.pose(at: s)
             let (d, which) = clearance(at: pose)
+            samples?.append((s, d, which))
             if d <= Self.contactTolerance {
                 return RouteReport.Contact(s: path.travel(at: s), obstacle: which >= 0 ? obstacles[which].name : "", pose: pose,
                                            segment: path.segmentIndex(at: s))
@@ -94,25 +102,11 @@ public struct RouteCheck: Sendable {
     }
 
     public func check(_ path: AGVPath) -> RouteReport {
-        var queries = 0
-        // Conservative advancement from the start to the first contact or the end. The samples
-        // it leaves behind seed the search for the smallest clearance.
-        var samples: [(s: Double, d: Double, which: Int)] = []
-        var s = 0.0
-        var contact: RouteReport.Contact?
-        while true {
-            let pose = path.pose(at: s)
-            let (d, which) = clearance(at: pose)
-            queries += 1
-            samples.append((s, d, which))
-            if d <= Self.contactTolerance {
-                contact = RouteReport.Contact(s: path.travel(at: s), obstacle: which >= 0 ? obstacles[which].name : "", pose: pose,
-                                              segment: path.segmentIndex(at: s))
-                break
-            }
-            if s >= path.length { break }
-            s = min(path.length, s + safeStep(path, from: s, clearance: d))
-        }
+        // The advancement's samples seed the search for the smallest clearance.
+        var recorded: [(s: Double, d: Double, which: Int)]? = []
+        let contact = advance(path, samples: &recorded)
+        let samples = recorded ?? []
+        var queries = samples.count
         var minimum: RouteReport.Clearance?
         if let contact {
             minimum = RouteReport.Clearance(distance: 0, s: contact.s, obstacle: contact.obstacle)

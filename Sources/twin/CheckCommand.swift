@@ -150,6 +150,12 @@ struct CheckCommand: ParsableCommand {
         return line
     }
 
+    /// A fleet report as JSON: `conflicts` [{t_s, agvs, x, y}], `min_separation_m`, `min_separation_t_s`.
+    static func json(fleet report: FleetCheck.Report) -> [String: Any] {
+        let conflicts = report.conflicts.map { ["t_s": $0.time, "agvs": $0.agvs, "x": $0.position.x, "y": $0.position.y] as [String: Any] }
+        return ["conflicts": conflicts, "min_separation_m": report.minimumSeparation, "min_separation_t_s": report.minimumSeparationTime]
+    }
+
     /// Several AGVs at once: conflicts between their bodies in time, and the smallest separation.
     private func runFleet(_ file: String, plant: Plant) throws {
         let plan: FleetPlan
@@ -170,10 +176,7 @@ struct CheckCommand: ParsableCommand {
         }
         let report = FleetCheck(members: members).check()
         if json {
-            let conflicts = report.conflicts.map { ["t_s": $0.time, "agvs": $0.agvs, "x": $0.position.x, "y": $0.position.y] as [String: Any] }
-            let object: [String: Any] = ["conflicts": conflicts, "min_separation_m": report.minimumSeparation,
-                                         "min_separation_t_s": report.minimumSeparationTime]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+            let data = try JSONSerialization.data(withJSONObject: Self.json(fleet: report), options: [.sortedKeys, .prettyPrinted])
             print(String(decoding: data, as: UTF8.self))
         } else {
             for c in report.conflicts {
@@ -189,9 +192,8 @@ struct CheckCommand: ParsableCommand {
         do { c = try CollisionCase.load(path: file) } catch { throw CLIFailure.badInput(error.description) }
         if !c.fleet.isEmpty {
             let report = FleetCheck(members: c.fleet).check()
-            let conflicts = report.conflicts.map { ["t_s": $0.time, "agvs": $0.agvs, "x": $0.position.x, "y": $0.position.y] as [String: Any] }
-            let object: [String: Any] = ["case": c.name, "conflicts": conflicts, "min_separation_m": report.minimumSeparation,
-                                         "min_separation_t_s": report.minimumSeparationTime]
+            var object = Self.json(fleet: report)
+            object["case"] = c.name
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
             print(String(decoding: data, as: UTF8.self))
             if !report.conflicts.isEmpty { throw ExitCode(1) }
