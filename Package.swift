@@ -12,10 +12,12 @@ let package = Package(
         .library(name: "TwinLayout", targets: ["TwinLayout"]),
         .library(name: "TwinRender", targets: ["TwinRender"]),
         .library(name: "TwinCollision", targets: ["TwinCollision"]),
+        .library(name: "TwinState", targets: ["TwinState"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found through pkg-config.
@@ -36,15 +38,22 @@ let package = Package(
         .target(name: "TwinRender", dependencies: ["TwinGeometry", "CPNG"]),
         // AGV bodies, paths, exact swept checks, clearances, fleet conflicts: geometry and paths only.
         .target(name: "TwinCollision", dependencies: ["TwinGeometry"]),
+        // Entity states, updates (JSON Lines), layout edits, history in SQLite, scenarios.
+        .target(
+            name: "TwinState",
+            dependencies: [
+                "TwinGeometry", "TwinLayout", .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         // The deterministic generator of the demo plants in Assets/.
         .target(name: "TwinDemo", dependencies: ["TwinGeometry", "TwinLayout"]),
         // The `Twin` type that ties the modules together for library users.
-        .target(name: "FactoryTwin", dependencies: ["TwinGeometry", "TwinLayout", "TwinRender", "TwinCollision"]),
+        .target(name: "FactoryTwin", dependencies: ["TwinGeometry", "TwinLayout", "TwinRender", "TwinCollision", "TwinState"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "twin",
             dependencies: [
-                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinDemo",
+                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -52,6 +61,7 @@ let package = Package(
         .testTarget(name: "TwinLayoutTests", dependencies: ["TwinLayout"]),
         .testTarget(name: "TwinRenderTests", dependencies: ["TwinRender", "TwinGeometry"], exclude: ["Golden"]),
         .testTarget(name: "TwinCollisionTests", dependencies: ["TwinCollision", "TwinGeometry"]),
+        .testTarget(name: "TwinStateTests", dependencies: ["TwinState", "TwinLayout"]),
         .testTarget(name: "FactoryTwinTests", dependencies: ["FactoryTwin"]),
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinDemo", "TwinLayout"]),
         .testTarget(name: "TwinCLITests", dependencies: ["TwinLayout", "TwinRender", "TwinGeometry"]),

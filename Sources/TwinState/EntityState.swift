@@ -1,0 +1,87 @@
+import TwinGeometry
+
+/// What a machine, conveyor, rack or station is doing.
+public enum MachineStatus: String, Sendable, CaseIterable, Codable {
+    case running, idle, blocked, starved, fault, maintenance, offline
+}
+
+/// A named signal's value: a number with its unit, a string or a boolean.
+public enum SignalValue: Sendable, Equatable {
+    case number(Double, unit: String?)
+    case string(String)
+    case bool(Bool)
+
+    /// The value as a number where it is one (booleans count as 0 and 1 in comparisons).
+    public var numberValue: Double? {
+        switch self {
+        case .number(let v, _): return v
+        case .bool(let b): return b ? 1 : 0
+        case .string: return nil
+        }
+    }
+}
+
+/// VDA 5050's operating modes.
+public enum OperatingMode: String, Sendable, CaseIterable {
+    case automatic = "AUTOMATIC", semiautomatic = "SEMIAUTOMATIC", manual = "MANUAL", service = "SERVICE", teachIn = "TEACHIN"
+}
+
+/// A load an AGV carries (VDA 5050 `loads[]`).
+public struct AGVLoad: Sendable, Equatable {
+    public var id: String?
+    public var type: String?
+    public var weightKilograms: Double?
+    public init(id: String? = nil, type: String? = nil, weightKilograms: Double? = nil) {
+        self.id = id; self.type = type; self.weightKilograms = weightKilograms
+    }
+}
+
+/// An error an AGV reports (VDA 5050 `errors[]`).
+public struct AGVError: Sendable, Equatable {
+    public enum Level: String, Sendable, CaseIterable { case warning = "WARNING", fatal = "FATAL" }
+    public var type: String
+    public var level: Level
+    public var description: String?
+    public init(type: String, level: Level, description: String? = nil) {
+        self.type = type; self.level = level; self.description = description
+    }
+}
+
+/// The VDA 5050 state fields of an AGV that the twin follows. Nil: never reported.
+public struct AGVState: Sendable, Equatable {
+    /// Where it stands on the floor (x, y in meters, theta in radians).
+    public var pose: Pose2D?
+    /// Velocity in its own frame: vx, vy (m/s), omega (rad/s).
+    public var velocity: SIMD3<Double>?
+    public var driving: Bool?
+    /// Battery charge, percent.
+    public var battery: Double?
+    public var operatingMode: OperatingMode?
+    public var loads: [AGVLoad] = []
+    public var errors: [AGVError] = []
+    public var lastNode: String?
+    public var order: String?
+
+    public init() {}
+}
+
+/// The live state of one entity. Which fields apply depends on its category: status, signals and
+/// counters for machines and other equipment; running and speed for conveyors; the AGV fields for
+/// AGVs. The update parser keeps each field to the categories it applies to.
+public struct EntityState: Sendable, Equatable {
+    public var status: MachineStatus?
+    /// When the status last changed.
+    public var statusSince: Timestamp?
+    /// Named signals: temperatures, pressures, program names, door switches.
+    public var signals: [String: SignalValue] = [:]
+    /// Part counters (good, scrap, cycles).
+    public var counters: [String: Int64] = [:]
+    /// Conveyors: whether the belt runs, and how fast (m/s).
+    public var running: Bool?
+    public var speed: Double?
+    public var agv = AGVState()
+    /// The time of the last update that touched this entity.
+    public var updated: Timestamp?
+
+    public init() {}
+}

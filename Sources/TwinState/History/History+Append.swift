@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Updates waiting to be committed together: their JSON lines in one buffer.
+public struct UpdateBatch: Sendable {
+    struct Row: Sendable {
+        var sequence: Int64
+        var clock: Int64
+        var entity: String?
+        var start: Int
+        var end: Int
+    }
+
+    var bytes: [UInt8] = []
+    var rows: [Row] = []
+
+    public init() {}
+
+    public var count: Int { rows.count }
+    public var isEmpty: Bool { rows.isEmpty }
+
+    /// Adds an applied update: its sequence number and the clock after it (from the state it was
+    /// applied to), and its text.
+    public mutating func append(sequence: Int64, clock: Timestamp, entity: String?, line: UnsafeBufferPointer<UInt8>) {
+        let start = bytes.count
+        bytes.append(contentsOf: line)
+        rows.append(Row(sequence: sequence, clock: clock.milliseconds, entity: entity, start: start, end: bytes.count))
+    }
+
+    public mutating func append(sequence: Int64, clock: Timestamp, update: Update) {
+        var line = update.jsonLine
+        line.withUTF8 { append(sequence: sequence, clock: clock, entity: update.entity, line: $0) }
+    }
+
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        rows.removeAll(keepingCapacity: true)
+    }
+}
+
+/// How much of an updates file is in the history: its first `bytes` bytes (`lines` lines), whose
+/// FNV-1a hash is `hash`. A later apply of the same file goes on from there.
+public struct SourceProgress: Sendable, Equatable {
+    public var path: String
+    public var bytes: Int64
+    public var lines: Int64
+    public var hash: UInt64
+    public init(path: String, bytes: Int64, lines: Int64, hash: UInt64) {
+        self.path = path; self.bytes = bytes; self.lines = lines; self.hash = hash
+    }
+}
+
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+extension History {
+    /// Commits a batch in one transaction, with a snapshot of `state` (the state after the batch's
+    /// last update) when one is due or `snapshot` asks, and the source's progress: all or nothing.
+    public func commit(_ batch: UpdateBatch, state: PlantState, snapshot: Bool = false, source: SourceProgress? = nil) throws(HistoryError) {
+        try write { db in
+            if !batch.rows.isEmpty {
+                let statement = try db.cachedStatement(sql: "INSERT INTO updates(seq, clock_ms, entity, line) VALUES (?, ?, ?, ?)")
+                let s = statement.sqliteStatement
+                try batch.bytes.withUnsafeBufferPointer { bytes in
+                    for row in batch.rows {
+                        sqlite3_bind_int64(s, 1, row.sequence)
+                        sqlite3_bind_int64(s, 2, row.clock)
+                        if let entity = row.entity {
+                            var e = entity
+                            e.withUTF8 { u in _ = sqlite3_bind_text(s, 3, u.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(u.count), transient) }
+                        } else {
+                            sqlite3_bind_null(s, 3)
+                        }
+                        let text = UnsafeRawPointer(bytes.baseAddress! + row.start).assumingMemoryBound(to: CChar.self)
+                        sqlite3_bind_text(s, 4, text, Int32(row.end - row.start), nil)
+                        let rc = sqlite3_step(s)
+                        sqlite3_reset(s)
+                        guard rc == SQLITE_DONE else {
+                            throw HistoryError(path: path, message: "storing update \(row.sequence): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+                        }
+                    }
+                }
+                sqlite3_clear_bindings(s)
+            }
+            let lastSnapshot = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM snapshots") ?? 0
+            if let clock = state.time, state.sequence > lastSnapshot, snapshot || state.sequence - lastSnapshot >= snapshotInterval {
+                try db.execute(sql: "INSERT INTO snapshots(seq, clock_ms, state) VALUES (?, ?, ?)",
+                               arguments: [state.sequence, clock.milliseconds, JSONWriter.string(state.document())])
+            }
+            if let source {
+                try db.execute(sql: """
+                    INSERT INTO sources(path, bytes, lines, hash, updated) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(path) DO UPDATE SET bytes = excluded.bytes, lines = excluded.lines, hash = excluded.hash, updated = excluded.updated
+                    """, arguments: [source.path, source.bytes, source.lines, String(source.hash, radix: 16), Timestamp(Date()).description])
+            }
+        }
+    }
+
+    /// How far the file at `path` (absolute) has been committed, if it ever was.
+    public func progress(ofSource path: String) throws(HistoryError) -> SourceProgress? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT bytes, lines, hash FROM sources WHERE path = ?", arguments: [path]) else { return nil }
+            let hashText: String = row[2]
+            return SourceProgress(path: path, bytes: row[0], lines: row[1], hash: UInt64(hashText, radix: 16) ?? 0)
+        }
+    }
+
+    /// Forgets a file's progress, so that it is applied again from its start.
+    public func forgetSource(_ path: String) throws(HistoryError) {
+        try write { db in try db.execute(sql: "DELETE FROM sources WHERE path = ?", arguments: [path]) }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import TwinLayout
+@testable import TwinState
+
+/// The demo plant, loaded once for the suites here.
+enum Demo {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let plant: Plant = try! PlantLoader().load(path: repository + "/Assets/demo/plant.yaml")
+    static var state: PlantState { PlantState(plant: plant) }
+
+    static func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "twin-state-tests-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+extension PlantState {
+    mutating func apply(_ line: String) throws(UpdateError) {
+        try apply(try UpdateParser.parse(line: line))
+    }
+}
+
+/// Where two states differ, in a line short enough to read in a test log ("" when equal).
+func difference(_ a: PlantState, _ b: PlantState) -> String {
+    if a == b { return "" }
+    for (x, y) in zip(a.entities, b.entities) where x != y {
+        if x.state != y.state { return "\(x.id) state: \(x.state) vs \(y.state)" }
+        return "\(x.id): \(x) vs \(y)"
+    }
+    if a.entities.count != b.entities.count { return "entity counts \(a.entities.count) vs \(b.entities.count)" }
+    if a.nodes != b.nodes { return "nodes differ" }
+    if a.edges != b.edges { return "edges differ" }
+    return "time \(String(describing: a.time)) vs \(String(describing: b.time)), sequence \(a.sequence) vs \(b.sequence), late \(a.lateUpdates) vs \(b.lateUpdates), network edited \(a.networkEdited) vs \(b.networkEdited)"
+}

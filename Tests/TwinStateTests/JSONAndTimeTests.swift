@@ -1,0 +1,66 @@
+import Testing
+@testable import TwinState
+
+@Suite("JSON and time parsing")
+struct JSONAndTimeTests {
+    @Test func parsesValues() throws {
+        let v = try JSONParser.parse(#"{"a": [1, -2.5, 1e3, 0.1, true, false, null], "b": "x\"y\u00e9\ud83d\ude00", "c": {}}"#)
+        guard case .object(let o) = v else { Issue.record("not an object"); return }
+        #expect(o.keys == ["a", "b", "c"])
+        #expect(o["a"] == .array([.number(1), .number(-2.5), .number(1000), .number(0.1), .bool(true), .bool(false), .null]))
+        #expect(o["b"] == .string("x\"yé😀"))
+        #expect(o["c"] == .object(JSONObject()))
+    }
+
+    @Test func numbersAreCorrectlyRounded() throws {
+        for text in ["0.1", "81.5", "123456.789", "-0.000123", "1.7976931348623157e308", "12345678901234567890", "3.141592653589793", "0.30000000000000004"] {
+            #expect(try JSONParser.parse(text) == .number(Double(text)!), "\(text)")
+        }
+    }
+
+    @Test func rejectsBadJSONWithTheColumn() {
+        let cases: [(String, String)] = [
+            (#"{"a": }"#, "column 7: unexpected character '}'"),
+            (#"{"a": 1,}"#, "column 9: expected a member name in quotes"),
+            (#"{"a": 1 "b": 2}"#, "column 9: expected ',' or '}' in an object"),
+            (#"{"a": 01}"#, "column 8: a number with a leading zero"),
+            (#"{"a": 1, "a": 2}"#, "column 10: duplicate key 'a'"),
+            (#"{"a": "x"#, "column 7: a string without its closing quote"),
+            (#"[1, 2] x"#, "column 8: unexpected text after the JSON value"),
+            (#"{"a": tru}"#, "column 7: unknown literal (expected true, false or null)"),
+            (#""\x""#, #"column 2: an unknown escape '\x'"#),
+            ("", "column 1: unexpected end of the text"),
+            (String(repeating: "[", count: 100), "column 65: nested deeper than 64 levels"),
+        ]
+        for (text, message) in cases {
+            do {
+                _ = try JSONParser.parse(text)
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect(error.description == message, "\(text)")
+            }
+        }
+    }
+
+    @Test func writesWhatItReads() throws {
+        let text = #"{"t":"2026-05-04T08:00:00Z","n":[1,2.5,-0.001],"s":"a\"b\n","o":{"x":null,"y":true}}"#
+        #expect(JSONWriter.string(try JSONParser.parse(text)) == text)
+    }
+
+    @Test func timestamps() throws {
+        let t = try #require(Timestamp(iso8601: "2026-05-04T08:00:00Z"))
+        #expect(t.milliseconds == 1_777_881_600_000)
+        #expect(t.description == "2026-05-04T08:00:00Z")
+        #expect(Timestamp(iso8601: "2026-05-04T10:00:00.250+02:00")?.description == "2026-05-04T08:00:00.250Z")
+        #expect(Timestamp(iso8601: "1969-12-31T23:59:59.999Z")?.milliseconds == -1)
+        #expect(Timestamp(iso8601: "2024-02-29T00:00:00Z") != nil)
+        for bad in ["2026-02-29T00:00:00Z", "2026-05-04 08:00", "2026-05-04T25:00:00Z", "2026-13-01T00:00:00Z", "yesterday", "2026-05-04T08:00:00"] {
+            #expect(Timestamp(iso8601: bad) == nil, "\(bad)")
+        }
+        // Round trip over many days, leap years included.
+        for days in stride(from: -700_000, through: 2_900_000, by: 997) {
+            let ms = Int64(days) * 86_400_000 + 12_345
+            #expect(Timestamp(iso8601: Timestamp(milliseconds: ms).description)?.milliseconds == ms)
+        }
+    }
+}
