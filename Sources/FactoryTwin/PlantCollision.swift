@@ -14,12 +14,14 @@ public struct PlantCollision: Sendable {
         case unknownRoute(String, known: [String])
         case noAGV(route: String)
         case missingEdge(route: String, from: String, to: String)
+        case unknownAGV(String)
 
         public var description: String {
             switch self {
             case let .unknownRoute(id, known): return "unknown route '\(id)' (known: \(known.joined(separator: ", ")))"
             case .noAGV(let route): return "route \(route) names no AGV, and none was given (--agv)"
             case let .missingEdge(route, from, to): return "route \(route): no edge from '\(from)' to '\(to)'"
+            case .unknownAGV(let id): return "unknown AGV '\(id)'"
             }
         }
     }

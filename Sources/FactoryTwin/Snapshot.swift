@@ -19,8 +19,8 @@ public struct SnapshotRequest: Sendable {
     /// Outlines along silhouettes and creases; nil: on in plan views, off otherwise.
     public var outlines: Bool?
     public var threads: Int?
-    /// Machine states and AGV poses to show.
-    public var states: EntityStates
+    /// Machine states and AGV poses to show; nil: the twin's own state.
+    public var states: EntityStates?
     /// Zones, network, labels, legend and title over the shaded image (never over the id pass).
     public var overlays: Bool
     /// How many times to draw the frame, for benchmarks: the timings then hold the median.
@@ -28,7 +28,7 @@ public struct SnapshotRequest: Sendable {
 
     public init(camera: CameraChoice = .named("iso"), width: Int = 1920, height: Int = 1080, samples: Int = 4,
                 mode: RenderSettings.Mode = .shaded, outlines: Bool? = nil, threads: Int? = nil,
-                states: EntityStates = EntityStates(), overlays: Bool = true) {
+                states: EntityStates? = nil, overlays: Bool = true) {
         self.camera = camera; self.width = width; self.height = height; self.samples = samples
         self.mode = mode; self.outlines = outlines; self.threads = threads
         self.states = states; self.overlays = overlays
@@ -69,14 +69,15 @@ public struct Snapshot: Sendable {
         var settings = RenderSettings(width: request.width, height: request.height, samples: request.samples, mode: request.mode)
         do { try settings.validate() } catch { throw .render(error) }
         let setupStart = ContinuousClock.now
-        let plant = twin.plant
-        var plantScene = PlantScene(plant: plant, agvPoses: request.states.poses)
+        let plant = twin.layout
+        let states = request.states ?? EntityStates(twin.state)
+        var plantScene = PlantScene(plant: plant, agvPoses: states.poses)
         var statusColors: [MachineStatus: SIMD3<Float>] = [:]
         for status in MachineStatus.allCases { statusColors[status] = plant.stateColors[status.rawValue] ?? status.defaultColor }
-        if request.mode == .shaded && !request.states.statuses.isEmpty {
+        if request.mode == .shaded && !states.statuses.isEmpty {
             var tints: [Int: SIMD3<Float>] = [:]
             for (e, entity) in plant.entities.enumerated() {
-                if let status = request.states.statuses[entity.id] { tints[e] = statusColors[status] }
+                if let status = states.statuses[entity.id] { tints[e] = statusColors[status] }
             }
             plantScene.tint(tints)
         }
@@ -115,13 +116,13 @@ public struct Snapshot: Sendable {
         var image = frame.image
         if request.overlays && request.mode == .shaded {
             let overlayStart = ContinuousClock.now
-            let overlay = PlantOverlay.make(plant: plant, states: request.states, statusColors: statusColors, cameraName: name)
+            let overlay = PlantOverlay.make(plant: plant, states: states, statusColors: statusColors, cameraName: name)
             image = OverlayPainter.paint(overlay, on: frame, view: ViewGeometry(camera: camera, width: request.width, height: request.height))
             timings.overlaySeconds = (ContinuousClock.now - overlayStart).seconds
         }
         return Snapshot(image: image, camera: camera, cameraName: name, plantName: twin.plant.name, timings: timings,
                         triangles: plantScene.scene.triangleCount, itemNames: plantScene.scene.items.map(\.name),
-                        items: frame.items, stateTime: request.states.time)
+                        items: frame.items, stateTime: states.time)
     }
 
     /// The PNG text chunks: plant, camera, time, software. The time is the moment of the twin's

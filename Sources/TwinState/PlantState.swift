@@ -81,7 +81,7 @@ public struct PlantState: Sendable, Equatable {
     }
 
     /// The floor position and heading of a node's origin and x axis.
-    static func floorPlacement(of transform: Matrix4x4) -> Pose2D {
+    public static func floorPlacement(of transform: Matrix4x4) -> Pose2D {
         let origin = FloorFrame.floorPoint(transform.translation)
         let axis = FloorFrame.floorPoint(transform.transformDirection(SIMD3(1, 0, 0)))
         let theta = (axis.x * axis.x + axis.y * axis.y) > 1e-18 ? atan2(axis.y, axis.x) : 0

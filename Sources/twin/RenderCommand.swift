@@ -56,7 +56,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Dark lines along silhouettes and creases (default: on in plan views).")
     var outlines: Bool?
 
-    @Option(help: "A JSON file of entity states: {\"time\": ..., \"entities\": {\"M-012\": {\"status\": \"fault\"}, \"AGV-02\": {\"x\": 40, \"y\": 8, \"theta\": 0}}}.")
+    @Option(help: "A state document (JSON, as twin state --json prints it): {\"time\": ..., \"entities\": {\"M-012\": {\"status\": \"fault\"}, \"AGV-02\": {\"pose\": {\"x\": 40, \"y\": 8, \"theta\": 0}}}}.")
     var state: String?
 
     @Flag(inversion: .prefixedNo, help: "Zones, AGV network, labels, legend and title bar over the image.")
@@ -71,9 +71,14 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Draw the frame this many times and report the median in --timings (for benchmarks).")
     var frames: Int = 1
 
+    @Option(help: "Draw the state at this moment (ISO 8601), from the plant's history.")
+    var at: TimeArgument?
+
+    @OptionGroup var history: HistoryOptions
     @OptionGroup var load: LoadOptions
 
     func validate() throws {
+        if state != nil && (at != nil || history.db != nil) { throw ValidationError("give --state FILE or --at/--db, not both") }
         if eye != nil || target != nil {
             guard eye != nil, target != nil else { throw ValidationError("--eye and --target go together") }
             guard (fov == nil) != (ortho == nil) else { throw ValidationError("give exactly one of --fov or --ortho with --eye") }
@@ -90,22 +95,25 @@ struct RenderCommand: ParsableCommand {
         let started = ContinuousClock.now
         let loaded = try load.loadPlant(plant)
         let loadSeconds = (ContinuousClock.now - started).seconds
-        var states = EntityStates()
+        var twin = Twin(plant: loaded)
         if let state {
-            do {
-                states = try EntityStates.load(path: state, plant: loaded)
-            } catch {
+            do { twin = Twin(plant: loaded, state: try PlantState.load(documentAt: state, plant: loaded)) } catch {
                 throw CLIFailure.badInput(error.description)
             }
+        } else if at != nil || history.db != nil {
+            guard let store = try history.openExisting(plant: loaded, at: plant) else {
+                throw CLIFailure.badInput("\(history.path(for: plant)): no history there, so no state at \(at!.value) (twin apply writes one)")
+            }
+            do { twin = Twin(plant: loaded, state: try store.state(at: at?.value)) } catch { throw CLIFailure.badInput(error.description) }
         }
         let request = SnapshotRequest(
             camera: try cameraChoice(), width: size.width, height: size.height, samples: aa, mode: mode,
-            outlines: outlines, threads: threads, states: states, overlays: overlays)
+            outlines: outlines, threads: threads, overlays: overlays)
         var repeated = request
         repeated.frames = frames
         let snapshot: Snapshot
         do {
-            snapshot = try Snapshot.render(Twin(plant: loaded), repeated)
+            snapshot = try twin.render(repeated)
         } catch {
             throw CLIFailure.badInput(error.description)
         }

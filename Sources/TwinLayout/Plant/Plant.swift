@@ -17,6 +17,11 @@ public struct Plant: Sendable {
         public var meshes: [Int]
         /// Index into `models`.
         public var model: Int
+
+        public init(path: String, name: String, parent: Int?, worldTransform: Matrix4x4, meshes: [Int], model: Int) {
+            self.path = path; self.name = name; self.parent = parent
+            self.worldTransform = worldTransform; self.meshes = meshes; self.model = model
+        }
     }
 
     /// A mesh with its base color, shared by every node that draws it.
@@ -25,6 +30,10 @@ public struct Plant: Sendable {
         public var geometry: TriangleMesh
         /// Linear RGBA.
         public var baseColor: SIMD4<Float>
+
+        public init(name: String, geometry: TriangleMesh, baseColor: SIMD4<Float>) {
+            self.name = name; self.geometry = geometry; self.baseColor = baseColor
+        }
     }
 
     /// A model file as placed in the plant.

@@ -1,0 +1,93 @@
+import ArgumentParser
+import FactoryTwin
+import Foundation
+
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Apply updates (JSON Lines) to a plant's state and keep them in its history.",
+        discussion: """
+            One update per line: {"t": TIME, "entity": ID, "set": {...}} for states, {"t": TIME, "edit": KIND, ...} \
+            for layout edits (see the README). Each line is checked and applied in order; a line that cannot be \
+            applied is reported with its line number and field, and the rest goes on (--strict stops there). \
+            Updates are committed in batches (--batch): a run that is killed leaves the history at the last batch, \
+            and applying the same file again goes on after it. Exit status: 0 all applied, 2 some line rejected \
+            or bad input.
+            """)
+
+    @Argument(help: "A plant.yaml manifest or a model file.")
+    var plant: String
+
+    @Argument(help: "JSON Lines files of updates, applied in order.")
+    var files: [String]
+
+    @Flag(help: "Stop at the first line that cannot be applied.")
+    var strict = false
+
+    @Option(help: "Lines per committed transaction.")
+    var batch = 10_000
+
+    @Flag(name: .customLong("from-start"), help: "Apply a file from its first line even if the history holds part of it.")
+    var fromStart = false
+
+    @Flag(help: "Print a JSON summary.")
+    var json = false
+
+    @OptionGroup var history: HistoryOptions
+    @OptionGroup var load: LoadOptions
+
+    func validate() throws {
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard !files.isEmpty else { throw ValidationError("give at least one updates file") }
+    }
+
+    func run() throws {
+        let loaded = try load.loadPlant(plant)
+        let store = try history.open(plant: loaded, at: plant)
+        var state: PlantState
+        do { state = try store.state() } catch { throw CLIFailure.badInput(error.description) }
+        var summaries: [[String: Any]] = []
+        var rejectedAny = false
+        for file in files {
+            var bar = ProgressBar("applying \((file as NSString).lastPathComponent)")
+            let report: UpdateFile.Report
+            do {
+                report = try UpdateFile.apply(path: file, to: &state, history: store,
+                                              options: .init(strict: strict, batchSize: batch, fromStart: fromStart)) { done, total in
+                    bar.update(done, of: total)
+                }
+            } catch {
+                bar.finish()
+                if case let .rejected(_, partial) = error {
+                    FileHandle.standardError.write(Data("twin: \(partial.applied) updates of \(file) applied before the rejected line\n".utf8))
+                }
+                throw CLIFailure.badInput(error.description)
+            }
+            bar.finish()
+            for error in report.rejected.prefix(20) { FileHandle.standardError.write(Data("twin: rejected: \(error)\n".utf8)) }
+            if report.rejectedCount > 20 { FileHandle.standardError.write(Data("twin: ... and \(report.rejectedCount - 20) more rejected lines\n".utf8)) }
+            rejectedAny = rejectedAny || report.rejectedCount > 0
+            let rate = report.seconds > 0 ? Double(report.applied) / report.seconds : 0
+            summaries.append(["file": file, "lines": report.lines, "applied": report.applied, "rejected": report.rejectedCount,
+                              "resumed_after_line": report.resumedAfterLine, "late": report.lateUpdates, "seconds": report.seconds])
+            if !json {
+                var line = "\(file): applied \(report.applied) of \(report.lines) lines"
+                if report.resumedAfterLine > 0 { line += " (lines 1-\(report.resumedAfterLine) were applied before)" }
+                if report.rejectedCount > 0 { line += ", rejected \(report.rejectedCount)" }
+                if report.lateUpdates > 0 { line += ", \(report.lateUpdates) arrived late" }
+                line += String(format: " in %.2f s (%.0f updates/s)", report.seconds, rate)
+                print(line)
+            }
+        }
+        let counts = (try? store.counts()) ?? (updates: 0, snapshots: 0)
+        if json {
+            let object: [String: Any] = ["files": summaries, "history": store.path, "sequence": state.sequence,
+                                         "time": state.time?.description ?? NSNull(), "updates_stored": counts.updates]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("history \(store.path): \(counts.updates) updates, \(counts.snapshots) snapshots; plant clock \(state.time?.description ?? "-")")
+        }
+        if rejectedAny { throw ExitCode(2) }
+    }
+}

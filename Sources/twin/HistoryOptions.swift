@@ -1,0 +1,67 @@
+import ArgumentParser
+import FactoryTwin
+import Foundation
+
+/// Where a plant's history lives: `--db FILE`, else beside the plant (`plant.yaml` keeps
+/// `plant.history.sqlite`).
+struct HistoryOptions: ParsableArguments {
+    @Option(help: "The history database (SQLite). Default: beside the plant, PLANT.history.sqlite.")
+    var db: String?
+
+    func path(for plant: String) -> String {
+        if let db { return db }
+        let url = URL(fileURLWithPath: plant)
+        return url.deletingPathExtension().path + ".history.sqlite"
+    }
+
+    /// Opens the history for writing, creating it where it is missing.
+    func open(plant: Plant, at plantPath: String) throws -> History {
+        do { return try History(path: path(for: plantPath), plant: plant) } catch { throw CLIFailure.badInput(error.description) }
+    }
+
+    /// Opens an existing history for reading; nil when there is none at the default place.
+    func openExisting(plant: Plant, at plantPath: String) throws -> History? {
+        let path = path(for: plantPath)
+        guard FileManager.default.fileExists(atPath: path) else {
+            if db != nil { throw CLIFailure.badInput("\(path): no history there (twin apply writes one)") }
+            return nil
+        }
+        return try open(plant: plant, at: plantPath)
+    }
+}
+
+/// A moment given on the command line: ISO 8601 (`2026-05-04T08:15:00Z`).
+struct TimeArgument: ExpressibleByArgument {
+    var value: Timestamp
+    init?(argument: String) {
+        guard let t = Timestamp(iso8601: argument) else { return nil }
+        value = t
+    }
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+/// A progress bar on stderr when it is a terminal; nothing otherwise.
+struct ProgressBar {
+    let label: String
+    let enabled = isatty(STDERR_FILENO) != 0
+    var lastDrawn = ContinuousClock.now - .seconds(1)
+
+    init(_ label: String) { self.label = label }
+
+    mutating func update(_ done: Int64, of total: Int64, detail: String = "") {
+        guard enabled, total > 0 else { return }
+        let now = ContinuousClock.now
+        guard now - lastDrawn > .milliseconds(100) || done >= total else { return }
+        lastDrawn = now
+        let fraction = min(1, Double(done) / Double(total))
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(Int(fraction * 100))% \(detail)\u{1B}[K".utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
