@@ -81,34 +81,21 @@ struct CheckCommand: ParsableCommand {
             }
             routes = [found]
         }
-        var results: [[String: Any]] = []
-        var lines: [String] = []
-        var violations = false
-        var drawn: [(Route, AGVPath, RouteReport, RouteCheck)] = []
-        var usedMargin = margin ?? loaded.defaultMargin
-        for r in routes {
-            guard let agvId = agv ?? r.agv ?? orderAGV else { throw CLIFailure.badInput(PlantCollision.Problem.noAGV(route: r.id).description) }
-            guard let entity = loaded.entity(id: agvId), entity.category == .agv, let (body, ownMargin) = PlantCollision.body(of: entity, plant: loaded) else {
-                throw CLIFailure.badInput("unknown AGV '\(agvId)'")
-            }
-            let path: AGVPath, edges: [String]
-            do { (path, edges) = try PlantCollision.pathWithEdges(of: r, in: network) } catch { throw CLIFailure.badInput(error.description) }
-            let routeMargin = margin ?? ownMargin
-            usedMargin = routeMargin
-            let check = RouteCheck(body: body, margin: routeMargin, obstacles: world.obstacles)
-            let report = check.check(path)
-            drawn.append((r, path, report, check))
-            if report.collides || !report.withinMargin.isEmpty { violations = true }
-            results.append(Self.json(route: r.id, agv: agvId, report: report, plant: loaded, edges: edges))
-            lines.append(Self.text(route: r.id, agv: agvId, report: report, margin: routeMargin))
+        let checked: [RouteResult]
+        do { checked = try world.check(routes: routes, plant: loaded, network: network, agv: agv ?? orderAGV, margin: margin) } catch {
+            throw CLIFailure.badInput(error.description)
         }
+        let results = checked.map { Self.json(route: $0.route.id, agv: $0.agv, report: $0.report, plant: loaded, edges: $0.edges) }
+        let lines = checked.map { Self.text(route: $0.route.id, agv: $0.agv, report: $0.report, margin: $0.margin) }
+        let violations = checked.contains(where: \.isViolation)
+        let usedMargin = checked.last?.margin ?? margin ?? loaded.defaultMargin
         if json {
             let data = try JSONSerialization.data(withJSONObject: ["routes": results, "margin_m": usedMargin], options: [.sortedKeys, .prettyPrinted])
             print(String(decoding: data, as: UTF8.self))
         } else {
             print(lines.joined(separator: "\n"))
         }
-        if let image { try drawImage(image, plant: loaded, routes: drawn, margin: usedMargin) }
+        if let image { try drawImage(image, plant: loaded, results: checked) }
         if violations { throw ExitCode(1) }
     }
 
@@ -214,40 +201,12 @@ struct CheckCommand: ParsableCommand {
         if report.collides || !report.withinMargin.isEmpty { throw ExitCode(1) }
     }
 
-    /// A plan view with each route drawn in the color of its clearance: green at twice the margin
-    /// or more, amber down to the margin, red below it; contacts marked with a red disc.
-    private func drawImage(_ path: String, plant: Plant, routes: [(Route, AGVPath, RouteReport, RouteCheck)], margin: Double) throws {
-        let request = SnapshotRequest(camera: .named("plan"), width: 1920, height: 1080, samples: 4, overlays: false)
-        let snapshot: Snapshot
-        do { snapshot = try Snapshot.render(Twin(plant: plant), request) } catch { throw CLIFailure.badInput(error.description) }
-        // Zones and labels as on any plan; the network is replaced by the routes' clearance.
-        var overlay = PlantOverlay.make(plant: plant, states: EntityStates(), statusColors: [:], cameraName: "plan")
-        overlay.paths = []
-        overlay.markers = []
-        for (route, agvPath, report, check) in routes {
-            let steps = max(2, Int(agvPath.length / 0.5))
-            var previous: SIMD3<Double>?
-            for k in 0...steps {
-                let s = agvPath.length * Double(k) / Double(steps)
-                let pose = agvPath.pose(at: s)
-                let point = FloorFrame.scenePoint(x: pose.x, y: pose.y, z: 0.05)
-                let d = check.clearance(at: pose).0
-                let color: SIMD4<Float> = d <= margin ? SIMD4(0.86, 0.1, 0.08, 1) : d < 2 * margin ? SIMD4(0.96, 0.62, 0.04, 1) : SIMD4(0.15, 0.65, 0.25, 1)
-                if let previous { overlay.paths.append(Overlay.FloorPath(points: [previous, point], color: color, width: 3, arrowForward: false)) }
-                previous = point
-            }
-            if let c = report.firstContact {
-                let p = FloorFrame.scenePoint(x: c.pose.x, y: c.pose.y, z: 0.05)
-                overlay.markers.append(Overlay.Marker(position: p, radius: 7, fill: SIMD4(0.86, 0.1, 0.08, 0.9), ring: SIMD4(1, 1, 1, 1)))
-                overlay.labels.append(Overlay.Label(text: "\(route.id): \(c.obstacle)", anchor: p, plate: SIMD4(0.7, 0.05, 0.05, 0.9), priority: 5))
-            }
+    /// A plan view with each route drawn in the color of its clearance (see `ClearanceImage`).
+    private func drawImage(_ path: String, plant: Plant, results: [RouteResult]) throws {
+        do {
+            try PNGEncoder.write(try ClearanceImage.render(Twin(plant: plant), results: results), to: path)
+        } catch {
+            throw CLIFailure.badInput("\(error)")
         }
-        overlay.legend = overlay.legend.filter { $0.text.hasSuffix("zone") } + [Overlay.LegendEntry(color: SIMD4(0.15, 0.65, 0.25, 1), text: String(format: "clearance >= %.2f m", 2 * margin)),
-                          Overlay.LegendEntry(color: SIMD4(0.96, 0.62, 0.04, 1), text: String(format: "clearance %.2f..%.2f m", margin, 2 * margin)),
-                          Overlay.LegendEntry(color: SIMD4(0.86, 0.1, 0.08, 1), text: String(format: "below %.2f m or contact", margin))]
-        overlay.title = "\(plant.name) - route clearance"
-        let frame = RenderedFrame(image: snapshot.image, items: snapshot.items, viewDepth: [], timings: RenderTimings(), trianglesBinned: 0)
-        let image = OverlayPainter.paint(overlay, on: frame, view: ViewGeometry(camera: snapshot.camera, width: 1920, height: 1080))
-        do { try PNGEncoder.write(image, to: path) } catch { throw CLIFailure.badInput("\(error)") }
     }
 }

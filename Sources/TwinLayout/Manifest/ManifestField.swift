@@ -2,13 +2,13 @@ import Yams
 
 /// A YAML node of a manifest together with where it stands (file, line) and the dotted field
 /// path that leads to it (`network.edges[3].end`), so that every error can name both.
-struct ManifestField {
-    let node: Node
-    let field: String
-    let file: String
+package struct ManifestField {
+    package let node: Node
+    package let field: String
+    package let file: String
 
     /// The root of a YAML document, or the one-line error naming the file and line.
-    static func document(_ text: String, file: String, emptyMessage: String) throws(LayoutError) -> ManifestField {
+    package static func document(_ text: String, file: String, emptyMessage: String) throws(LayoutError) -> ManifestField {
         do {
             // The basic resolver leaves every scalar a string: the fields convert and check their own
             // values, and Yams skips its per-scalar regular expressions.
@@ -25,18 +25,18 @@ struct ManifestField {
         }
     }
 
-    var line: Int? { node.mark?.line }
+    package var line: Int? { node.mark?.line }
 
-    func error(_ message: String) -> LayoutError {
+    package func error(_ message: String) -> LayoutError {
         .manifest(file: file, line: line, field: field, message: message)
     }
 
-    func child(_ node: Node, _ name: String) -> ManifestField {
+    package func child(_ node: Node, _ name: String) -> ManifestField {
         ManifestField(node: node, field: field.isEmpty ? name : "\(field).\(name)", file: file)
     }
 
     /// The node as a mapping whose keys must all be in `allowed`.
-    func mapping(allowed: [String]) throws(LayoutError) -> ManifestMapping {
+    package func mapping(allowed: [String]) throws(LayoutError) -> ManifestMapping {
         guard case .mapping(let mapping) = node else { throw error("expected a mapping (key: value pairs)") }
         var values: [String: ManifestField] = [:]
         for (key, value) in mapping {
@@ -51,14 +51,14 @@ struct ManifestField {
     }
 
     /// The node as a list of fields named `field[i]`.
-    func sequence() throws(LayoutError) -> [ManifestField] {
+    package func sequence() throws(LayoutError) -> [ManifestField] {
         guard case .sequence(let sequence) = node else { throw error("expected a list") }
         return sequence.enumerated().map { i, node in
             ManifestField(node: node, field: "\(field)[\(i)]", file: file)
         }
     }
 
-    func string() throws(LayoutError) -> String {
+    package func string() throws(LayoutError) -> String {
         guard case .scalar(let scalar) = node else { throw error("expected a text value") }
         let text = scalar.string
         guard !text.isEmpty else { throw error("must not be empty") }
@@ -66,7 +66,7 @@ struct ManifestField {
     }
 
     /// An identifier: text without slashes, control characters or surrounding spaces.
-    func identifier() throws(LayoutError) -> String {
+    package func identifier() throws(LayoutError) -> String {
         let text = try string()
         guard text.trimmingCharacters(in: .whitespaces) == text,
               !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
@@ -75,7 +75,7 @@ struct ManifestField {
         return text
     }
 
-    func double() throws(LayoutError) -> Double {
+    package func double() throws(LayoutError) -> Double {
         guard case .scalar(let scalar) = node, let value = Double(scalar.string.trimmingCharacters(in: .whitespaces)) else {
             throw error("expected a number, found '\(nodeText)'")
         }
@@ -83,26 +83,26 @@ struct ManifestField {
         return value
     }
 
-    func positiveDouble() throws(LayoutError) -> Double {
+    package func positiveDouble() throws(LayoutError) -> Double {
         let value = try double()
         guard value > 0 else { throw error("must be greater than zero, found \(value)") }
         return value
     }
 
-    func nonNegativeDouble() throws(LayoutError) -> Double {
+    package func nonNegativeDouble() throws(LayoutError) -> Double {
         let value = try double()
         guard value >= 0 else { throw error("must not be negative, found \(value)") }
         return value
     }
 
-    func int() throws(LayoutError) -> Int {
+    package func int() throws(LayoutError) -> Int {
         guard case .scalar(let scalar) = node, let value = Int(scalar.string) else {
             throw error("expected a whole number, found '\(nodeText)'")
         }
         return value
     }
 
-    func bool() throws(LayoutError) -> Bool {
+    package func bool() throws(LayoutError) -> Bool {
         switch nodeText.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
@@ -111,7 +111,7 @@ struct ManifestField {
     }
 
     /// A list of numbers with a count in `counts`.
-    func doubles(counts: ClosedRange<Int>) throws(LayoutError) -> [Double] {
+    package func doubles(counts: ClosedRange<Int>) throws(LayoutError) -> [Double] {
         let items = try sequence()
         guard counts.contains(items.count) else {
             let expected = counts.lowerBound == counts.upperBound ? "\(counts.lowerBound)" : "\(counts.lowerBound) to \(counts.upperBound)"
@@ -123,7 +123,7 @@ struct ManifestField {
     }
 
     /// A 2D or 3D floor point `[x, y]` or `[x, y, z]` (z defaults to 0).
-    func floorPoint() throws(LayoutError) -> SIMD3<Double> {
+    package func floorPoint() throws(LayoutError) -> SIMD3<Double> {
         let v = try doubles(counts: 2...3)
         return SIMD3(v[0], v[1], v.count == 3 ? v[2] : 0)
     }
@@ -139,11 +139,11 @@ struct ManifestField {
 }
 
 /// A mapping's fields by key, with required and optional access.
-struct ManifestMapping {
-    let owner: ManifestField
-    let values: [String: ManifestField]
+package struct ManifestMapping {
+    package let owner: ManifestField
+    package let values: [String: ManifestField]
 
-    func required(_ key: String) throws(LayoutError) -> ManifestField {
+    package func required(_ key: String) throws(LayoutError) -> ManifestField {
         guard let value = values[key] else {
             let field = owner.field.isEmpty ? key : "\(owner.field).\(key)"
             throw LayoutError.manifest(file: owner.file, line: owner.line, field: field, message: "missing required field")
@@ -151,7 +151,7 @@ struct ManifestMapping {
         return value
     }
 
-    func optional(_ key: String) -> ManifestField? {
+    package func optional(_ key: String) -> ManifestField? {
         guard let value = values[key] else { return nil }
         if case .scalar(let s) = value.node, s.style == .plain || s.style == .any,
            ["", "~", "null", "Null", "NULL"].contains(s.string) {

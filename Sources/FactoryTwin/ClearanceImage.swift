@@ -1,0 +1,47 @@
+import TwinCollision
+import TwinGeometry
+import TwinLayout
+import TwinRender
+
+/// A plan view of route checks: each route drawn in the color of its clearance — green at twice
+/// the margin or more, amber down to the margin, red below it — and contacts marked with a red
+/// disc and the obstacle's name.
+public enum ClearanceImage {
+    public static func render(_ twin: Twin, results: [RouteResult], width: Int = 1920, height: Int = 1080) throws(SnapshotError) -> Image {
+        let plant = twin.layout
+        let request = SnapshotRequest(camera: .named("plan"), width: width, height: height, samples: 4, overlays: false)
+        let snapshot = try twin.render(request)
+        let margin = results.first?.margin ?? plant.defaultMargin
+        // Zones and labels as on any plan; the network is replaced by the routes' clearance.
+        var overlay = PlantOverlay.make(plant: plant, states: EntityStates(twin.state), statusColors: [:], cameraName: "plan")
+        overlay.paths = []
+        overlay.markers = []
+        for result in results {
+            let agvPath = result.path
+            let steps = max(2, Int(agvPath.length / 0.5))
+            var previous: SIMD3<Double>?
+            for k in 0...steps {
+                let s = agvPath.length * Double(k) / Double(steps)
+                let pose = agvPath.pose(at: s)
+                let point = FloorFrame.scenePoint(x: pose.x, y: pose.y, z: 0.05)
+                let d = result.check.clearance(at: pose).0
+                let color: SIMD4<Float> = d <= result.margin ? SIMD4(0.86, 0.1, 0.08, 1) : d < 2 * result.margin ? SIMD4(0.96, 0.62, 0.04, 1) : SIMD4(0.15, 0.65, 0.25, 1)
+                if let previous { overlay.paths.append(Overlay.FloorPath(points: [previous, point], color: color, width: 3, arrowForward: false)) }
+                previous = point
+            }
+            if let c = result.report.firstContact {
+                let p = FloorFrame.scenePoint(x: c.pose.x, y: c.pose.y, z: 0.05)
+                overlay.markers.append(Overlay.Marker(position: p, radius: 7, fill: SIMD4(0.86, 0.1, 0.08, 0.9), ring: SIMD4(1, 1, 1, 1)))
+                overlay.labels.append(Overlay.Label(text: "\(result.route.id): \(c.obstacle)", anchor: p, plate: SIMD4(0.7, 0.05, 0.05, 0.9), priority: 5))
+            }
+        }
+        overlay.legend = overlay.legend.filter { $0.text.hasSuffix("zone") } + [
+            Overlay.LegendEntry(color: SIMD4(0.15, 0.65, 0.25, 1), text: String(format: "clearance >= %.2f m", 2 * margin)),
+            Overlay.LegendEntry(color: SIMD4(0.96, 0.62, 0.04, 1), text: String(format: "clearance %.2f..%.2f m", margin, 2 * margin)),
+            Overlay.LegendEntry(color: SIMD4(0.86, 0.1, 0.08, 1), text: String(format: "below %.2f m or contact", margin)),
+        ]
+        overlay.title = "\(plant.name) - route clearance" + (twin.state.time.map { " - \($0)" } ?? "")
+        let frame = RenderedFrame(image: snapshot.image, items: snapshot.items, viewDepth: [], timings: RenderTimings(), trianglesBinned: 0)
+        return OverlayPainter.paint(overlay, on: frame, view: ViewGeometry(camera: snapshot.camera, width: width, height: height))
+    }
+}

@@ -1,0 +1,293 @@
+import Foundation
+import TwinGeometry
+import TwinLayout
+import Yams
+
+extension Scenario {
+    /// Reads a scenario file. Every error is one line: file, line, field, what is wrong.
+    ///
+    /// ```yaml
+    /// name: Shift start
+    /// plant: ../demo/plant.yaml
+    /// start: 2026-05-04T05:55:00Z
+    /// timeline:
+    ///   - at: "06:00"                       # time of day on the start date, +5m, or ISO 8601
+    ///     set: {M-001: {status: running}}   # entity: fields, as in an update's "set"
+    ///     edit: [{edit: move, entity: M-012, dx: 1.5}]
+    ///     drive: [{agv: AGV-01, route: R-LOOP, speed_mps: 1.2}]
+    ///     render: {camera: iso, file: "shift-{time}.png", size: 1280x720}
+    ///     check: routes
+    ///     assert: ["M-001.status == running", "no AGV conflicts"]
+    ///   - every: 5m
+    ///     from: "06:00"
+    ///     until: "06:30"
+    ///     render: {camera: plan, file: "plan-{time}.png"}
+    /// ```
+    public static func load(path: String, plant loadPlant: ((String) throws(LayoutError) -> Plant)? = nil) throws(LayoutError) -> Scenario {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
+        }
+        let top = try ManifestField.document(text, file: path, emptyMessage: "the scenario file is empty")
+            .mapping(allowed: ["name", "description", "plant", "start", "end", "step_s", "timeline"])
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolve(_ file: String) -> String { file.hasPrefix("/") ? file : folder.appendingPathComponent(file).standardizedFileURL.path }
+        let startField = try top.required("start")
+        guard let start = Timestamp(iso8601: try startField.string()) else {
+            throw startField.error("expected an ISO 8601 time such as 2026-05-04T06:00:00Z")
+        }
+        let plantField = try top.required("plant")
+        let plantPath = resolve(try plantField.string())
+        guard FileManager.default.fileExists(atPath: plantPath) else {
+            throw .fileNotFound(path: plantPath, referencedFrom: path, line: plantField.line)
+        }
+        var scenario = Scenario(name: try top.optional("name")?.string() ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent,
+                                description: try top.optional("description")?.string(), plantPath: plantPath, start: start, end: nil,
+                                stepSeconds: try top.optional("step_s")?.positiveDouble() ?? 1, events: [], file: path)
+        if let endField = top.optional("end") {
+            scenario.end = try time(endField, start: start)
+            if scenario.end! < start { throw endField.error("the end lies before the start") }
+        }
+        let plant = try loadPlant.map { load throws(LayoutError) in try load(plantPath) }
+        for entry in try top.required("timeline").sequence() {
+            let m = try entry.mapping(allowed: ["at", "every", "from", "until", "set", "updates", "edit", "drive", "render", "check", "assert"])
+            var times: [Timestamp] = []
+            if let every = m.optional("every") {
+                guard m.optional("at") == nil else { throw entry.error("give 'at' or 'every', not both") }
+                let step = try duration(every)
+                guard step >= 0.001 else { throw every.error("must be a positive duration such as 30s, 5m or 1h") }
+                let from = try m.optional("from").map { f throws(LayoutError) in try time(f, start: start) } ?? start
+                guard let untilField = m.optional("until") ?? top.optional("end") else { throw entry.error("'every' needs 'until' (or the scenario's 'end')") }
+                let until = try time(untilField, start: start)
+                guard until >= from else { throw untilField.error("lies before 'from'") }
+                guard until.seconds(since: from) / step <= 10_000 else { throw every.error("makes more than 10,000 events") }
+                var t = from
+                while t <= until { times.append(t); t = t.adding(seconds: step) }
+            } else {
+                times = [try time(try m.required("at"), start: start)]
+            }
+            if let first = times.first, first < start { throw (m.optional("at") ?? m.optional("from") ?? entry).error("lies before the scenario's start \(start)") }
+            var actions: [Action] = []
+            let at = times[0]
+            if let set = m.optional("set") {
+                guard case .mapping(let entities) = set.node else { throw set.error("expected a mapping of entity ids to fields") }
+                for (key, value) in entities {
+                    guard let id = key.string else { throw set.error("an entity id is not text") }
+                    let field = set.child(value, id)
+                    var changes: [Change] = []
+                    let value = try json(field)
+                    do throws(UpdateError) { try UpdateParser.changes(value, field: "set", into: &changes) } catch {
+                        throw field.error(error.field.replacingOccurrences(of: "set.", with: "") + ": " + error.message)
+                    }
+                    actions.append(.update(Update(time: at, action: .set(entity: id, changes: changes))))
+                }
+            }
+            if let updates = m.optional("updates") {
+                for item in try updates.sequence() {
+                    guard case .object(var o) = try json(item) else { throw item.error("expected an update (entity and set, or edit)") }
+                    guard o["t"] == nil else { throw item.error("an update in a scenario takes the time of its entry; leave out 't'") }
+                    o.members.insert(.init(key: "t", value: .string(at.description)), at: 0)
+                    do throws(UpdateError) { actions.append(.update(try UpdateParser.update(from: .object(o)))) } catch {
+                        throw item.error("\(error.field.isEmpty ? "" : error.field + ": ")\(error.message)")
+                    }
+                }
+            }
+            if let edits = m.optional("edit") {
+                for item in try edits.sequence() {
+                    guard case .object(var o) = try json(item) else { throw item.error("expected an edit such as {edit: move, entity: M-012, dx: 1.5}") }
+                    guard o["t"] == nil else { throw item.error("an edit in a scenario takes the time of its entry; leave out 't'") }
+                    guard o["edit"] != nil else { throw item.error("missing 'edit' (move, add, remove, add_node, remove_node, add_edge, remove_edge)") }
+                    o.members.insert(.init(key: "t", value: .string(at.description)), at: 0)
+                    do throws(UpdateError) { actions.append(.update(try UpdateParser.update(from: .object(o)))) } catch {
+                        throw item.error("\(error.field.isEmpty ? "" : error.field + ": ")\(error.message)")
+                    }
+                }
+            }
+            if let drives = m.optional("drive") {
+                for item in try list(drives) {
+                    let d = try item.mapping(allowed: ["agv", "route", "order", "nodes", "speed_mps"])
+                    let agvField = try d.required("agv")
+                    let agv = try agvField.identifier()
+                    if let plant, plant.entity(id: agv)?.category != .agv { throw agvField.error("unknown AGV '\(agv)'") }
+                    let speed = try d.required("speed_mps").positiveDouble()
+                    var drive: Drive
+                    switch (d.optional("route"), d.optional("order"), d.optional("nodes")) {
+                    case (let r?, nil, nil):
+                        let id = try r.identifier()
+                        if let plant, plant.routes.first(where: { $0.id == id }) == nil {
+                            throw r.error("unknown route '\(id)' (known: \(plant.routes.map(\.id).joined(separator: ", ")))")
+                        }
+                        drive = Drive(agv: agv, name: id, nodes: plant?.routes.first { $0.id == id }?.nodes ?? [], speed: speed)
+                    case (nil, let o?, nil):
+                        let order: VDA5050Order
+                        let orderPath = resolve(try o.string())
+                        do throws(VDA5050Order.Problem) { order = try VDA5050Order.load(path: orderPath) } catch { throw o.error(error.description) }
+                        drive = Drive(agv: agv, name: order.orderId, nodes: order.nodeSequence, speed: speed, orderNetwork: order.network)
+                    case (nil, nil, let n?):
+                        var nodes: [String] = []
+                        for node in try n.sequence() { nodes.append(try node.identifier()) }
+                        guard nodes.count >= 2 else { throw n.error("a drive needs at least two nodes") }
+                        drive = Drive(agv: agv, name: "nodes", nodes: nodes, speed: speed)
+                    default:
+                        throw item.error("give exactly one of route, order or nodes")
+                    }
+                    actions.append(.drive(drive))
+                }
+            }
+            if let renders = m.optional("render") {
+                for item in try list(renders) {
+                    let r = try item.mapping(allowed: ["camera", "file", "size", "aa"])
+                    var width = 1280, height = 720
+                    if let size = r.optional("size") {
+                        let parts = try size.string().lowercased().split(separator: "x").compactMap { Int($0) }
+                        guard parts.count == 2, (16...8192).contains(parts[0]), (16...8192).contains(parts[1]) else {
+                            throw size.error("expected WIDTHxHEIGHT, each 16 to 8192, such as 1280x720")
+                        }
+                        width = parts[0]; height = parts[1]
+                    }
+                    let samples = try r.optional("aa")?.int() ?? 4
+                    guard [1, 4, 8].contains(samples) else { throw try r.required("aa").error("must be 1, 4 or 8") }
+                    let camera = try r.optional("camera")?.string() ?? "iso"
+                    if let plant, !(["plan", "iso"] + plant.cameras.map(\.name)).contains(camera) {
+                        throw try r.required("camera").error("unknown camera '\(camera)' (known: \((["plan", "iso"] + plant.cameras.map(\.name)).joined(separator: ", ")))")
+                    }
+                    let file = try r.required("file").string()
+                    guard !file.hasPrefix("/"), !file.split(separator: "/").contains("..") else {
+                        throw try r.required("file").error("a frame goes inside the output folder: give a relative path without '..'")
+                    }
+                    actions.append(.render(Render(camera: camera, file: file, width: width, height: height, samples: samples)))
+                }
+            }
+            if let check = m.optional("check") {
+                var routes: [String]?, image: String?
+                switch check.node {
+                case .scalar:
+                    guard try check.string() == "routes" else { throw check.error("expected 'routes', a list of route ids, or {routes, image}") }
+                case .sequence:
+                    routes = try check.sequence().map { f throws(LayoutError) in try f.identifier() }
+                default:
+                    let c = try check.mapping(allowed: ["routes", "image"])
+                    routes = try c.optional("routes").map { f throws(LayoutError) in try f.sequence().map { g throws(LayoutError) in try g.identifier() } }
+                    image = try c.optional("image")?.string()
+                }
+                if let plant, let routes {
+                    for id in routes where !plant.routes.contains(where: { $0.id == id }) { throw check.error("unknown route '\(id)'") }
+                }
+                actions.append(.check(Check(routes: routes, image: image)))
+            }
+            if let asserts = m.optional("assert") {
+                for item in try list(asserts) {
+                    switch Condition.parse(try item.string()) {
+                    case .success(let condition):
+                        if let plant {
+                            if case let .field(id, _, _, _) = condition, plant.entity(id: id) == nil {
+                                // Entities added by an edit earlier in the timeline are fine; others are typos.
+                                let added = scenario.events.flatMap(\.actions).contains { if case .update(let u) = $0, case .edit(.add(let a, _, _, _, _)) = u.action { return a == id }; return false }
+                                    || actions.contains { if case .update(let u) = $0, case .edit(.add(let a, _, _, _, _)) = u.action { return a == id }; return false }
+                                if !added { throw item.error("unknown entity '\(id)'") }
+                            }
+                            if case .routesFree(let ids?) = condition, let id = ids.first, !plant.routes.contains(where: { $0.id == id }) { throw item.error("unknown route '\(id)'") }
+                            if case .routeBlocked(let id) = condition, !plant.routes.contains(where: { $0.id == id }) { throw item.error("unknown route '\(id)'") }
+                        }
+                        actions.append(.assert(condition))
+                    case .failure(let error):
+                        throw item.error(error.message)
+                    }
+                }
+            }
+            guard !actions.isEmpty else { throw entry.error("nothing happens here (give set, updates, edit, drive, render, check or assert)") }
+            for t in times {
+                // Repeated entries: the same actions at each time; updates carry their own time.
+                let timed = actions.map { action -> Action in
+                    if case .update(var u) = action { u.time = t; return .update(u) }
+                    return action
+                }
+                scenario.events.append(Event(time: t, actions: timed, line: entry.line))
+            }
+        }
+        // Events in time order; entries at the same time keep the order written.
+        scenario.events = scenario.events.enumerated().sorted { a, b in
+            a.element.time != b.element.time ? a.element.time < b.element.time : a.offset < b.offset
+        }.map(\.element)
+        if let end = scenario.end, let last = scenario.events.last, last.time > end {
+            throw .manifest(file: path, line: last.line, field: "timeline", message: "an event at \(last.time) lies after the scenario's end \(end)")
+        }
+        return scenario
+    }
+
+    /// A single item or a list of them.
+    static func list(_ field: ManifestField) throws(LayoutError) -> [ManifestField] {
+        if case .sequence = field.node { return try field.sequence() }
+        return [field]
+    }
+
+    /// `HH:MM[:SS]` on the start's date, `+90s`/`+5m`/`+1h30m` after the start, or ISO 8601.
+    static func time(_ field: ManifestField, start: Timestamp) throws(LayoutError) -> Timestamp {
+        let text = try field.string()
+        if text.hasPrefix("+") {
+            let seconds = try duration(field, text: String(text.dropFirst()))
+            return start.adding(seconds: seconds)
+        }
+        if let t = Timestamp(iso8601: text) { return t }
+        let parts = text.split(separator: ":").map { Int($0) }
+        if (2...3).contains(parts.count), parts.allSatisfy({ $0 != nil }), let h = parts[0], let m = parts[1], h < 24, m < 60, (parts.count == 2 || parts[2]! < 60) {
+            let day = start.milliseconds - ((start.milliseconds % 86_400_000) + 86_400_000) % 86_400_000
+            let seconds = Int64(h * 3600 + m * 60 + (parts.count == 3 ? parts[2]! : 0))
+            return Timestamp(milliseconds: day + seconds * 1000)
+        }
+        throw field.error("expected a time: HH:MM[:SS] on the start's date, +DURATION (such as +5m) or ISO 8601, found '\(text)'")
+    }
+
+    /// `90`, `90s`, `5m`, `1h30m`, `250ms`: seconds.
+    static func duration(_ field: ManifestField, text given: String? = nil) throws(LayoutError) -> Double {
+        let text: String
+        if let given { text = given } else { text = try field.string() }
+        if let plain = Double(text), plain.isFinite, plain >= 0 { return plain }
+        var total = 0.0, number = "", rest = Substring(text)
+        var matched = false
+        while let c = rest.first {
+            if c.isNumber || c == "." { number.append(c); rest = rest.dropFirst(); continue }
+            let unit: Double, length: Int
+            if rest.hasPrefix("ms") { unit = 0.001; length = 2 } else if c == "h" { unit = 3600; length = 1 } else if c == "m" { unit = 60; length = 1 } else if c == "s" { unit = 1; length = 1 } else {
+                throw field.error("expected a duration such as 30s, 5m, 1h30m, found '\(text)'")
+            }
+            guard let value = Double(number) else { throw field.error("expected a duration such as 30s, 5m, 1h30m, found '\(text)'") }
+            total += value * unit
+            number = ""
+            matched = true
+            rest = rest.dropFirst(length)
+        }
+        guard matched, number.isEmpty else { throw field.error("expected a duration such as 30s, 5m, 1h30m, found '\(text)'") }
+        return total
+    }
+
+    /// A YAML node as JSON: plain scalars that read as numbers, booleans or null become those;
+    /// quoted scalars stay text.
+    static func json(_ field: ManifestField) throws(LayoutError) -> JSONValue {
+        switch field.node {
+        case .scalar(let s):
+            if s.style == .plain || s.style == .any {
+                switch s.string {
+                case "true", "True", "TRUE", "yes": return .bool(true)
+                case "false", "False", "FALSE", "no": return .bool(false)
+                case "null", "~", "": return .null
+                default:
+                    if let n = Double(s.string), n.isFinite, s.string.first.map({ $0.isNumber || $0 == "-" || $0 == "+" || $0 == "." }) == true { return .number(n) }
+                }
+            }
+            return .string(s.string)
+        case .sequence:
+            var items: [JSONValue] = []
+            for item in try field.sequence() { items.append(try json(item)) }
+            return .array(items)
+        case .mapping(let mapping):
+            var o = JSONObject()
+            for (key, value) in mapping {
+                guard let name = key.string else { throw field.error("a key is not text") }
+                o.append(name, try json(field.child(value, name)))
+            }
+            return .object(o)
+        case .alias:
+            throw field.error("YAML aliases are not supported here")
+        }
+    }
+}
