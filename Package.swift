@@ -64,6 +64,8 @@ let package = Package(
         .testTarget(name: "TwinStateTests", dependencies: ["TwinState", "TwinLayout"]),
         .testTarget(name: "FactoryTwinTests", dependencies: ["FactoryTwin"]),
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinDemo", "TwinLayout"]),
-        .testTarget(name: "TwinCLITests", dependencies: ["TwinLayout", "TwinRender", "TwinGeometry"]),
+        .testTarget(
+            name: "TwinCLITests",
+            dependencies: ["TwinLayout", "TwinRender", "TwinGeometry", "TwinState", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -45,6 +45,8 @@ public struct ScenarioPlayer {
     }
 
     var drives: [String: ActiveDrive] = [:]
+    /// Route checks of the layout as it is: cleared by every layout edit.
+    var routeResults: [RouteResult]?
     var fleetMembers: [String: FleetCheck.Member] = [:]
     var report: ScenarioReport
 
@@ -156,6 +158,7 @@ public struct ScenarioPlayer {
             switch action {
             case .update(let update):
                 do { try twin.apply(update) } catch { throw .rejected(file: scenario.file, line: event.line, error) }
+                if case .edit = update.action { routeResults = nil }
                 report.record(event.time, event.line, "update", update.summary)
             case .drive(let drive):
                 try startDrive(drive, at: event.time, line: event.line)
@@ -195,11 +198,16 @@ public struct ScenarioPlayer {
         report.record(time, line, "render", "\(render.camera) -> \(file)")
     }
 
-    func checkRoutes(_ ids: [String]?, line: Int?) throws(ScenarioError) -> [RouteResult] {
-        do { return try twin.checkRoutes(ids) } catch { throw .drive(file: scenario.file, line: line, "route check: \(error)") }
+    /// Every route checked once per layout: a check and an assertion at the same moment share it.
+    mutating func checkRoutes(_ ids: [String]?, line: Int?) throws(ScenarioError) -> [RouteResult] {
+        if routeResults == nil {
+            do { routeResults = try twin.checkRoutes() } catch { throw .drive(file: scenario.file, line: line, "route check: \(error)") }
+        }
+        guard let ids else { return routeResults! }
+        return ids.compactMap { id in routeResults!.first { $0.route.id == id } }
     }
 
-    func evaluate(_ condition: Condition, line: Int?) throws(ScenarioError) -> (Bool, String) {
+    mutating func evaluate(_ condition: Condition, line: Int?) throws(ScenarioError) -> (Bool, String) {
         switch condition {
         case .field:
             return condition.evaluate(in: twin.state)

@@ -38,8 +38,10 @@ struct TwinCommand: ParsableCommand {
                 exit(withError: error)
             }
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
+                // One line, as every other error: the usage is a --help away.
+                let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+                let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? ""
+                exitWithError("\(message.replacingOccurrences(of: "Error: ", with: "")) (see 'twin \(command.isEmpty ? "" : command + " ")--help')")
             }
             exit(withError: error)
         }

@@ -167,4 +167,4 @@ public enum Condition: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Why a condition cannot be read.
-public struct ConditionError: Error, Sendable { public var message: String }
+public struct ConditionError: Error, Sendable, Equatable { public var message: String }

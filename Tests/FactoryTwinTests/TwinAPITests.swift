@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import FactoryTwin
+
+@Suite("The Twin API: updates, history, layout edits, checks")
+struct TwinAPITests {
+    static let plant = SnapshotTests.twin.plant
+
+    static func temporaryHistory() -> String {
+        NSTemporaryDirectory() + "twin-api-\(UUID().uuidString).sqlite"
+    }
+
+    @Test func updatesGoIntoTheHistoryAndThePastCanBeAsked() throws {
+        let path = Self.temporaryHistory()
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        var twin = try Twin(plant: Self.plant, history: try History(path: path, plant: Self.plant))
+        try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"status":"fault"}}"#)
+        try twin.apply(jsonLine: #"{"t":"2026-05-04T09:00:00Z","entity":"M-012","set":{"status":"running"}}"#)
+        #expect(twin.state.entity("M-012")?.state.status == .running)
+        #expect(try twin.state(at: Timestamp(iso8601: "2026-05-04T08:30:00Z")!).entity("M-012")?.state.status == .fault)
+        #expect(throws: UpdateError.self) { try twin.apply(jsonLine: #"{"t":"2026-05-04T09:00:00Z","entity":"M-404","set":{"status":"running"}}"#) }
+        // A second twin on the same history starts where the first left off.
+        let again = try Twin(plant: Self.plant, history: try History(path: path, plant: Self.plant))
+        #expect(again.state == twin.state)
+        #expect(again.state.sequence == 2)
+    }
+
+    @Test func withoutAHistoryOnlyThePresentIsKnown() throws {
+        var twin = Twin(plant: Self.plant)
+        try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"status":"fault"}}"#)
+        #expect(try twin.state(at: Timestamp(iso8601: "2026-05-04T08:10:00Z")!).entity("M-012")?.state.status == .fault)
+        #expect(throws: HistoryError.self) { try twin.state(at: Timestamp(iso8601: "2026-05-04T07:00:00Z")!) }
+    }
+
+    @Test func layoutEditsMoveRemoveAndAddGeometry() throws {
+        var twin = Twin(plant: Self.plant)
+        let plant = Self.plant
+        let m006 = try #require(plant.entity(id: "M-006")?.node)
+        let before = plant.nodes[m006].worldTransform.translation
+        try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:00Z","edit":"move","entity":"M-006","dy":-4}"#)
+        try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:01Z","edit":"remove","entity":"M-007"}"#)
+        try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:02Z","edit":"add","entity":"M-100","like":"M-001","x":30,"y":45,"theta_deg":90}"#)
+        try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:03Z","edit":"add","entity":"PAL-1","category":"object","size":[1.2,0.8,1.0],"x":20,"y":8}"#)
+        let layout = twin.layout
+        // Moved: 4 m south on the floor is +4 in the scene's Z.
+        let after = layout.nodes[m006].worldTransform.translation
+        #expect(abs(after.z - before.z - 4) < 1e-9 && abs(after.x - before.x) < 1e-9)
+        // Removed: gone from the entities, its nodes draw nothing.
+        #expect(layout.entity(id: "M-007") == nil)
+        let m007 = try #require(plant.entity(id: "M-007")?.node)
+        #expect(layout.subtree(of: m007).allSatisfy { layout.nodes[$0].meshes.isEmpty })
+        // Added like M-001: as many triangles as M-001, standing at (30, 45).
+        let copy = try #require(layout.entity(id: "M-100")?.node)
+        func triangles(_ p: Plant, _ root: Int) -> Int { p.subtree(of: root).reduce(0) { $0 + p.nodes[$1].meshes.reduce(0) { $0 + p.meshes[$1].geometry.triangleCount } } }
+        #expect(triangles(layout, copy) == triangles(plant, try #require(plant.entity(id: "M-001")?.node)))
+        let origin = FloorFrame.floorPoint(layout.nodes[copy].worldTransform.translation)
+        #expect(abs(origin.x - 30) < 1e-9 && abs(origin.y - 45) < 1e-9)
+        #expect(layout.entity(id: "PAL-1")?.category == .object)
+        // A render of the edited layout shows the added box; the plant itself is unchanged.
+        #expect(twin.plant.entity(id: "M-007") != nil)
+    }
+
+    @Test func routeChecksSeeTheEditedLayout() throws {
+        var twin = Twin(plant: Self.plant)
+        let clear = try twin.checkRoutes(["R-LOOP"])
+        #expect(clear.count == 1 && !clear[0].isViolation)
+        try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:00Z","edit":"move","entity":"M-006","dy":-4}"#)
+        let blocked = try twin.checkRoutes(["R-LOOP"])
+        #expect(blocked[0].report.firstContact?.obstacle == "M-006")
+        #expect(throws: PlantCollision.Problem.self) { try twin.checkRoutes(["R-NONE"]) }
+        // Removing an edge the loop uses leaves it without a way through.
+        try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:01Z","edit":"remove_edge","edge":"S1-S2"}"#)
+        #expect(throws: PlantCollision.Problem.missingEdge(route: "R-LOOP", from: "S1", to: "S2")) { try twin.checkRoutes(["R-LOOP"]) }
+    }
+}
