@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEB_PACKAGES := libassimp-dev libpng-dev pkg-config
 TWIN := .build/release/twin
 
-.PHONY: demo test bench deps build assets clean
+.PHONY: demo scenarios test bench deps build assets clean
 
 # Installs the Debian packages the build needs, only those that are missing (root or sudo).
 deps:
@@ -27,6 +27,15 @@ demo: build
 	$(TWIN) render Assets/demo/plant.yaml --camera block-1 --state Assets/demo/state.json --aa 8 -o Renders/demo-block-1.png
 	$(TWIN) check Assets/demo/plant.yaml --image Renders/demo-check.png
 	@echo "wrote Renders/demo-plan.png, Renders/demo-iso.png, Renders/demo-block-1.png, Renders/demo-check.png"
+	$(MAKE) --no-print-directory scenarios
+
+# The three scenarios of Assets/scenarios, their frames and reports into Renders/scenarios/. The
+# layout change fails its assertion on purpose (exit status 1): that is the gate it demonstrates.
+scenarios: build
+	$(TWIN) run Assets/scenarios/shift-start.yaml -o Renders/scenarios/shift-start
+	$(TWIN) run Assets/scenarios/machine-fault.yaml -o Renders/scenarios/machine-fault
+	$(TWIN) run Assets/scenarios/layout-change.yaml -o Renders/scenarios/layout-change; \
+	  status=$$?; if [ $$status -ne 1 ]; then echo "layout-change: expected exit status 1, got $$status"; exit 1; fi
 
 test: deps
 	$(SWIFT) build
@@ -36,6 +45,7 @@ bench: build
 	$(TWIN) bench load
 	$(TWIN) bench render
 	$(TWIN) bench collision
+	$(TWIN) bench state
 
 # Regenerates the committed demo plant (deterministic: the files only change with the generator).
 assets: build

@@ -31,6 +31,8 @@ public struct ScenarioPlayer {
     public private(set) var twin: Twin
     /// Where frames and images go.
     public let outputDirectory: String
+    /// The version the frames' Software text chunk names.
+    public var software = "library"
 
     struct ActiveDrive {
         var drive: Scenario.Drive
@@ -174,7 +176,7 @@ public struct ScenarioPlayer {
                     do { image = try ClearanceImage.render(twin, results: results) } catch { throw .output(path: file, message: error.description) }
                     try write(image, to: file)
                     report.frames.append(file)
-                    summary += " (image \(file))"
+                    summary += " (image \(relative(file)))"
                 }
                 report.record(event.time, event.line, "check", summary)
             case .assert(let condition):
@@ -193,15 +195,27 @@ public struct ScenarioPlayer {
         } catch {
             throw .output(path: file, message: error.description)
         }
-        try write(snapshot.image, to: file, text: snapshot.textChunks(version: "scenario"))
+        try write(snapshot.image, to: file, text: snapshot.textChunks(version: software))
         report.frames.append(file)
-        report.record(time, line, "render", "\(render.camera) -> \(file)")
+        report.record(time, line, "render", "\(render.camera) -> \(relative(file))")
     }
 
     /// Every route checked once per layout: a check and an assertion at the same moment share it.
     mutating func checkRoutes(_ ids: [String]?, line: Int?) throws(ScenarioError) -> [RouteResult] {
         if routeResults == nil {
-            do { routeResults = try twin.checkRoutes() } catch { throw .drive(file: scenario.file, line: line, "route check: \(error)") }
+            do {
+                var results = try twin.checkRoutes()
+                // A route some AGV is driving in the scenario is checked with that AGV's body.
+                for (k, result) in results.enumerated() {
+                    if let driver = drives.values.first(where: { $0.drive.name == result.route.id && $0.drive.orderNetwork == nil })?.drive.agv,
+                       driver != result.agv {
+                        results[k] = try twin.checkRoutes([result.route.id], agv: driver)[0]
+                    }
+                }
+                routeResults = results
+            } catch {
+                throw .drive(file: scenario.file, line: line, "route check: \(error)")
+            }
         }
         guard let ids else { return routeResults! }
         return ids.compactMap { id in routeResults!.first { $0.route.id == id } }
@@ -243,6 +257,11 @@ public struct ScenarioPlayer {
         let text = time.description
         let hhmmss = String(text.dropFirst(11).prefix(8)).replacingOccurrences(of: ":", with: "")
         return (outputDirectory as NSString).appendingPathComponent(file.replacingOccurrences(of: "{time}", with: hhmmss))
+    }
+
+    /// A path inside the output folder as the scenario named it.
+    func relative(_ path: String) -> String {
+        path.hasPrefix(outputDirectory + "/") ? String(path.dropFirst(outputDirectory.count + 1)) : path
     }
 
     func write(_ image: Image, to file: String, text: [(key: String, value: String)] = []) throws(ScenarioError) {

@@ -49,6 +49,7 @@ struct RunCommand: ParsableCommand {
             throw CLIFailure.badInput(error.description)
         }
         var player = ScenarioPlayer(scenario: script, twin: twin, outputDirectory: folder)
+        player.software = FactoryTwinVersion.string
         var bar = ProgressBar(script.name)
         let report: ScenarioReport
         do {

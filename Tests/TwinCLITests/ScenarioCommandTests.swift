@@ -54,7 +54,7 @@ struct ScenarioCommandTests {
         #expect(result.stdout.contains("FAIL 2026-05-04T10:02:00Z no route collisions"))
         let md = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
         #expect(md.contains("**FAILED**: 2 of 3 assertions held."))
-        #expect(md.contains("| 2026-05-04T10:02:00Z | R-LOOP | AGV-01 | **collides** with M-006"))
+        #expect(md.contains("| 2026-05-04T10:02:00Z | R-LOOP | AGV-05 | **collides** with M-006"))
         #expect(FileManager.default.fileExists(atPath: out + "/layout-change-100200-check.png"))
     }
 
