@@ -73,3 +73,23 @@ struct TwinAPITests {
         #expect(throws: PlantCollision.Problem.missingEdge(route: "R-LOOP", from: "S1", to: "S2")) { try twin.checkRoutes(["R-LOOP"]) }
     }
 }
+
+@Suite("The README's Swift example")
+struct ReadmeExampleTests {
+    @Test func runsAsWritten() throws {
+        let path = NSTemporaryDirectory() + "readme-\(UUID().uuidString).sqlite"
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        var twin = try Twin(contentsOf: SnapshotTests.repository + "/Assets/demo/plant.yaml", history: path)
+        try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"status":"fault"}}"#)
+        try twin.apply(Update(time: Timestamp(iso8601: "2026-05-04T08:10:00Z")!,
+                              action: .set(entity: "M-012", changes: [.status(.running), .counter("good", 120)])))
+        try twin.apply(Update(time: Timestamp(iso8601: "2026-05-04T08:20:00Z")!,
+                              action: .edit(.move(entity: "M-006", .init(dy: -4)))))
+        #expect(twin.state.entity("M-012")?.state.status == .running)
+        #expect(try twin.state(at: Timestamp(iso8601: "2026-05-04T08:05:00Z")!).entity("M-012")?.state.status == .fault)
+        let snapshot = try twin.render(SnapshotRequest(camera: .named("plan"), width: 320, height: 180, samples: 1))
+        #expect(snapshot.image.width == 320)
+        let violations = try twin.checkRoutes().filter(\.isViolation)
+        #expect(violations.contains { $0.route.id == "R-LOOP" && $0.report.firstContact?.obstacle == "M-006" })
+    }
+}
