@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "TwinRender", targets: ["TwinRender"]),
         .library(name: "TwinCollision", targets: ["TwinCollision"]),
         .library(name: "TwinState", targets: ["TwinState"]),
+        .library(name: "TwinValidation", targets: ["TwinValidation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,11 +50,13 @@ let package = Package(
         .target(name: "TwinDemo", dependencies: ["TwinGeometry", "TwinLayout"]),
         // The `Twin` type that ties the modules together for library users.
         .target(name: "FactoryTwin", dependencies: ["TwinGeometry", "TwinLayout", "TwinRender", "TwinCollision", "TwinState"]),
+        // Layout changes: the diff of two layouts, the rules they must keep, reports and images.
+        .target(name: "TwinValidation", dependencies: ["FactoryTwin", "TwinCollision", "TwinLayout", "TwinGeometry", "TwinRender", "TwinState"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "twin",
             dependencies: [
-                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinDemo",
+                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -62,6 +65,7 @@ let package = Package(
         .testTarget(name: "TwinRenderTests", dependencies: ["TwinRender", "TwinGeometry"], exclude: ["Golden"]),
         .testTarget(name: "TwinCollisionTests", dependencies: ["TwinCollision", "TwinGeometry"]),
         .testTarget(name: "TwinStateTests", dependencies: ["TwinState", "TwinLayout"]),
+        .testTarget(name: "TwinValidationTests", dependencies: ["TwinValidation", "FactoryTwin"]),
         .testTarget(name: "FactoryTwinTests", dependencies: ["FactoryTwin"]),
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinDemo", "TwinLayout"]),
         .testTarget(

@@ -27,39 +27,13 @@ public struct PlantCollision: Sendable {
     }
 
     public init(plant: Plant) {
-        // Each node's owner: the entity that claims its subtree, else its top-level group.
-        var owner = [String?](repeating: nil, count: plant.nodes.count)
-        for entity in plant.entities where entity.category != .agv {
-            guard let root = entity.node else { continue }
-            for n in plant.subtree(of: root) where owner[n] == nil { owner[n] = entity.id }
-        }
-        // AGVs are what moves, not what they run into.
-        var moving = Set<Int>()
-        for entity in plant.entities where entity.category == .agv {
-            if let root = entity.node { moving.formUnion(plant.subtree(of: root)) }
-        }
-        var triangles: [String: [SIMD3<Double>]] = [:]
-        var order: [String] = []
-        for (n, node) in plant.nodes.enumerated() where !node.meshes.isEmpty && !moving.contains(n) {
-            let name = owner[n] ?? node.path
-            for m in node.meshes {
-                let mesh = plant.meshes[m].geometry
-                if triangles[name] == nil { order.append(name); triangles[name] = [] }
-                let m = node.worldTransform
-                @inline(__always) func corner(_ i: UInt32) -> SIMD3<Double> {
-                    FloorFrame.floorPoint(m.transformPoint(SIMD3<Double>(mesh.positions[Int(i)])))
-                }
-                for t in stride(from: 0, to: mesh.indices.count, by: 3) {
-                    let a = corner(mesh.indices[t]), b = corner(mesh.indices[t + 1]), c = corner(mesh.indices[t + 2])
-                    // The floor is no obstacle: triangles lying at or below floor level.
-                    if a.z <= 1e-3 && b.z <= 1e-3 && c.z <= 1e-3 { continue }
-                    triangles[name]!.append(a); triangles[name]!.append(b); triangles[name]!.append(c)
-                }
-            }
-        }
-        obstacles = order.compactMap { name in
-            triangles[name]!.isEmpty ? nil : Obstacle(name: name, shape: .mesh(TriangleBVH(triangles: triangles[name]!)))
-        }
+        self.init(plant: plant, parts: PlantPart.parts(of: plant))
+    }
+
+    /// The world of `parts` (all the plant's, or some of them), the plant's sketched obstacles
+    /// and its keep-out zones.
+    public init(plant: Plant, parts: [PlantPart]) {
+        obstacles = parts.map { Obstacle(name: $0.name, shape: .mesh($0.tree)) }
         for sketch in plant.sketchedObstacles {
             let p = sketch.position
             switch sketch.shape {

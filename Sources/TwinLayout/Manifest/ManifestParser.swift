@@ -10,7 +10,7 @@ struct ManifestParser {
     static let trajectoryEndTolerance = 0.01
 
     static let topLevelKeys = ["name", "description", "models", "machines", "conveyors", "racks", "stations",
-                               "agvs", "network", "routes", "zones", "cameras", "state_colors", "obstacles", "collision"]
+                               "agvs", "network", "routes", "zones", "cameras", "state_colors", "obstacles", "collision", "rules"]
 
     /// The machine states whose colors a manifest may set.
     static let stateNames = ["running", "idle", "blocked", "starved", "fault", "maintenance", "offline"]
@@ -88,10 +88,57 @@ struct ManifestParser {
             let c = try collision.mapping(allowed: ["margin"])
             manifest.defaultMargin = try c.optional("margin")?.nonNegativeDouble() ?? 0.1
         }
+        if let rules = top.optional("rules") { manifest.rules = try parseRules(rules) }
         return manifest
     }
 
     // MARK: Sections
+
+    private func parseRules(_ field: ManifestField) throws(LayoutError) -> LayoutRules {
+        let m = try field.mapping(allowed: ["overlap", "clearance_m", "clearance_pairs", "wall_clearance_m", "free_zones",
+                                            "route_margin", "stations_reachable", "station_access_m", "aisle_width_m"])
+        var rules = LayoutRules()
+        rules.line = field.line
+        /// A distance in meters, or `off`.
+        func meters(_ f: ManifestField) throws(LayoutError) -> Double? {
+            if case .scalar(let s) = f.node, ["off", "false", "no"].contains(s.string.lowercased()) { return nil }
+            return try f.nonNegativeDouble()
+        }
+        if let f = m.optional("overlap") { rules.overlap = try f.bool() }
+        if let f = m.optional("clearance_m") { rules.machineClearance = try meters(f) }
+        if let f = m.optional("wall_clearance_m") { rules.wallClearance = try meters(f) }
+        if let f = m.optional("route_margin") { rules.routeMargin = try f.bool() }
+        if let f = m.optional("stations_reachable") { rules.stationsReachable = try f.bool() }
+        if let f = m.optional("station_access_m") { rules.stationAccess = try meters(f) }
+        if let f = m.optional("aisle_width_m") {
+            if let width = try meters(f) { rules.aisleWidth = width } else { rules.aisleWidthOff = true }
+        }
+        if let f = m.optional("free_zones") {
+            if case .scalar(let s) = f.node, ["off", "false", "no"].contains(s.string.lowercased()) {
+                rules.freeZones = []
+            } else {
+                rules.freeZones = []
+                for item in try f.sequence() {
+                    let text = try item.string()
+                    guard let kind = Zone.Kind(rawValue: text) else {
+                        throw item.error("unknown zone kind '\(text)' (expected one of: \(Zone.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    rules.freeZones.append(kind)
+                }
+            }
+        }
+        if let f = m.optional("clearance_pairs") {
+            for item in try f.sequence() {
+                let p = try item.mapping(allowed: ["kinds", "m"])
+                let kindsField = try p.required("kinds")
+                var kinds: [String] = []
+                for k in try kindsField.sequence() { kinds.append(try k.identifier()) }
+                guard kinds.count == 2 else { throw kindsField.error("expected two machine kinds, such as [press, press]") }
+                rules.pairClearances.append(.init(kinds: Set(kinds), meters: try p.required("m").nonNegativeDouble()))
+            }
+        }
+        return rules
+    }
 
     private func parseModel(_ item: ManifestField) throws(LayoutError) -> PlantManifest.ModelPlacement {
         let m = try item.mapping(allowed: ["id", "file", "position", "rotation_deg", "scale", "up"])

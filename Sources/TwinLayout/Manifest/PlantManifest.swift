@@ -77,6 +77,8 @@ public struct PlantManifest: Sendable {
     public var obstacles: [SketchedObstacle] = []
     /// `collision.margin`: the clearance AGVs keep unless one says otherwise.
     public var defaultMargin = 0.1
+    /// The layout rules (`rules:`), with their defaults where the manifest says nothing.
+    public var rules = LayoutRules()
 
     /// Reads and checks a manifest file.
     public static func load(path: String) throws(LayoutError) -> PlantManifest {

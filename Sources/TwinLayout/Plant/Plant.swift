@@ -61,6 +61,8 @@ public struct Plant: Sendable {
     public var sketchedObstacles: [SketchedObstacle] = []
     /// The clearance AGVs keep unless one says otherwise, meters.
     public var defaultMargin = 0.1
+    /// The rules `twin validate` holds the layout to.
+    public var rules = LayoutRules()
     /// The scene-space bounds of every drawn triangle.
     public var bounds: BoundingBox
     /// What loading found along the way.

@@ -103,6 +103,7 @@ public struct PlantLoader: Sendable {
         plant.stateColors = manifest.stateColors
         plant.sketchedObstacles = manifest.obstacles
         plant.defaultMargin = manifest.defaultMargin
+        plant.rules = manifest.rules
         return plant
     }
 

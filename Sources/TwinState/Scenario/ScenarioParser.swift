@@ -262,7 +262,7 @@ extension Scenario {
 
     /// A YAML node as JSON: plain scalars that read as numbers, booleans or null become those;
     /// quoted scalars stay text.
-    static func json(_ field: ManifestField) throws(LayoutError) -> JSONValue {
+    package static func json(_ field: ManifestField) throws(LayoutError) -> JSONValue {
         switch field.node {
         case .scalar(let s):
             if s.style == .plain || s.style == .any {

@@ -1,0 +1,78 @@
+import Foundation
+import FactoryTwin
+import TwinLayout
+import TwinState
+import Yams
+
+/// A layout change written as edits of a base plant, so that a change can be proposed without
+/// re-exporting the hall from CAD:
+///
+/// ```yaml
+/// name: Move M-011 half a metre east
+/// base: ../demo/plant.yaml
+/// edits:
+///   - {edit: move, entity: M-011, dx: 0.5}
+///   - {edit: add, entity: M-100, like: M-001, x: 30, y: 45, theta_deg: 90}
+/// ```
+///
+/// The edits are those of updates (`move`, `add`, `remove`, `add_node`, `remove_node`,
+/// `add_edge`, `remove_edge`).
+public struct ChangeFile: Sendable {
+    public var name: String
+    public var file: String
+    /// The base plant file, resolved against the change file's folder.
+    public var basePath: String
+    public var edits: [LayoutEdit]
+    public var lines: [Int?]
+
+    /// Whether the file is a change file (a YAML mapping with `base:` and `edits:`).
+    public static func isChangeFile(_ path: String) -> Bool {
+        let ext = (path as NSString).pathExtension.lowercased()
+        guard ext == "yaml" || ext == "yml", let text = try? String(contentsOfFile: path, encoding: .utf8),
+              case .mapping(let mapping)? = try? Yams.compose(yaml: text, .basic) else { return false }
+        return mapping.keys.contains { $0.string == "base" } && mapping.keys.contains { $0.string == "edits" }
+    }
+
+    public static func load(path: String) throws(LayoutError) -> ChangeFile {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
+        }
+        let top = try ManifestField.document(text, file: path, emptyMessage: "the change file is empty")
+            .mapping(allowed: ["name", "description", "base", "edits"])
+        let baseField = try top.required("base")
+        let base = try baseField.string()
+        let basePath = base.hasPrefix("/") ? base : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(base).standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: basePath) else { throw .fileNotFound(path: basePath, referencedFrom: path, line: baseField.line) }
+        var edits: [LayoutEdit] = [], lines: [Int?] = []
+        for item in try top.required("edits").sequence() {
+            guard case .object(var o) = try Scenario.json(item) else { throw item.error("expected an edit such as {edit: move, entity: M-011, dx: 0.5}") }
+            guard o["edit"] != nil else { throw item.error("missing 'edit' (move, add, remove, add_node, remove_node, add_edge, remove_edge)") }
+            o.members.insert(.init(key: "t", value: .string("1970-01-01T00:00:00Z")), at: 0)
+            let update: Update
+            do throws(UpdateError) { update = try UpdateParser.update(from: .object(o)) } catch {
+                throw item.error("\(error.field.isEmpty ? "" : error.field + ": ")\(error.message)")
+            }
+            guard case .edit(let edit) = update.action else { throw item.error("expected a layout edit") }
+            edits.append(edit)
+            lines.append(item.line)
+        }
+        let name = try top.optional("name")?.string() ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return ChangeFile(name: name, file: path, basePath: basePath, edits: edits, lines: lines)
+    }
+
+    /// The base plant with the edits made; an edit that does not apply names its line.
+    public func apply(to base: Plant) throws(LayoutError) -> Plant {
+        var state = PlantState(plant: base)
+        for (k, edit) in edits.enumerated() {
+            do throws(UpdateError) {
+                try state.apply(Update(time: Timestamp(milliseconds: 0), action: .edit(edit)))
+            } catch {
+                throw .manifest(file: file, line: lines[k], field: "edits[\(k)]\(error.field.isEmpty ? "" : "." + error.field)", message: error.message)
+            }
+        }
+        var plant = base.edited(by: state)
+        plant.name = name
+        plant.source = file
+        return plant
+    }
+}

@@ -1,0 +1,57 @@
+import FactoryTwin
+import TwinCollision
+import TwinGeometry
+import TwinLayout
+import TwinRender
+
+/// A plan view of a change: the new layout drawn, the base layout's outlines where things were,
+/// an arrow from old to new place for each move, added entities in green, removed ones outlined
+/// in red, and every violation marked and labelled.
+public enum DiffImage {
+    public static func render(base: Plant?, new: Plant, diff: LayoutDiff?, violations: [Violation],
+                              width: Int = 1920, height: Int = 1080) throws(SnapshotError) -> Image {
+        let twin = Twin(plant: new)
+        let snapshot = try twin.render(SnapshotRequest(camera: .named("plan"), width: width, height: height, samples: 4, overlays: false))
+        var overlay = PlantOverlay.make(plant: new, states: EntityStates(twin.state), statusColors: [:], cameraName: "plan")
+        overlay.markers = []
+        func outline(_ hull: [SIMD2<Double>]) -> [SIMD3<Double>] { hull.map { FloorFrame.scenePoint(x: $0.x, y: $0.y, z: 0.03) } }
+        let red = SIMD4<Float>(0.86, 0.1, 0.08, 1), green = SIMD4<Float>(0.15, 0.65, 0.25, 1), orange = SIMD4<Float>(0.96, 0.55, 0.05, 1)
+        var legend: [Overlay.LegendEntry] = overlay.legend.filter { $0.text.hasSuffix("zone") || $0.text.hasSuffix("network") }
+        if let base, let diff {
+            let oldParts = PlantPart.parts(of: base, only: Set(diff.removed + diff.moved.map(\.id)))
+            let newParts = PlantPart.parts(of: new, only: Set(diff.added))
+            for part in oldParts {
+                let hull = outline(part.footprint)
+                if diff.removed.contains(part.name) {
+                    overlay.areas.append(Overlay.FloorArea(polygon: hull, fill: SIMD4(0.86, 0.1, 0.08, 0.12), stroke: red))
+                    if let c = hull.first { overlay.labels.append(Overlay.Label(text: "removed \(part.name)", anchor: c, plate: SIMD4(0.6, 0.05, 0.05, 0.9), priority: 3)) }
+                } else {
+                    overlay.areas.append(Overlay.FloorArea(polygon: hull, fill: SIMD4(0.5, 0.5, 0.5, 0.10), stroke: SIMD4(0.35, 0.35, 0.35, 1)))
+                }
+            }
+            for part in newParts {
+                overlay.areas.append(Overlay.FloorArea(polygon: outline(part.footprint), fill: SIMD4(0.15, 0.65, 0.25, 0.45), stroke: green))
+            }
+            for move in diff.moved {
+                let a = FloorFrame.scenePoint(x: move.from.x, y: move.from.y, z: 0.06), b = FloorFrame.scenePoint(x: move.to.x, y: move.to.y, z: 0.06)
+                overlay.paths.append(Overlay.FloorPath(points: [a, b], color: orange, width: 4, arrowForward: true))
+            }
+            if !diff.moved.isEmpty { legend.append(Overlay.LegendEntry(color: orange, text: "moved (old place outlined)")) }
+            if !diff.added.isEmpty { legend.append(Overlay.LegendEntry(color: green, text: "added")) }
+            if !diff.removed.isEmpty { legend.append(Overlay.LegendEntry(color: red, text: "removed")) }
+        }
+        for v in violations {
+            guard let p = v.place else { continue }
+            let point = FloorFrame.scenePoint(x: p.x, y: p.y, z: 0.08)
+            overlay.markers.append(Overlay.Marker(position: point, radius: 8, fill: SIMD4(0.86, 0.1, 0.08, 0.9), ring: SIMD4(1, 1, 1, 1)))
+            overlay.labels.append(Overlay.Label(text: "\(v.rule.rawValue): \(v.entities.prefix(3).joined(separator: ", "))", anchor: point,
+                                                plate: SIMD4(0.7, 0.05, 0.05, 0.92), priority: 6))
+        }
+        if !violations.isEmpty { legend.append(Overlay.LegendEntry(color: red, text: "violation")) }
+        overlay.legend = legend
+        let verdict = violations.isEmpty ? "no violations" : "\(violations.count) violation\(violations.count == 1 ? "" : "s")"
+        overlay.title = (base.map { "\($0.name) -> " } ?? "") + "\(new.name) - \(verdict)"
+        let frame = RenderedFrame(image: snapshot.image, items: snapshot.items, viewDepth: [], timings: RenderTimings(), trianglesBinned: 0)
+        return OverlayPainter.paint(overlay, on: frame, view: ViewGeometry(camera: snapshot.camera, width: width, height: height))
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import TwinGeometry
+import TwinLayout
+import TwinState
+
+/// What changed between two layouts: entities added, removed, moved (dx, dy, dtheta), resized or
+/// given another model; network nodes and edges added, removed or changed; zones changed.
+/// Entities, nodes, edges and zones are matched by id.
+public struct LayoutDiff: Sendable {
+    public struct Move: Sendable {
+        public var id: String
+        public var from: Pose2D
+        public var to: Pose2D
+        public var dx: Double { to.x - from.x }
+        public var dy: Double { to.y - from.y }
+        /// Degrees, in -180 ... 180.
+        public var dthetaDegrees: Double { remainder(to.theta - from.theta, 2 * .pi) * 180 / .pi }
+    }
+
+    public struct Change: Sendable {
+        public var id: String
+        public var what: String
+    }
+
+    public var added: [String] = []
+    public var removed: [String] = []
+    public var moved: [Move] = []
+    public var resized: [Change] = []
+    public var remodeled: [Change] = []
+    public var nodesAdded: [String] = [], nodesRemoved: [String] = [], nodesChanged: [String] = []
+    public var edgesAdded: [String] = [], edgesRemoved: [String] = [], edgesChanged: [String] = []
+    public var zonesAdded: [String] = [], zonesRemoved: [String] = [], zonesChanged: [String] = []
+    public var routesChanged: [String] = []
+    /// AGVs whose body (footprint, load, margin) changed.
+    public var agvsChanged: [String] = []
+
+    public var isEmpty: Bool {
+        added.isEmpty && removed.isEmpty && moved.isEmpty && resized.isEmpty && remodeled.isEmpty && networkChanged
+            == false && zonesAdded.isEmpty && zonesRemoved.isEmpty && zonesChanged.isEmpty && routesChanged.isEmpty && agvsChanged.isEmpty
+    }
+
+    public var networkChanged: Bool {
+        !(nodesAdded.isEmpty && nodesRemoved.isEmpty && nodesChanged.isEmpty && edgesAdded.isEmpty && edgesRemoved.isEmpty && edgesChanged.isEmpty)
+    }
+
+    /// Entities whose geometry differs in the new layout.
+    public var changedEntities: Set<String> {
+        Set(added + moved.map(\.id) + resized.map(\.id) + remodeled.map(\.id))
+    }
+
+    /// What an entity looks like, for comparing: where it stands, its size in its own frame, its model.
+    struct Look: Equatable {
+        var placement: Pose2D?
+        var size: SIMD3<Double>
+        var model: String
+        var triangles: Int
+    }
+
+    static func looks(_ plant: Plant) -> [String: Look] {
+        var result: [String: Look] = [:]
+        for entity in plant.entities {
+            guard let root = entity.node else {
+                result[entity.id] = Look(placement: nil, size: .zero, model: "", triangles: 0)
+                continue
+            }
+            let rootTransform = plant.nodes[root].worldTransform
+            let back = rootTransform.inverse ?? .identity
+            var box = BoundingBox.empty
+            var triangles = 0
+            for n in plant.subtree(of: root) {
+                let local = back * plant.nodes[n].worldTransform
+                for m in plant.nodes[n].meshes {
+                    let b = plant.meshes[m].geometry.bounds
+                    triangles += plant.meshes[m].geometry.triangleCount
+                    guard !b.isEmpty else { continue }
+                    for k in 0..<8 {
+                        box.add(local.transformPoint(SIMD3(k & 1 == 0 ? b.min.x : b.max.x, k & 2 == 0 ? b.min.y : b.max.y, k & 4 == 0 ? b.min.z : b.max.z)))
+                    }
+                }
+            }
+            let model = plant.models.indices.contains(plant.nodes[root].model) ? plant.models[plant.nodes[root].model].path : ""
+            result[entity.id] = Look(placement: entity.category == .agv ? nil : PlantState.floorPlacement(of: rootTransform),
+                                     size: box.size, model: model, triangles: triangles)
+        }
+        return result
+    }
+
+    public init(base: Plant, new: Plant) {
+        let a = Self.looks(base), b = Self.looks(new)
+        let baseIds = Set(base.entities.map(\.id)), newIds = Set(new.entities.map(\.id))
+        added = new.entities.map(\.id).filter { !baseIds.contains($0) }
+        removed = base.entities.map(\.id).filter { !newIds.contains($0) }
+        for entity in new.entities where baseIds.contains(entity.id) {
+            guard let old = a[entity.id], let now = b[entity.id] else { continue }
+            if let p = old.placement, let q = now.placement,
+               abs(p.x - q.x) > 1e-4 || abs(p.y - q.y) > 1e-4 || abs(remainder(p.theta - q.theta, 2 * .pi)) > 1e-5 {
+                moved.append(Move(id: entity.id, from: p, to: q))
+            }
+            if old.model != now.model || old.triangles != now.triangles {
+                let from = old.model.isEmpty ? "\(old.triangles) triangles" : "\((old.model as NSString).lastPathComponent) (\(old.triangles) triangles)"
+                let to = now.model.isEmpty ? "\(now.triangles) triangles" : "\((now.model as NSString).lastPathComponent) (\(now.triangles) triangles)"
+                remodeled.append(Change(id: entity.id, what: "model \(from) -> \(to)"))
+            } else if simdLength(old.size - now.size) > 1e-3 {
+                func text(_ s: SIMD3<Double>) -> String { String(format: "%.2f x %.2f x %.2f m", s.x, s.z, s.y) }
+                resized.append(Change(id: entity.id, what: "size \(text(old.size)) -> \(text(now.size))"))
+            }
+            if entity.category == .agv, let o = base.entity(id: entity.id),
+               o.footprint != entity.footprint || o.load != entity.load || o.margin != entity.margin || o.referenceOffset != entity.referenceOffset {
+                agvsChanged.append(entity.id)
+            }
+        }
+        // Network.
+        let baseNodes = Dictionary(base.network.nodes.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+        let newNodes = Dictionary(new.network.nodes.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+        nodesAdded = new.network.nodes.map(\.id).filter { baseNodes[$0] == nil }
+        nodesRemoved = base.network.nodes.map(\.id).filter { newNodes[$0] == nil }
+        nodesChanged = new.network.nodes.filter { n in baseNodes[n.id].map { $0.x != n.x || $0.y != n.y || $0.theta != n.theta } ?? false }.map(\.id)
+        let baseEdges = Dictionary(base.network.edges.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+        let newEdges = Dictionary(new.network.edges.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+        edgesAdded = new.network.edges.map(\.id).filter { baseEdges[$0] == nil }
+        edgesRemoved = base.network.edges.map(\.id).filter { newEdges[$0] == nil }
+        edgesChanged = new.network.edges.filter { e in
+            guard let o = baseEdges[e.id] else { return false }
+            return o.start != e.start || o.end != e.end || o.bidirectional != e.bidirectional || o.orientation != e.orientation
+                || o.orientationIsGlobal != e.orientationIsGlobal || (o.trajectory == nil) != (e.trajectory == nil)
+                || (o.trajectory.map { t in e.trajectory.map { t.controlPoints != $0.controlPoints || t.knots != $0.knots } ?? true } ?? false)
+        }.map(\.id)
+        // Zones and routes.
+        let baseZones = Dictionary(base.zones.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+        let newZones = Dictionary(new.zones.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+        zonesAdded = new.zones.map(\.id).filter { baseZones[$0] == nil }
+        zonesRemoved = base.zones.map(\.id).filter { newZones[$0] == nil }
+        zonesChanged = new.zones.filter { z in baseZones[z.id].map { $0.kind != z.kind || $0.polygon != z.polygon } ?? false }.map(\.id)
+        let baseRoutes = Dictionary(base.routes.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+        routesChanged = new.routes.filter { r in baseRoutes[r.id].map { $0.nodes != r.nodes || $0.agv != r.agv } ?? true }.map(\.id)
+    }
+}

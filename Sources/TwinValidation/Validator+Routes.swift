@@ -1,0 +1,205 @@
+import Foundation
+import FactoryTwin
+import TwinCollision
+import TwinGeometry
+import TwinLayout
+
+extension Validator {
+    /// The routes to check and, for each, whether against every part (true) or only the changed ones.
+    func routeScope(_ changes: LayoutDiff?) -> [(Route, Bool)] {
+        guard let changes else { return plant.routes.map { ($0, true) } }
+        let edges = Set(changes.edgesAdded + changes.edgesRemoved + changes.edgesChanged)
+        let nodes = Set(changes.nodesAdded + changes.nodesRemoved + changes.nodesChanged)
+        let keepOutChanged = !(changes.zonesAdded + changes.zonesRemoved + changes.zonesChanged).isEmpty
+        let routes = Set(changes.routesChanged), agvs = Set(changes.agvsChanged)
+        return plant.routes.map { route in
+            var full = keepOutChanged || routes.contains(route.id) || agvs.contains(route.agv ?? "") || route.nodes.contains(where: nodes.contains)
+            if !full {
+                for (a, b) in zip(route.nodes, route.nodes.dropFirst()) {
+                    if let e = plant.network.edge(from: a, to: b), edges.contains(e.id) { full = true; break }
+                }
+            }
+            return (route, full)
+        }
+    }
+
+    func routes(_ changes: LayoutDiff?) -> ([Violation], [RouteResult]) {
+        guard rules.routeMargin else { return ([], []) }
+        var out: [Violation] = []
+        var results: [RouteResult] = []
+        let scope = routeScope(changes)
+        let changed = changes.map { Array($0.changedEntities).sorted() } ?? []
+        let allNames = boxes.map(\.name)
+        for (route, full) in scope {
+            // After a change, a route that kept its rules meets only what changed.
+            let names = full ? allNames : changed.filter { boxIndex[$0] != nil }
+            if !full && names.isEmpty { continue }
+            let world = PlantCollision(plant: plant, parts: parts(names))
+            coverage.routes += 1
+            do {
+                let checked = try world.check(routes: [route], plant: plant)
+                for result in checked {
+                    results.append(result)
+                    guard result.isViolation else { continue }
+                    if let c = result.report.firstContact {
+                        out.append(Violation(rule: .route, entities: [route.id, result.agv, c.obstacle], measured: 0, required: result.margin,
+                                             place: SIMD2(c.pose.x, c.pose.y),
+                                             message: String(format: "route %@ (%@) collides with %@ at s = %.2f m", route.id, result.agv, c.obstacle, c.s)))
+                    } else if let m = result.report.minimumClearance {
+                        let pose = result.path.pose(at: m.s)
+                        out.append(Violation(rule: .route, entities: [route.id, result.agv] + result.report.withinMargin, measured: m.distance,
+                                             required: result.margin, place: SIMD2(pose.x, pose.y),
+                                             message: String(format: "route %@ (%@) passes %.3f m from %@; its margin is %.2f m", route.id, result.agv, m.distance, m.obstacle, result.margin)))
+                    }
+                }
+            } catch {
+                out.append(Violation(rule: .route, entities: [route.id], message: "route \(route.id): \(error)"))
+            }
+        }
+        return (out, results)
+    }
+
+    // MARK: Stations
+
+    func stations(_ changes: LayoutDiff?) -> [Violation] {
+        guard rules.stationsReachable else { return [] }
+        if let changes {
+            let stationIds = Set(plant.entities.filter { $0.category == .station }.map(\.id))
+            let touched = changes.networkChanged || !changes.changedEntities.isDisjoint(with: stationIds)
+            if !touched { return [] }
+        }
+        let network = plant.network
+        // Homes: the nodes the AGVs start at.
+        var homes: [String] = []
+        for agv in plant.entities where agv.category == .agv {
+            guard let pose = agv.pose else { continue }
+            if let node = network.nodes.min(by: { simdLength2($0.position - pose.position) < simdLength2($1.position - pose.position) }),
+               simdLength2(node.position - pose.position) < 0.25 { homes.append(node.id) }
+        }
+        guard !homes.isEmpty else { return [] }
+        var forward: [String: [String]] = [:], backward: [String: [String]] = [:]
+        for e in network.edges {
+            forward[e.start, default: []].append(e.end); backward[e.end, default: []].append(e.start)
+            if e.bidirectional { forward[e.end, default: []].append(e.start); backward[e.start, default: []].append(e.end) }
+        }
+        func reach(_ from: [String], _ graph: [String: [String]]) -> Set<String> {
+            var seen = Set(from), queue = from
+            while let n = queue.popLast() { for m in graph[n] ?? [] where seen.insert(m).inserted { queue.append(m) } }
+            return seen
+        }
+        let outward = reach(homes, forward), homeward = reach(homes, backward)
+        var out: [Violation] = []
+        for station in plant.entities where station.category == .station {
+            guard let root = station.node else { continue }
+            coverage.stations += 1
+            // How far its nearest network node lies from the station's outline (its box on the floor).
+            var lo = PlantStateFloor.placement(plant.nodes[root].worldTransform), hi = lo
+            if let i = boxIndex[station.id] { lo = SIMD2(boxes[i].lo.x, boxes[i].lo.y); hi = SIMD2(boxes[i].hi.x, boxes[i].hi.y) }
+            func away(_ q: SIMD2<Double>) -> Double { simdLength2(pointwiseMax(pointwiseMax(lo - q, q - hi), .zero)) }
+            let p = (lo + hi) / 2
+            guard let nearest = network.nodes.min(by: { away($0.position) < away($1.position) }) else { continue }
+            let distance = away(nearest.position).squareRoot()
+            if let access = rules.stationAccess, distance > access {
+                out.append(Violation(rule: .station, entities: [station.id], measured: distance, required: access, place: p,
+                                     message: String(format: "station %@ lies %.2f m from the nearest network node (%@); at most %.1f m allowed", station.id, distance, nearest.id, access)))
+            } else if !outward.contains(nearest.id) || !homeward.contains(nearest.id) {
+                let how = !outward.contains(nearest.id) ? "cannot be reached from" : "has no way back to"
+                out.append(Violation(rule: .station, entities: [station.id, nearest.id], place: p,
+                                     message: "station \(station.id) (node \(nearest.id)) \(how) the AGVs' start nodes (\(homes.joined(separator: ", ")))"))
+            }
+        }
+        return out
+    }
+
+    // MARK: Aisles
+
+    /// The stretch at either end of a route where the AGV docks rather than drives an aisle.
+    static let docking = 3.0
+
+    /// The free width across each route, every 0.5 m: from the nearest part on the left to the
+    /// nearest on the right (stations and AGVs aside: they are what the route serves), between
+    /// 2 cm and 2 m above the floor, where people and loads pass.
+    func aisles(_ changes: LayoutDiff?, routes checked: [RouteResult], base: Plant?) -> [Violation] {
+        guard !rules.aisleWidthOff else { return [] }
+        var widestAGV = 0.0
+        for agv in plant.entities where agv.category == .agv {
+            guard let f = agv.footprint else { continue }
+            var width = f.width
+            if let polygon = f.polygon {
+                let ys = polygon.map(\.y)
+                width = (ys.max() ?? 0) - (ys.min() ?? 0)
+            }
+            widestAGV = max(widestAGV, width, agv.load?.y ?? 0)
+        }
+        if widestAGV == 0 { widestAGV = 0.8 }
+        let required = rules.aisleWidth ?? (widestAGV + 1.0)
+        let reachMax = 10.0
+        let heights = 0.02...2.0
+        // Where to look: near changed entities (their new and old places), or everywhere.
+        var hotspots: [(SIMD2<Double>, SIMD2<Double>)]?
+        if let changes {
+            hotspots = []
+            for name in changes.changedEntities {
+                if let i = boxIndex[name] { hotspots!.append((SIMD2(boxes[i].lo.x, boxes[i].lo.y), SIMD2(boxes[i].hi.x, boxes[i].hi.y))) }
+            }
+            for move in changes.moved { hotspots!.append((move.from.position - 5, move.from.position + 5)) }
+        }
+        let obstacles = boxes.filter { $0.entity?.category != .station && $0.entity?.category != .agv }
+        var out: [Violation] = []
+        let paths: [(Route, AGVPath)] = plant.routes.compactMap { route in
+            (try? PlantCollision.path(of: route, in: plant.network)).map { (route, $0) }
+        }
+        for (route, path) in paths {
+            var narrowest: (width: Double, s: Double, point: SIMD2<Double>, sides: [String])?
+            let steps = max(1, Int(path.length / 0.5))
+            for k in 0...steps {
+                let s = path.length * Double(k) / Double(steps)
+                // Docking at either end is not an aisle.
+                if s < Self.docking || s > path.length - Self.docking { continue }
+                let pose = path.pose(at: s)
+                let p = pose.position
+                if let hotspots, !hotspots.contains(where: { p.x >= $0.0.x - reachMax && p.x <= $0.1.x + reachMax && p.y >= $0.0.y - reachMax && p.y <= $0.1.y + reachMax }) { continue }
+                coverage.aisleSamples += 1
+                let tangent = SIMD2(cos(pose.theta), sin(pose.theta))
+                let left = SIMD2(-tangent.y, tangent.x)
+                var sides: [String] = []
+                var width = 0.0
+                for direction in [left, -left] {
+                    var best = reachMax, hit = "nothing within 10 m"
+                    for box in obstacles {
+                        // The ray's reach against the part's box, on the floor.
+                        let lo = SIMD2(box.lo.x, box.lo.y), hi = SIMD2(box.hi.x, box.hi.y)
+                        let end = p + direction * best
+                        if max(p.x, end.x) < lo.x || min(p.x, end.x) > hi.x || max(p.y, end.y) < lo.y || min(p.y, end.y) > hi.y { continue }
+                        if box.hi.z < heights.lowerBound || box.lo.z > heights.upperBound { continue }
+                        guard let part = part(box.name), let d = part.tree.floorRay(from: p, direction: direction, maximum: best, heights: heights) else { continue }
+                        if d < best { best = d; hit = box.name }
+                    }
+                    width += best
+                    sides.append(hit)
+                    if best == 0 { width = 0; sides = [hit, hit]; break }   // standing inside a part: no aisle at all
+                }
+                if width < required - 1e-9, narrowest.map({ width < $0.width }) ?? true {
+                    narrowest = (width, s, p, sides)
+                }
+            }
+            if let n = narrowest {
+                out.append(Violation(rule: .aisle, entities: [route.id] + n.sides.filter { !$0.hasPrefix("nothing") }, measured: n.width, required: required, place: n.point,
+                                     message: String(format: "the aisle of route %@ narrows to %.2f m at s = %.1f m (between %@ and %@); %.2f m required",
+                                                     route.id, n.width, n.s, n.sides[0], n.sides[1], required)))
+            }
+        }
+        _ = checked; _ = base
+        return out
+    }
+}
+
+@inline(__always) func simdLength2(_ v: SIMD2<Double>) -> Double { v.x * v.x + v.y * v.y }
+
+/// The floor position of a node's origin.
+enum PlantStateFloor {
+    static func placement(_ transform: Matrix4x4) -> SIMD2<Double> {
+        let p = FloorFrame.floorPoint(transform.translation)
+        return SIMD2(p.x, p.y)
+    }
+}

@@ -1,0 +1,255 @@
+import Foundation
+import FactoryTwin
+import TwinCollision
+import TwinGeometry
+import TwinLayout
+
+/// Checks a layout against its rules (``LayoutRules``): all of it, or only what a change
+/// touches. With a ``LayoutDiff`` the checks assume the base layout kept its rules and look at
+/// what the change can have broken: pairs and zones with a changed entity, routes against the
+/// changed entities (and in full where the network, a route, an AGV or a keep-out zone changed),
+/// aisle widths near the changes, stations when the network or a station changed.
+public final class Validator {
+    public let plant: Plant
+    public var rules: LayoutRules { plant.rules }
+
+    /// What was looked at, for reports and benchmarks.
+    public struct Coverage: Sendable {
+        public var machinePairs = 0
+        public var wallPairs = 0
+        public var zoneTests = 0
+        public var routes = 0
+        public var aisleSamples = 0
+        public var stations = 0
+        public var partsBuilt = 0
+    }
+
+    public internal(set) var coverage = Coverage()
+
+    /// Floor-frame bounds of every part, from mesh bounds (no triangles touched).
+    struct PartBox {
+        var name: String
+        var entity: Entity?
+        var lo: SIMD3<Double>
+        var hi: SIMD3<Double>
+    }
+
+    let boxes: [PartBox]
+    let boxIndex: [String: Int]
+    var built: [String: PlantPart] = [:]
+
+    public init(plant: Plant) {
+        self.plant = plant
+        var owner = [Int?](repeating: nil, count: plant.nodes.count)
+        for (e, entity) in plant.entities.enumerated() where entity.category != .agv {
+            guard let root = entity.node else { continue }
+            for n in plant.subtree(of: root) where owner[n] == nil { owner[n] = e }
+        }
+        var moving = Set<Int>()
+        for entity in plant.entities where entity.category == .agv {
+            if let root = entity.node { moving.formUnion(plant.subtree(of: root)) }
+        }
+        var boxes: [PartBox] = []
+        var index: [String: Int] = [:]
+        for (n, node) in plant.nodes.enumerated() where !node.meshes.isEmpty && !moving.contains(n) {
+            let name = owner[n].map { plant.entities[$0].id } ?? node.path
+            var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
+            for m in node.meshes {
+                let b = plant.meshes[m].geometry.bounds
+                guard !b.isEmpty else { continue }
+                for k in 0..<8 {
+                    let corner = SIMD3(k & 1 == 0 ? b.min.x : b.max.x, k & 2 == 0 ? b.min.y : b.max.y, k & 4 == 0 ? b.min.z : b.max.z)
+                    let p = FloorFrame.floorPoint(node.worldTransform.transformPoint(corner))
+                    lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p)
+                }
+            }
+            guard lo.x <= hi.x, hi.z > 1e-3 else { continue }   // the floor is no part
+            if let i = index[name] {
+                boxes[i].lo = pointwiseMin(boxes[i].lo, lo); boxes[i].hi = pointwiseMax(boxes[i].hi, hi)
+            } else {
+                index[name] = boxes.count
+                boxes.append(PartBox(name: name, entity: owner[n].map { plant.entities[$0] }, lo: lo, hi: hi))
+            }
+        }
+        self.boxes = boxes
+        boxIndex = index
+    }
+
+    /// The parts named, built (their trees) once and kept.
+    func parts(_ names: [String]) -> [PlantPart] {
+        let missing = Set(names.filter { built[$0] == nil })
+        if !missing.isEmpty {
+            for part in PlantPart.parts(of: plant, only: missing) { built[part.name] = part }
+            coverage.partsBuilt += missing.count
+        }
+        return names.compactMap { built[$0] }
+    }
+
+    func part(_ name: String) -> PlantPart? { parts([name]).first }
+
+    static func gap(_ a: PartBox, _ b: PartBox) -> Double {
+        let g = pointwiseMax(pointwiseMax(a.lo - b.hi, b.lo - a.hi), .zero)
+        return simdLength(g)
+    }
+
+    static func between(_ a: PartBox, _ b: PartBox) -> SIMD2<Double> {
+        // The middle of where the boxes meet (or of the gap between them), on the floor.
+        let lo = pointwiseMax(a.lo, b.lo), hi = pointwiseMin(a.hi, b.hi)
+        return SIMD2((lo.x + hi.x) / 2, (lo.y + hi.y) / 2)
+    }
+
+    // MARK: Validating
+
+    /// Every violation of the plant's rules (with `changes`: those the change can have caused).
+    public func validate(changes: LayoutDiff? = nil, base: Plant? = nil) -> [Violation] {
+        var violations: [Violation] = []
+        let changed = changes?.changedEntities
+        violations += machinePairs(changed)
+        violations += walls(changed)
+        violations += zones(changed, changedZones: changes.map { Set($0.zonesAdded + $0.zonesChanged) })
+        let (routeViolations, checkedRoutes) = self.routes(changes)
+        violations += routeViolations
+        violations += stations(changes)
+        violations += aisles(changes, routes: checkedRoutes, base: base)
+        return violations
+    }
+
+    // MARK: Machines against machines
+
+    func machinePairs(_ changed: Set<String>?) -> [Violation] {
+        let machines = boxes.filter { $0.entity?.category == .machine }
+        var out: [Violation] = []
+        for i in machines.indices {
+            for j in (i + 1)..<machines.count {
+                let a = machines[i], b = machines[j]
+                if let changed, !changed.contains(a.name) && !changed.contains(b.name) { continue }
+                let required = rules.clearance(between: a.entity?.kind, b.entity?.kind)
+                guard rules.overlap || required != nil else { continue }
+                let reach = required ?? 0
+                guard Self.gap(a, b) <= reach else { continue }
+                coverage.machinePairs += 1
+                guard let pa = part(a.name), let pb = part(b.name) else { continue }
+                let d = pa.tree.distance(to: pb.tree, cutoff: reach + 1e-6)
+                let place = Self.between(a, b)
+                if d <= 1e-9 {
+                    if rules.overlap {
+                        out.append(Violation(rule: .overlap, entities: [a.name, b.name], measured: 0, required: required, place: place,
+                                             message: "\(a.name) and \(b.name) intersect"))
+                    } else if let required, required > 0 {
+                        out.append(Violation(rule: .clearance, entities: [a.name, b.name], measured: 0, required: required, place: place,
+                                             message: String(format: "%@ and %@ touch; %.2f m required between them", a.name, b.name, required)))
+                    }
+                } else if let required, d < required - 1e-9 {
+                    out.append(Violation(rule: .clearance, entities: [a.name, b.name], measured: d, required: required, place: place,
+                                         message: String(format: "%@ and %@ stand %.3f m apart; %.2f m required", a.name, b.name, d, required)))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Walls and columns: building parts that belong to no entity, or structure entities.
+    func isStructure(_ box: PartBox) -> Bool {
+        if let entity = box.entity { return entity.category == .structure }
+        let lower = box.name.lowercased()
+        return lower.contains("wall") || lower.contains("column") || lower.contains("pillar")
+    }
+
+    func walls(_ changed: Set<String>?) -> [Violation] {
+        guard let required = rules.wallClearance else { return [] }
+        let structures = boxes.filter(isStructure)
+        var out: [Violation] = []
+        for machine in boxes where machine.entity?.category == .machine {
+            if let changed, !changed.contains(machine.name) { continue }
+            for structure in structures where Self.gap(machine, structure) <= required {
+                coverage.wallPairs += 1
+                guard let pm = part(machine.name), let ps = part(structure.name) else { continue }
+                let d = pm.tree.distance(to: ps.tree, cutoff: required + 1e-6)
+                if d < required - 1e-9 {
+                    out.append(Violation(rule: .wallClearance, entities: [machine.name, structure.name], measured: d, required: required,
+                                         place: Self.between(machine, structure),
+                                         message: String(format: "%@ stands %.3f m from %@; %.2f m required", machine.name, d, structure.name, required)))
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: Zones
+
+    func zones(_ changed: Set<String>?, changedZones: Set<String>?) -> [Violation] {
+        var out: [Violation] = []
+        for zone in plant.zones where rules.freeZones.contains(zone.kind) {
+            let polygon = zone.polygon
+            guard polygon.count >= 3 else { continue }
+            let zlo = polygon.reduce(SIMD2(repeating: Double.infinity)) { pointwiseMin($0, $1) }
+            let zhi = polygon.reduce(SIMD2(repeating: -Double.infinity)) { pointwiseMax($0, $1) }
+            let wholeZone = changed == nil || (changedZones?.contains(zone.id) ?? false)
+            for box in boxes where box.entity != nil && box.entity?.category != .agv {
+                if !wholeZone, let changed, !changed.contains(box.name) { continue }
+                if box.lo.x > zhi.x || box.hi.x < zlo.x || box.lo.y > zhi.y || box.hi.y < zlo.y { continue }
+                coverage.zoneTests += 1
+                guard let part = part(box.name), let depth = Self.intrusion(part.tree.corners, into: polygon) else { continue }
+                out.append(Violation(rule: .zone, entities: [box.name, zone.id], measured: depth, required: 0,
+                                     place: SIMD2((max(box.lo.x, zlo.x) + min(box.hi.x, zhi.x)) / 2, (max(box.lo.y, zlo.y) + min(box.hi.y, zhi.y)) / 2),
+                                     message: String(format: "%@ reaches %.2f m into %@ zone %@", box.name, depth, zone.kind.rawValue, zone.id)))
+            }
+        }
+        return out
+    }
+
+    /// How far a part's triangles (seen from above) reach into a polygon: nil when they stay out,
+    /// else the deepest corner's distance from the polygon's edge (0 when only edges cross).
+    static func intrusion(_ corners: [SIMD3<Double>], into polygon: [SIMD2<Double>]) -> Double? {
+        var deepest: Double?
+        for t in stride(from: 0, to: corners.count, by: 3) {
+            let tri = [SIMD2(corners[t].x, corners[t].y), SIMD2(corners[t + 1].x, corners[t + 1].y), SIMD2(corners[t + 2].x, corners[t + 2].y)]
+            var overlaps = false
+            for p in tri where inside(p, polygon) {
+                overlaps = true
+                deepest = max(deepest ?? 0, edgeDistance(p, polygon))
+            }
+            if !overlaps {
+                overlaps = polygon.contains { inside($0, tri) } || edgesCross(tri, polygon)
+                if overlaps { deepest = max(deepest ?? 0, 0) }
+            }
+        }
+        return deepest
+    }
+
+    static func inside(_ p: SIMD2<Double>, _ polygon: [SIMD2<Double>]) -> Bool {
+        var result = false
+        var j = polygon.count - 1
+        for i in polygon.indices {
+            let a = polygon[i], b = polygon[j]
+            if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { result.toggle() }
+            j = i
+        }
+        return result
+    }
+
+    static func edgeDistance(_ p: SIMD2<Double>, _ polygon: [SIMD2<Double>]) -> Double {
+        var best = Double.infinity
+        for i in polygon.indices {
+            let a = polygon[i], b = polygon[(i + 1) % polygon.count]
+            let ab = b - a
+            let t = min(max(((p - a) * ab).sum() / max((ab * ab).sum(), 1e-300), 0), 1)
+            let d = p - (a + ab * t)
+            best = min(best, (d * d).sum().squareRoot())
+        }
+        return best
+    }
+
+    static func edgesCross(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Bool {
+        func cross(_ u: SIMD2<Double>, _ v: SIMD2<Double>) -> Double { u.x * v.y - u.y * v.x }
+        for i in a.indices {
+            let p = a[i], p2 = a[(i + 1) % a.count]
+            for j in b.indices {
+                let q = b[j], q2 = b[(j + 1) % b.count]
+                let d1 = cross(p2 - p, q - p), d2 = cross(p2 - p, q2 - p), d3 = cross(q2 - q, p - q), d4 = cross(q2 - q, p2 - q)
+                if ((d1 > 0) != (d2 > 0)) && ((d3 > 0) != (d4 > 0)) && d1 != 0 && d2 != 0 && d3 != 0 && d4 != 0 { return true }
+            }
+        }
+        return false
+    }
+}

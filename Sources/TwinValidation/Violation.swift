@@ -1,0 +1,29 @@
+import TwinGeometry
+
+/// A rule the layout breaks: which rule, the entities involved, what was measured against what
+/// the rule requires, and where.
+public struct Violation: Sendable, Equatable {
+    public enum Rule: String, Sendable, CaseIterable {
+        case overlap
+        case clearance
+        case wallClearance = "wall-clearance"
+        case zone
+        case route
+        case station
+        case aisle
+    }
+
+    public var rule: Rule
+    public var entities: [String]
+    /// Meters; nil where the rule measures nothing (an unreachable station).
+    public var measured: Double?
+    public var required: Double?
+    /// Where on the floor (x, y).
+    public var place: SIMD2<Double>?
+    public var message: String
+
+    public init(rule: Rule, entities: [String], measured: Double? = nil, required: Double? = nil, place: SIMD2<Double>? = nil, message: String) {
+        self.rule = rule; self.entities = entities; self.measured = measured; self.required = required
+        self.place = place; self.message = message
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import FactoryTwin
+import Foundation
+import TwinValidation
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a layout change (or one layout) against the plant's rules; fail on a violation.",
+        discussion: """
+            twin validate BASE NEW compares two layouts (plant manifests, model files, or change files: a base \
+            plant and edits) and checks what the change touches; twin validate PLANT checks every rule of one \
+            layout; twin validate CHANGE checks a change file against its base. Rules come from the manifest's \
+            rules: section (see the README): machines never intersect, clearances between machines and to walls, \
+            keep-out and walkway zones free, every route clear by its AGV's margin, stations reachable, aisles wide \
+            enough. Exit status: 0 clean, 1 violations, 2 bad input.
+            """)
+
+    @Argument(help: "The base layout, or the one layout to check.")
+    var first: String
+
+    @Argument(help: "The new layout.")
+    var second: String?
+
+    @Flag(help: "Check every rule everywhere, not only what the change touches.")
+    var full = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Option(help: "Write a Markdown report (for a pull-request comment).")
+    var report: String?
+
+    @Option(help: "Write a plan view with the change and the violations marked.")
+    var image: String?
+
+    @OptionGroup var load: LoadOptions
+
+    func loadLayout(_ path: String) throws -> (Plant, base: String?) {
+        if ChangeFile.isChangeFile(path) {
+            do {
+                let change = try ChangeFile.load(path: path)
+                return (try change.apply(to: try load.loader.load(path: change.basePath)), change.basePath)
+            } catch {
+                throw CLIFailure.badInput(error.description)
+            }
+        }
+        return (try load.loadPlant(path), nil)
+    }
+
+    func run() throws {
+        var basePlant: Plant?, newPlant: Plant, baseName: String?, newName: String
+        if let second {
+            basePlant = try loadLayout(first).0
+            newPlant = try loadLayout(second).0
+            baseName = first; newName = second
+        } else {
+            let (plant, base) = try loadLayout(first)
+            newPlant = plant; newName = first
+            if let base {
+                basePlant = try load.loadPlant(base)
+                let here = FileManager.default.currentDirectoryPath + "/"
+                baseName = base.hasPrefix(here) ? String(base.dropFirst(here.count)) : base
+            }
+        }
+        let start = ContinuousClock.now
+        let diff = basePlant.map { LayoutDiff(base: $0, new: newPlant) }
+        let validator = Validator(plant: newPlant)
+        let incremental = diff != nil && !full
+        let violations = validator.validate(changes: incremental ? diff : nil, base: basePlant)
+        let result = ValidationReport(base: baseName, new: newName, mode: incremental ? "changes" : "full", diff: diff,
+                                      violations: violations, coverage: validator.coverage, seconds: (ContinuousClock.now - start).seconds)
+        if let image {
+            do {
+                let picture = try DiffImage.render(base: basePlant, new: newPlant, diff: diff, violations: violations)
+                try PNGEncoder.write(picture, to: image, text: [("Title", result.passed ? "passed" : "\(violations.count) violations"),
+                                                              ("Software", "FactoryTwin \(FactoryTwinVersion.string)")])
+            } catch {
+                throw CLIFailure.badInput("\(image): \(error)")
+            }
+        }
+        if let report {
+            let relativeImage = image.map { path -> String in
+                let folder = (report as NSString).deletingLastPathComponent
+                return folder.isEmpty || !path.hasPrefix(folder + "/") ? path : String(path.dropFirst(folder.count + 1))
+            }
+            do { try result.markdown(image: relativeImage).write(toFile: report, atomically: true, encoding: .utf8) } catch {
+                throw CLIFailure.badInput("\(report): cannot write: \(error.localizedDescription)")
+            }
+        }
+        if json {
+            print(JSONWriter.string(result.json(), pretty: true))
+        } else {
+            if let diff {
+                var parts: [String] = []
+                if !diff.moved.isEmpty { parts.append("moved " + diff.moved.map {
+                    String(format: "%@ (dx %+.2f m, dy %+.2f m%@)", $0.id, $0.dx, $0.dy, abs($0.dthetaDegrees) > 0.01 ? String(format: ", %+.1f deg", $0.dthetaDegrees) : "")
+                }.joined(separator: ", ")) }
+                if !diff.added.isEmpty { parts.append("added " + diff.added.joined(separator: ", ")) }
+                if !diff.removed.isEmpty { parts.append("removed " + diff.removed.joined(separator: ", ")) }
+                if !diff.resized.isEmpty { parts.append("resized " + diff.resized.map(\.id).joined(separator: ", ")) }
+                if !diff.remodeled.isEmpty { parts.append("new model " + diff.remodeled.map(\.id).joined(separator: ", ")) }
+                if diff.networkChanged { parts.append("network edited") }
+                print("changes: " + (parts.isEmpty ? "none" : parts.joined(separator: "; ")))
+            }
+            for v in violations { print("VIOLATION \(v.rule.rawValue): \(v.message)") }
+            let c = validator.coverage
+            print(String(format: "%@: %@ (%@; %d machine pairs, %d wall pairs, %d zone tests, %d routes, %d aisle samples, %d stations checked in %.2f s)",
+                         newName, result.passed ? "passed" : "\(violations.count) violation\(violations.count == 1 ? "" : "s")",
+                         incremental ? "what the change touches" : "every rule", c.machinePairs, c.wallPairs, c.zoneTests, c.routes,
+                         c.aisleSamples, c.stations, result.seconds))
+        }
+        if !result.passed { throw ExitCode(1) }
+    }
+}
