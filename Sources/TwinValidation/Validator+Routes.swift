@@ -16,7 +16,7 @@ extension Validator {
             var full = keepOutChanged || routes.contains(route.id) || agvs.contains(route.agv ?? "") || route.nodes.contains(where: nodes.contains)
             if !full {
                 for (a, b) in zip(route.nodes, route.nodes.dropFirst()) {
-                    if let e = plant.network.edge(from: a, to: b), edges.contains(e.id) { full = true; break }
+                    guard let e = plant.network.edge(from: a, to: b), !edges.contains(e.id) else { full = true; break }
                 }
             }
             return (route, full)
@@ -53,7 +53,7 @@ extension Validator {
                     }
                 }
             } catch {
-                out.append(Violation(rule: .route, entities: [route.id], message: "route \(route.id): \(error)"))
+                out.append(Violation(rule: .route, entities: [route.id], message: "\(error)"))
             }
         }
         return (out, results)
@@ -82,12 +82,22 @@ extension Validator {
             forward[e.start, default: []].append(e.end); backward[e.end, default: []].append(e.start)
             if e.bidirectional { forward[e.end, default: []].append(e.start); backward[e.start, default: []].append(e.end) }
         }
-        func reach(_ from: [String], _ graph: [String: [String]]) -> Set<String> {
-            var seen = Set(from), queue = from
+        func reach(_ from: String, _ graph: [String: [String]]) -> Set<String> {
+            var seen: Set = [from], queue = [from]
             while let n = queue.popLast() { for m in graph[n] ?? [] where seen.insert(m).inserted { queue.append(m) } }
             return seen
         }
-        let outward = reach(homes, forward), homeward = reach(homes, backward)
+        // The network's main part: the nodes an AGV can drive to and back from, around the home
+        // that shares it with the most other homes.
+        var main: Set<String> = []
+        var mainHome = homes[0]
+        for home in Set(homes).sorted() {
+            let component = reach(home, forward).intersection(reach(home, backward))
+            let homesIn = homes.filter(component.contains).count
+            if homesIn > homes.filter(main.contains).count || (homesIn == homes.filter(main.contains).count && component.count > main.count) {
+                main = component; mainHome = home
+            }
+        }
         var out: [Violation] = []
         for station in plant.entities where station.category == .station {
             guard let root = station.node else { continue }
@@ -102,10 +112,9 @@ extension Validator {
             if let access = rules.stationAccess, distance > access {
                 out.append(Violation(rule: .station, entities: [station.id], measured: distance, required: access, place: p,
                                      message: String(format: "station %@ lies %.2f m from the nearest network node (%@); at most %.1f m allowed", station.id, distance, nearest.id, access)))
-            } else if !outward.contains(nearest.id) || !homeward.contains(nearest.id) {
-                let how = !outward.contains(nearest.id) ? "cannot be reached from" : "has no way back to"
+            } else if !main.contains(nearest.id) {
                 out.append(Violation(rule: .station, entities: [station.id, nearest.id], place: p,
-                                     message: "station \(station.id) (node \(nearest.id)) \(how) the AGVs' start nodes (\(homes.joined(separator: ", ")))"))
+                                     message: "station \(station.id) (node \(nearest.id)) is cut off: AGVs cannot drive there from \(mainHome) and back"))
             }
         }
         return out
