@@ -4,7 +4,7 @@ SWIFT ?= swift
 DEB_PACKAGES := libassimp-dev libpng-dev libsqlite3-dev pkg-config
 TWIN := .build/release/twin
 
-.PHONY: demo scenarios test bench deps build assets clean
+.PHONY: demo scenarios changes test bench deps build assets clean
 
 # Installs the Debian packages the build needs, only those that are missing (root or sudo).
 deps:
@@ -27,7 +27,15 @@ demo: build
 	$(TWIN) render Assets/demo/plant.yaml --camera block-1 --state Assets/demo/state.json --aa 8 -o Renders/demo-block-1.png
 	$(TWIN) check Assets/demo/plant.yaml --image Renders/demo-check.png
 	@echo "wrote Renders/demo-plan.png, Renders/demo-iso.png, Renders/demo-block-1.png, Renders/demo-check.png"
-	$(MAKE) --no-print-directory scenarios
+	$(MAKE) --no-print-directory scenarios changes
+
+# The two layout changes of Assets/changes, validated: their reports and images into
+# Renders/changes/. The second breaks rules on purpose (exit status 1), as a pipeline would see.
+changes: build
+	@mkdir -p Renders/changes
+	$(TWIN) validate Assets/demo/plant.yaml Assets/changes/respace-line-1.yaml --report Renders/changes/respace-line-1.md --image Renders/changes/respace-line-1.png
+	$(TWIN) validate Assets/demo/plant.yaml Assets/changes/block-the-loop.yaml --report Renders/changes/block-the-loop.md --image Renders/changes/block-the-loop.png; \
+	  status=$$?; if [ $$status -ne 1 ]; then echo "block-the-loop: expected exit status 1, got $$status"; exit 1; fi
 
 # The three scenarios of Assets/scenarios, their frames and reports into Renders/scenarios/. The
 # layout change fails its assertion on purpose (exit status 1): that is the gate it demonstrates.
@@ -46,6 +54,7 @@ bench: build
 	$(TWIN) bench render
 	$(TWIN) bench collision
 	$(TWIN) bench state
+	$(TWIN) bench validate
 
 # Regenerates the committed demo plant (deterministic: the files only change with the generator).
 assets: build

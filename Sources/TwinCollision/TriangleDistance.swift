@@ -123,8 +123,16 @@ extension TriangleBVH {
                             if simdDot(gap, gap) >= best * best { continue }
                             if a.count > 0 && b.count > 0 {
                                 for s in Int(a.start)..<Int(a.start + a.count) {
+                                    let a0 = ca[3 * s], a1 = ca[3 * s + 1], a2 = ca[3 * s + 2]
+                                    let aLo = pointwiseMin(pointwiseMin(a0, a1), a2), aHi = pointwiseMax(pointwiseMax(a0, a1), a2)
                                     for t in Int(b.start)..<Int(b.start + b.count) {
-                                        let d = TriangleDistance.between(ca[3 * s], ca[3 * s + 1], ca[3 * s + 2], cb[3 * t], cb[3 * t + 1], cb[3 * t + 2])
+                                        let b0 = cb[3 * t], b1 = cb[3 * t + 1], b2 = cb[3 * t + 2]
+                                        // Triangles whose boxes lie apart by the best distance or more cannot improve it
+                                        // (long wall triangles make leaf boxes large; this keeps the exact test for near pairs).
+                                        let bLo = pointwiseMin(pointwiseMin(b0, b1), b2), bHi = pointwiseMax(pointwiseMax(b0, b1), b2)
+                                        let g = pointwiseMax(pointwiseMax(aLo - bHi, bLo - aHi), .zero)
+                                        if simdDot(g, g) >= best * best { continue }
+                                        let d = TriangleDistance.between(a0, a1, a2, b0, b1, b2)
                                         if d < best { best = d; if best == 0 { return } }
                                     }
                                 }

@@ -22,6 +22,7 @@ public final class Validator {
         public var aisleSamples = 0
         public var stations = 0
         public var partsBuilt = 0
+        public init() {}
     }
 
     public internal(set) var coverage = Coverage()

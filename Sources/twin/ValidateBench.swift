@@ -1,0 +1,68 @@
+import ArgumentParser
+import FactoryTwin
+import Foundation
+import TwinValidation
+
+struct ValidateBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Time twin validate on demo-large: a one-machine move (what it touches) and a full validation.",
+        discussion: "Without PLANT, uses Assets/demo-large/plant.yaml, generating it first if it is missing. Loading is timed apart.")
+
+    @Argument(help: "A plant.yaml (default: the demo-large plant).")
+    var plant: String?
+
+    @Option(help: "The machine to move (default: the middle one).")
+    var machine: String?
+
+    @Option(help: "Runs of each measurement (the median is reported).")
+    var runs = 3
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    @OptionGroup var load: LoadOptions
+
+    func run() throws {
+        let path = try plant ?? ensureDemoLarge()
+        let loadStart = ContinuousClock.now
+        let base = try load.loadPlant(path)
+        let loadSeconds = (ContinuousClock.now - loadStart).seconds
+        let machines = base.entities.filter { $0.category == .machine }
+        guard let moved = machine ?? machines.dropFirst(machines.count / 2).first?.id else { throw CLIFailure.badInput("\(path) has no machines") }
+        var state = PlantState(plant: base)
+        do { try state.apply(Update(time: Timestamp(milliseconds: 0), action: .edit(.move(entity: moved, .init(dx: 0.3, dtheta: .pi / 36))))) } catch {
+            throw CLIFailure.badInput(error.description)
+        }
+        let new = base.edited(by: state)
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        var incremental: [Double] = [], full: [Double] = []
+        var changeViolations = 0, fullViolations = 0
+        var changeCoverage = Validator.Coverage(), fullCoverage = Validator.Coverage()
+        for _ in 0..<max(1, runs) {
+            var start = ContinuousClock.now
+            let diff = LayoutDiff(base: base, new: new)
+            let validator = Validator(plant: new)
+            changeViolations = validator.validate(changes: diff, base: base).count
+            incremental.append((ContinuousClock.now - start).seconds)
+            changeCoverage = validator.coverage
+            start = ContinuousClock.now
+            let whole = Validator(plant: new)
+            fullViolations = whole.validate().count
+            full.append((ContinuousClock.now - start).seconds)
+            fullCoverage = whole.coverage
+        }
+        if json {
+            let object: [String: Any] = ["plant": path, "load_s": loadSeconds, "moved": moved, "change_s": median(incremental), "full_s": median(full),
+                                         "change_violations": changeViolations, "full_violations": fullViolations, "runs": runs]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("twin bench validate: \(path), \(machines.count) machines, \(grouped(base.triangleCount)) triangles (loaded in \(String(format: "%.2f", loadSeconds)) s, not counted)")
+        print(String(format: "  one-machine move (%@ by 0.3 m and 5 deg), what it touches:  %.3f s (median of %d; target under 1 s): %d violations; %d parts built, %d machine pairs, %d routes, %d aisle samples",
+                     moved, median(incremental), runs, changeViolations, changeCoverage.partsBuilt, changeCoverage.machinePairs, changeCoverage.routes, changeCoverage.aisleSamples))
+        print(String(format: "  full validation, every rule everywhere:                 %.3f s (median of %d; target under 5 s): %d violations; %d parts built, %d machine pairs, %d wall pairs, %d routes, %d aisle samples, %d stations",
+                     median(full), runs, fullViolations, fullCoverage.partsBuilt, fullCoverage.machinePairs, fullCoverage.wallPairs, fullCoverage.routes, fullCoverage.aisleSamples, fullCoverage.stations))
+    }
+}
