@@ -14,11 +14,13 @@ let package = Package(
         .library(name: "TwinCollision", targets: ["TwinCollision"]),
         .library(name: "TwinState", targets: ["TwinState"]),
         .library(name: "TwinValidation", targets: ["TwinValidation"]),
+        .library(name: "TwinSync", targets: ["TwinSync"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found through pkg-config.
@@ -28,6 +30,9 @@ let package = Package(
         .systemLibrary(
             name: "CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CMosquitto", pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"])]),
 
         // Vectors, transforms, boxes, meshes, NURBS: no dependencies.
         .target(name: "TwinGeometry"),
@@ -52,12 +57,18 @@ let package = Package(
         .target(name: "FactoryTwin", dependencies: ["TwinGeometry", "TwinLayout", "TwinRender", "TwinCollision", "TwinState"]),
         // Layout changes: the diff of two layouts, the rules they must keep, reports and images.
         .target(name: "TwinValidation", dependencies: ["FactoryTwin", "TwinCollision", "TwinLayout", "TwinGeometry", "TwinRender", "TwinState"]),
+        // Live sync: MQTT in (VDA 5050 and machine topics, libmosquitto), HTTP out (Hummingbird).
+        .target(
+            name: "TwinSync",
+            dependencies: ["FactoryTwin", "TwinState", "TwinLayout", "TwinRender", "TwinCollision", "CMosquitto",
+                           .product(name: "Hummingbird", package: "hummingbird")]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "twin",
             dependencies: [
-                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinDemo",
+                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
 
         .testTarget(name: "TwinGeometryTests", dependencies: ["TwinGeometry"]),

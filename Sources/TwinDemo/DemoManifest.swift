@@ -107,6 +107,21 @@ extension DemoPlantGenerator {
         y.line("  - {name: block-1, eye: [\(f(L / 2)), \(f(aisleY(0) + 11 - 20)), 16], target: [\(f(L / 2)), \(f(aisleY(0) + 11)), 0], fov_deg: 50}")
         y.line("  - {name: docks, eye: [\(f(L - 30)), \(f(aisleY(0) + 11)), 9], target: [\(f(L)), \(f(aisleY(0) + 11)), 2], fov_deg: 55}")
         y.line("  - {name: west-detail, eye: [28, \(f(D / 2)), 50], target: [28, \(f(D / 2)), 0], up: [0, 1, 0], ortho_height: 32}")
+        y.line("")
+        y.line("# Live data (twin sync, twin serve --broker): VDA 5050 v2 topics of the AGVs, and the machines'")
+        y.line("# status topic, its payload fields mapped to statuses, signals and counters.")
+        y.line("sync:")
+        y.line("  vda5050: {interface: uagv, version: v2}")
+        y.line("  machines:")
+        y.line("    - topic: plant/hall/{id}/status")
+        y.line("      status: state")
+        y.line("      status_map: {RUN: running, IDLE: idle, BLOCKED: blocked, STARVED: starved, FAULT: fault, MAINT: maintenance, OFF: offline}")
+        y.line("      signals: {spindle_temp_C: temp_C, program: program}")
+        y.line("      counters: {good: parts_ok, scrap: parts_nok}")
+        y.line("      time: ts")
+        y.line("    - topic: plant/hall/{id}/belt")
+        y.line("      running: running")
+        y.line("      speed_mps: speed")
         return y.text
     }
 

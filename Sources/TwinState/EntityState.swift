@@ -61,6 +61,8 @@ public struct AGVState: Sendable, Equatable {
     public var errors: [AGVError] = []
     public var lastNode: String?
     public var order: String?
+    /// VDA 5050's connection state: ONLINE, OFFLINE or CONNECTIONBROKEN.
+    public var connection: String?
 
     public init() {}
 }

@@ -144,6 +144,7 @@ public struct PlantState: Sendable, Equatable {
         case .errors(let errors): entities[e].state.agv.errors = errors
         case .lastNode(let node): entities[e].state.agv.lastNode = node
         case .order(let order): entities[e].state.agv.order = order
+        case .connection(let c): entities[e].state.agv.connection = c
         }
     }
 

@@ -54,6 +54,7 @@ extension PlantState {
         if !a.errors.isEmpty { o.append("errors", .array(a.errors.map(json))) }
         if let node = a.lastNode { o.append("last_node", .string(node)) }
         if let order = a.order { o.append("order", .string(order)) }
+        if let c = a.connection { o.append("connection", .string(c)) }
         if let updated = s.updated { o.append("updated", .string(updated.description)) }
         return o
     }

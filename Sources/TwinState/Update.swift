@@ -50,6 +50,7 @@ public enum Change: Sendable, Equatable {
     case errors([AGVError])
     case lastNode(String?)
     case order(String?)
+    case connection(String)
     /// Only in state documents: when the status last changed.
     case statusSince(Timestamp)
 
@@ -71,6 +72,7 @@ public enum Change: Sendable, Equatable {
         case .errors: return "set.errors"
         case .lastNode: return "set.last_node"
         case .order: return "set.order"
+        case .connection: return "set.connection"
         case .statusSince: return "set.status_since"
         }
     }
@@ -80,7 +82,7 @@ public enum Change: Sendable, Equatable {
         switch self {
         case .status, .signal, .counter, .counterIncrement, .statusSince: return category != .agv
         case .running, .speed: return category == .conveyor
-        case .pose, .velocity, .driving, .battery, .operatingMode, .loads, .errors, .lastNode, .order: return category == .agv
+        case .pose, .velocity, .driving, .battery, .operatingMode, .loads, .errors, .lastNode, .order, .connection: return category == .agv
         }
     }
 }

@@ -28,6 +28,7 @@ extension Update {
                 case .errors(let errors): set.append("errors", .array(errors.map(PlantState.json)))
                 case .lastNode(let n): set.append("last_node", n.map(JSONValue.string) ?? .null)
                 case .order(let n): set.append("order", n.map(JSONValue.string) ?? .null)
+                case .connection(let c): set.append("connection", .string(c))
                 case .statusSince: break
                 }
             }

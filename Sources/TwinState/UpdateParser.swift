@@ -62,11 +62,11 @@ public enum UpdateParser {
     }
 
     static let setFields = ["status", "signals", "counters", "running", "speed_mps", "pose", "velocity", "driving", "battery",
-                            "operating_mode", "loads", "errors", "last_node", "order"]
+                            "operating_mode", "loads", "errors", "last_node", "order", "connection"]
 
     /// The changes of a `set` object (or of an entity in a state document, which may also carry
     /// `status_since` and `updated`).
-    static func changes(_ value: JSONValue, field: String, document: Bool = false, into changes: inout [Change]) throws(UpdateError) {
+    public static func changes(_ value: JSONValue, field: String, document: Bool = false, into changes: inout [Change]) throws(UpdateError) {
         let set = try obj(value, field)
         for member in set.members {
             let name = member.key, v = member.value, f = "\(field).\(name)"
@@ -136,6 +136,11 @@ public enum UpdateParser {
                 changes.append(.errors(errors))
             case "last_node": changes.append(.lastNode(v == .null ? nil : try string(v, field: f)))
             case "order": changes.append(.order(v == .null ? nil : try string(v, field: f)))
+            case "connection":
+                guard case .string(let c) = v, ["ONLINE", "OFFLINE", "CONNECTIONBROKEN"].contains(c) else {
+                    throw UpdateError(field: f, message: "expected ONLINE, OFFLINE or CONNECTIONBROKEN, found \(describe(v))")
+                }
+                changes.append(.connection(c))
             case "status_since" where document: changes.append(.statusSince(try timestamp(v, field: f)))
             case "updated" where document: break
             default:

@@ -12,7 +12,7 @@ struct TwinCommand: ParsableCommand {
             and generates the demo plants. Exit status: 0 success, 1 violations found, 2 bad input.
             """,
         version: FactoryTwinVersion.string,
-        subcommands: [InfoCommand.self, RenderCommand.self, CheckCommand.self, StateCommand.self, ApplyCommand.self, RunCommand.self, ValidateCommand.self, GenerateCommand.self, BenchCommand.self, ImportWorkerCommand.self])
+        subcommands: [InfoCommand.self, RenderCommand.self, CheckCommand.self, StateCommand.self, ApplyCommand.self, RunCommand.self, ValidateCommand.self, SyncCommand.self, ServeCommand.self, GenerateCommand.self, BenchCommand.self, ImportWorkerCommand.self])
 
     /// Runs the command line, mapping failures to the documented exit statuses: 1 for
     /// violations, 2 for bad input (usage errors included), with one line on stderr.

@@ -56,7 +56,7 @@ struct UpdateTests {
             (#"{"t":"2026-05-04T08:00:00Z","entity":"AGV-01","set":{"operating_mode":"auto"}}"#, "set.operating_mode: unknown operating mode 'auto' (expected one of: AUTOMATIC, SEMIAUTOMATIC, MANUAL, SERVICE, TEACHIN)"),
             (#"{"t":"2026-05-04T08:00:00Z","entity":"AGV-01","set":{"errors":[{"type":"x","level":"BAD"}]}}"#, "set.errors[0].level: expected WARNING or FATAL"),
             (#"{"t":"2026-05-04T08:00:00Z","entity":"AGV-01","set":{"driving":"yes"}}"#, "set.driving: expected true or false, found 'yes'"),
-            (#"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"speed":3}}"#, "set.speed: unknown field (expected one of: status, signals, counters, running, speed_mps, pose, velocity, driving, battery, operating_mode, loads, errors, last_node, order)"),
+            (#"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"speed":3}}"#, "set.speed: unknown field (expected one of: status, signals, counters, running, speed_mps, pose, velocity, driving, battery, operating_mode, loads, errors, last_node, order, connection)"),
             (#"{"t":"2026-05-04T08:00:00Z","entity":"M-012"}"#, "set: missing or empty (nothing to update)"),
             (#"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{},"extra":1}"#, "extra: unknown field (an update has t, entity and set, or t and edit)"),
             (#"{"t":"2026-05-04T08:00:00Z","edit":"teleport","entity":"M-012"}"#, "edit: unknown edit 'teleport' (expected one of: move, add, remove, add_node, remove_node, add_edge, remove_edge)"),

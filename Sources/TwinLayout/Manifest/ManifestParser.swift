@@ -10,7 +10,7 @@ struct ManifestParser {
     static let trajectoryEndTolerance = 0.01
 
     static let topLevelKeys = ["name", "description", "models", "machines", "conveyors", "racks", "stations",
-                               "agvs", "network", "routes", "zones", "cameras", "state_colors", "obstacles", "collision", "rules"]
+                               "agvs", "network", "routes", "zones", "cameras", "state_colors", "obstacles", "collision", "rules", "sync"]
 
     /// The machine states whose colors a manifest may set.
     static let stateNames = ["running", "idle", "blocked", "starved", "fault", "maintenance", "offline"]
@@ -89,10 +89,55 @@ struct ManifestParser {
             manifest.defaultMargin = try c.optional("margin")?.nonNegativeDouble() ?? 0.1
         }
         if let rules = top.optional("rules") { manifest.rules = try parseRules(rules) }
+        if let sync = top.optional("sync") { manifest.sync = try parseSync(sync) }
         return manifest
     }
 
     // MARK: Sections
+
+    private func parseSync(_ field: ManifestField) throws(LayoutError) -> SyncConfig {
+        let m = try field.mapping(allowed: ["vda5050", "machines"])
+        var sync = SyncConfig()
+        if let v = m.optional("vda5050") {
+            let vm = try v.mapping(allowed: ["interface", "version"])
+            if let i = vm.optional("interface") { sync.interfaceName = try i.identifier() }
+            if let version = vm.optional("version") { sync.majorVersion = try version.identifier() }
+        }
+        if let machines = m.optional("machines") {
+            for item in try machines.sequence() {
+                let t = try item.mapping(allowed: ["topic", "status", "status_map", "running", "speed_mps", "time", "signals", "counters"])
+                let topicField = try t.required("topic")
+                let pattern = try topicField.string()
+                let levels = pattern.split(separator: "/", omittingEmptySubsequences: false)
+                let idLevels = levels.indices.filter { levels[$0] == "{id}" }
+                guard idLevels.count == 1 else { throw topicField.error("a machine topic names its entity with one level '{id}', such as plant/+/{id}/status") }
+                guard !levels.contains(where: { $0.contains("#") || ($0.contains("{") && $0 != "{id}") || $0.isEmpty }) else {
+                    throw topicField.error("a machine topic has levels of text, '+' or '{id}' (no '#', no empty levels)")
+                }
+                var topic = SyncConfig.MachineTopic(pattern: pattern, idLevel: idLevels[0])
+                topic.line = item.line
+                topic.statusField = try t.optional("status")?.string()
+                topic.runningField = try t.optional("running")?.string()
+                topic.speedField = try t.optional("speed_mps")?.string()
+                topic.timeField = try t.optional("time")?.string()
+                func pairs(_ key: String) throws(LayoutError) -> [String: String] {
+                    guard let f = t.optional(key) else { return [:] }
+                    guard case .mapping(let mapping) = f.node else { throw f.error("expected a mapping of names to payload fields") }
+                    var result: [String: String] = [:]
+                    for (k, v) in mapping {
+                        guard let name = k.string, let value = v.string, !value.isEmpty else { throw f.error("names and payload fields are text") }
+                        result[name] = value
+                    }
+                    return result
+                }
+                topic.signals = try pairs("signals")
+                topic.counters = try pairs("counters")
+                topic.statusMap = try pairs("status_map")
+                sync.machines.append(topic)
+            }
+        }
+        return sync
+    }
 
     private func parseRules(_ field: ManifestField) throws(LayoutError) -> LayoutRules {
         let m = try field.mapping(allowed: ["overlap", "clearance_m", "clearance_pairs", "wall_clearance_m", "free_zones",

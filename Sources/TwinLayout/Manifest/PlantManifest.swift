@@ -79,6 +79,8 @@ public struct PlantManifest: Sendable {
     public var defaultMargin = 0.1
     /// The layout rules (`rules:`), with their defaults where the manifest says nothing.
     public var rules = LayoutRules()
+    /// How live MQTT data maps onto the plant (`sync:`).
+    public var sync = SyncConfig()
 
     /// Reads and checks a manifest file.
     public static func load(path: String) throws(LayoutError) -> PlantManifest {

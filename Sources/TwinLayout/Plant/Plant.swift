@@ -63,6 +63,8 @@ public struct Plant: Sendable {
     public var defaultMargin = 0.1
     /// The rules `twin validate` holds the layout to.
     public var rules = LayoutRules()
+    /// How `twin sync` maps MQTT topics onto entities.
+    public var sync = SyncConfig()
     /// The scene-space bounds of every drawn triangle.
     public var bounds: BoundingBox
     /// What loading found along the way.

@@ -104,6 +104,7 @@ public struct PlantLoader: Sendable {
         plant.sketchedObstacles = manifest.obstacles
         plant.defaultMargin = manifest.defaultMargin
         plant.rules = manifest.rules
+        plant.sync = manifest.sync
         return plant
     }
 

@@ -1,0 +1,42 @@
+/// How live data maps onto the plant, from the manifest's `sync:` section.
+///
+/// ```yaml
+/// sync:
+///   vda5050: {interface: uagv, version: v2}     # {interface}/{version}/{manufacturer}/{serialNumber}/state
+///   machines:
+///     - topic: plant/+/{id}/status              # {id}: the level that names the entity
+///       status: state                           # payload fields: status, running, speed_mps, time
+///       status_map: {RUN: running, STOP: idle}  # payload values to statuses, where they differ
+///       signals: {spindle_temp_C: temp}         # signal name: payload field
+///       counters: {good: parts_ok}
+///       time: ts                                # an ISO 8601 time in the payload (default: arrival)
+/// ```
+public struct SyncConfig: Sendable, Equatable {
+    /// One machine topic pattern and what its payload fields mean.
+    public struct MachineTopic: Sendable, Equatable {
+        public var pattern: String
+        /// The level of the topic that names the entity.
+        public var idLevel: Int
+        public var statusField: String?
+        public var statusMap: [String: String] = [:]
+        public var runningField: String?
+        public var speedField: String?
+        public var timeField: String?
+        public var signals: [String: String] = [:]
+        public var counters: [String: String] = [:]
+        public var line: Int?
+
+        /// The MQTT subscription: the pattern with `+` for `{id}`.
+        public var subscription: String {
+            pattern.split(separator: "/", omittingEmptySubsequences: false).map { $0 == "{id}" ? "+" : String($0) }.joined(separator: "/")
+        }
+
+        public init(pattern: String, idLevel: Int) { self.pattern = pattern; self.idLevel = idLevel }
+    }
+
+    public var interfaceName = "uagv"
+    public var majorVersion = "v2"
+    public var machines: [MachineTopic] = []
+
+    public init() {}
+}

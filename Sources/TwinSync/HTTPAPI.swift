@@ -1,0 +1,177 @@
+import Foundation
+import FactoryTwin
+import Hummingbird
+import TwinCollision
+import TwinRender
+import TwinState
+
+/// The twin over HTTP (Hummingbird): state now and at any moment, updates in, renders and route
+/// checks out, a live stream of applied updates, an OpenAPI document. Every endpoint but /health
+/// needs a bearer token with the read scope (write for POST and PATCH); errors are RFC 9457
+/// problem details.
+public enum HTTPAPI {
+    public struct Options: Sendable {
+        public var maximumBodyBytes = 4 << 20
+        public var maximumImagePixels = 4096 * 4096
+        public init() {}
+    }
+
+    public static func router(live: LiveTwin, tokens: TokenConfig, mqtt: MQTTSync? = nil, options: Options = Options()) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ProblemAndAuthMiddleware(tokens: tokens))
+        router.get("/health") { _, _ -> Response in
+            let c = live.counts, state = live.current
+            var o = JSONObject([.init(key: "status", value: .string("ok")), .init(key: "plant", value: .string(live.plant.name)),
+                                .init(key: "sequence", value: .number(Double(state.sequence))),
+                                .init(key: "time", value: state.time.map { .string($0.description) } ?? .null)])
+            o.append("updates", .object(JSONObject([
+                .init(key: "applied", value: .number(Double(c.applied))), .init(key: "rejected", value: .number(Double(c.rejected))),
+                .init(key: "committed", value: .number(Double(c.committed))), .init(key: "malformed", value: .number(Double(c.malformed))),
+                .init(key: "oversized", value: .number(Double(c.oversized))), .init(key: "unknown", value: .number(Double(c.unknown))),
+            ])))
+            if let mqtt {
+                o.append("mqtt", .object(JSONObject([.init(key: "broker", value: .string(mqtt.broker.description)),
+                                                     .init(key: "connected", value: .bool(mqtt.client.isConnected)),
+                                                     .init(key: "connections", value: .number(Double(mqtt.client.connectionCount)))])))
+            }
+            return json(.object(o))
+        }
+        router.get("/state") { request, _ -> Response in
+            if let at = request.uri.queryParameters.get("at") {
+                guard let time = Timestamp(iso8601: at) else { return problem(.badRequest, "the query parameter at is not an ISO 8601 time: '\(at)'") }
+                do { return json(try live.state(at: time).document()) } catch { return problem(.badRequest, "\(error)") }
+            }
+            return json(live.current.document())
+        }
+        router.get("/state/:id") { _, context -> Response in
+            let id = try context.parameters.require("id")
+            let state = live.current
+            guard let record = state.entity(id), !record.removed else { return problem(.notFound, "no entity '\(id)'") }
+            guard case .object(let top) = state.document(), case .object(let entities)? = top["entities"] else { return problem(.internalServerError, "no state") }
+            var o = JSONObject([.init(key: "id", value: .string(id)), .init(key: "category", value: .string(record.category.rawValue))])
+            if let kind = record.kind { o.append("kind", .string(kind)) }
+            if case .object(let fields)? = entities[id] { o.members += fields.members }
+            return json(.object(o))
+        }
+        router.post("/updates") { request, _ -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: options.maximumBodyBytes)
+            var applied = 0
+            var rejected: [JSONValue] = []
+            let bytes = Array(body.readableBytesView)
+            var lineNumber = 0
+            for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+                lineNumber += 1
+                let trimmed = line.last == 0x0D ? line.dropLast() : line
+                if trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                let outcome: UpdateError? = Array(trimmed).withUnsafeBufferPointer { buffer in
+                    do throws(UpdateError) { return live.apply(try UpdateParser.parse(line: buffer)) } catch { return error }
+                }
+                if let error = outcome {
+                    rejected.append(.object(JSONObject([.init(key: "line", value: .number(Double(lineNumber))), .init(key: "field", value: .string(error.field)),
+                                                        .init(key: "message", value: .string(error.message))])))
+                } else {
+                    applied += 1
+                }
+            }
+            let result = JSONObject([.init(key: "applied", value: .number(Double(applied))), .init(key: "rejected", value: .array(rejected))])
+            if rejected.isEmpty { return json(.object(result)) }
+            return problem(.unprocessableContent, "\(rejected.count) of \(applied + rejected.count) updates were rejected; the others are applied", extra: result)
+        }
+        router.patch("/entities/:id") { request, context -> Response in
+            let id = try context.parameters.require("id")
+            var request = request
+            let body = try await request.collectBody(upTo: options.maximumBodyBytes)
+            let value: JSONValue
+            do { value = try JSONParser.parse(String(buffer: body)) } catch { return problem(.badRequest, "the body is not valid JSON: \(error)") }
+            var changes: [Change] = []
+            do throws(UpdateError) { try UpdateParser.changes(value, field: "set", into: &changes) } catch { return problem(.unprocessableContent, error.description) }
+            guard !changes.isEmpty else { return problem(.unprocessableContent, "nothing to set") }
+            if let error = live.apply(Update(time: Timestamp(Date()), action: .set(entity: id, changes: changes))) {
+                return problem(error.field == "entity" ? .notFound : .unprocessableContent, error.description)
+            }
+            return json(.object(JSONObject([.init(key: "id", value: .string(id)), .init(key: "sequence", value: .number(Double(live.current.sequence)))])))
+        }
+        router.get("/render.png") { request, _ -> Response in
+            let camera = request.uri.queryParameters.get("camera") ?? "plan"
+            var width = 1280, height = 720
+            if let size = request.uri.queryParameters.get("size") {
+                let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
+                guard parts.count == 2, parts[0] >= 16, parts[1] >= 16, parts[0] * parts[1] <= options.maximumImagePixels else {
+                    return problem(.badRequest, "size must be WIDTHxHEIGHT, each at least 16, at most \(options.maximumImagePixels) pixels")
+                }
+                width = parts[0]; height = parts[1]
+            }
+            let samples = Int(request.uri.queryParameters.get("aa") ?? "4") ?? 0
+            guard [1, 4, 8].contains(samples) else { return problem(.badRequest, "aa must be 1, 4 or 8") }
+            let twin = live.twin
+            do {
+                let snapshot = try twin.render(SnapshotRequest(camera: .named(camera), width: width, height: height, samples: samples))
+                let png = try PNGEncoder.encode(snapshot.image, text: snapshot.textChunks(version: "http"))
+                return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
+            } catch {
+                return problem(.badRequest, "\(error)")
+            }
+        }
+        router.get("/check") { _, _ -> Response in
+            let twin = live.twin
+            let results: [RouteResult]
+            do { results = try twin.checkRoutes() } catch { return problem(.unprocessableContent, "\(error)") }
+            return json(.object(JSONObject([.init(key: "routes", value: .array(results.map { r in
+                var o = JSONObject([.init(key: "route", value: .string(r.route.id)), .init(key: "agv", value: .string(r.agv)),
+                                    .init(key: "collides", value: .bool(r.report.collides)), .init(key: "margin_m", value: .number(r.margin))])
+                o.append("first_contact", r.report.firstContact.map { c in .object(JSONObject([
+                    .init(key: "entity", value: .string(c.obstacle)), .init(key: "s_m", value: .number(c.s)),
+                    .init(key: "x", value: .number(c.pose.x)), .init(key: "y", value: .number(c.pose.y))])) } ?? .null)
+                o.append("min_clearance_m", r.report.minimumClearance.map { .number($0.distance) } ?? .null)
+                o.append("within_margin", .array(r.report.withinMargin.map(JSONValue.string)))
+                return .object(o)
+            }))])))
+        }
+        router.get("/events") { _, _ -> Response in
+            let stream = live.events()
+            let body = ResponseBody(asyncSequence: stream.map { line in ByteBuffer(string: "data: \(line)\n\n") })
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+        }
+        router.get("/openapi.json") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+        return router
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(value))))
+    }
+
+    /// An RFC 9457 problem details response.
+    static func problem(_ status: HTTPResponse.Status, _ detail: String, extra: JSONObject = JSONObject()) -> Response {
+        var o = JSONObject([.init(key: "type", value: .string("about:blank")), .init(key: "title", value: .string(status.reasonPhrase)),
+                            .init(key: "status", value: .number(Double(status.code))), .init(key: "detail", value: .string(detail))])
+        o.members += extra.members
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(.object(o)))))
+    }
+}
+
+/// Bearer tokens for everything but /health; errors of the whole router as problem details.
+struct ProblemAndAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let tokens: TokenConfig
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            if request.uri.path != "/health" {
+                guard let scopes = tokens.scopes(authorization: request.headers[.authorization]) else {
+                    return HTTPAPI.problem(.unauthorized, "a bearer token is needed (Authorization: Bearer TOKEN)")
+                }
+                let writes = request.method == .post || request.method == .patch || request.method == .put || request.method == .delete
+                if writes && !scopes.contains(.write) { return HTTPAPI.problem(.forbidden, "this token may read, not write") }
+                if !writes && !scopes.contains(.read) { return HTTPAPI.problem(.forbidden, "this token may not read") }
+            }
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            let detail = error.body ?? (error.status == .notFound ? "no such endpoint: \(request.method) \(request.uri.path) (see /openapi.json)" : error.status.reasonPhrase)
+            return HTTPAPI.problem(error.status, detail)
+        }
+    }
+}

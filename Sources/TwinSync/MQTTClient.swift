@@ -1,0 +1,163 @@
+import CMosquitto
+import Foundation
+
+/// Why an MQTT connection could not be made or used.
+public struct MQTTError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+
+    init(_ what: String, code: Int32) {
+        message = "\(what): \(String(cString: mosquitto_strerror(code)))"
+    }
+
+    init(_ message: String) { self.message = message }
+}
+
+/// An MQTT client on libmosquitto, the standard C client: a network thread of its own, QoS 1,
+/// a persistent session (the broker keeps our subscriptions and queues QoS 1 messages while we
+/// are away), and reconnection with exponential backoff (1 s doubling to 30 s) when the broker
+/// goes away. Messages arrive on the network thread, in order.
+public final class MQTTClient: @unchecked Sendable {
+    /// Called for each message with its topic and payload; the payload is valid during the call.
+    public typealias MessageHandler = @Sendable (_ topic: String, _ payload: UnsafeRawBufferPointer) -> Void
+
+    private let handle: OpaquePointer
+    private let lock = NSLock()
+    private var subscriptions: [String] = []
+    private var qos: Int32 = 1
+    private var handler: MessageHandler = { _, _ in }
+    private var connectedFlag = false
+    private var connections = 0
+    private var acknowledged = 0
+    public let clientId: String
+
+    private static let library: Void = { mosquitto_lib_init(); return () }()
+
+    /// A client with `clientId`; `cleanSession: false` keeps the session on the broker between connections.
+    public init(clientId: String, cleanSession: Bool = false) throws(MQTTError) {
+        _ = Self.library
+        self.clientId = clientId
+        guard let handle = mosquitto_new(clientId, cleanSession, nil) else { throw MQTTError("cannot create an MQTT client") }
+        self.handle = handle
+        mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
+        mosquitto_reconnect_delay_set(handle, 1, 30, true)
+        mosquitto_max_inflight_messages_set(handle, 1000)
+        mosquitto_connect_callback_set(handle) { _, user, rc in
+            guard let user else { return }
+            let client = Unmanaged<MQTTClient>.fromOpaque(user).takeUnretainedValue()
+            client.connected(rc)
+        }
+        mosquitto_disconnect_callback_set(handle) { _, user, _ in
+            guard let user else { return }
+            let client = Unmanaged<MQTTClient>.fromOpaque(user).takeUnretainedValue()
+            client.lock.lock(); client.connectedFlag = false; client.lock.unlock()
+        }
+        mosquitto_message_callback_set(handle) { _, user, message in
+            guard let user, let message else { return }
+            let client = Unmanaged<MQTTClient>.fromOpaque(user).takeUnretainedValue()
+            let m = message.pointee
+            let topic = String(cString: m.topic)
+            let payload = UnsafeRawBufferPointer(start: m.payload, count: Int(m.payloadlen))
+            client.lock.lock(); let handler = client.handler; client.lock.unlock()
+            handler(topic, payload)
+        }
+        mosquitto_publish_callback_set(handle) { _, user, _ in
+            guard let user else { return }
+            let client = Unmanaged<MQTTClient>.fromOpaque(user).takeUnretainedValue()
+            client.lock.lock(); client.acknowledged += 1; client.lock.unlock()
+        }
+    }
+
+    deinit {
+        mosquitto_loop_stop(handle, true)
+        mosquitto_destroy(handle)
+    }
+
+    private func connected(_ rc: Int32) {
+        lock.lock()
+        connectedFlag = rc == 0
+        if rc == 0 { connections += 1 }
+        let topics = subscriptions, qos = self.qos
+        lock.unlock()
+        // Subscribe again on every connection: a broker that lost its state still sends.
+        for topic in topics { mosquitto_subscribe(handle, nil, topic, qos) }
+    }
+
+    /// Whether the client is connected now.
+    public var isConnected: Bool { lock.lock(); defer { lock.unlock() }; return connectedFlag }
+    /// How many times it has connected (reconnections included).
+    public var connectionCount: Int { lock.lock(); defer { lock.unlock() }; return connections }
+    /// QoS 1 messages the broker has acknowledged.
+    public var acknowledgedCount: Int { lock.lock(); defer { lock.unlock() }; return acknowledged }
+
+    /// Subscribes to `topics` (on every connection) and hands their messages to `handler`.
+    public func subscribe(_ topics: [String], qos: Int32 = 1, handler: @escaping MessageHandler) {
+        lock.lock()
+        subscriptions = topics
+        self.qos = qos
+        self.handler = handler
+        let connected = connectedFlag
+        lock.unlock()
+        if connected { for topic in topics { mosquitto_subscribe(handle, nil, topic, qos) } }
+    }
+
+    /// Connects and starts the network thread; a broker that is not there yet is retried.
+    public func connect(host: String, port: Int, keepAliveSeconds: Int32 = 30) throws(MQTTError) {
+        let rc = mosquitto_connect_async(handle, host, Int32(port), keepAliveSeconds)
+        // Refused at once (no broker listening): the loop retries with backoff.
+        guard rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_ERRNO.rawValue else { throw MQTTError("cannot connect to \(host):\(port)", code: rc) }
+        let loop = mosquitto_loop_start(handle)
+        guard loop == MOSQ_ERR_SUCCESS.rawValue else { throw MQTTError("cannot start the MQTT network thread", code: loop) }
+    }
+
+    /// Waits until connected, up to `seconds`.
+    @discardableResult
+    public func waitUntilConnected(seconds: Double) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while !isConnected && Date() < end { usleep(5_000) }
+        return isConnected
+    }
+
+    /// Publishes a message; QoS 1 waits in libmosquitto's queue until the broker acknowledges it.
+    @discardableResult
+    public func publish(topic: String, payload: [UInt8], qos: Int32 = 1, retain: Bool = false) -> Bool {
+        payload.withUnsafeBytes { bytes in
+            mosquitto_publish(handle, nil, topic, Int32(bytes.count), bytes.baseAddress, qos, retain) == MOSQ_ERR_SUCCESS.rawValue
+        }
+    }
+
+    /// Disconnects and stops the network thread.
+    public func disconnect() {
+        mosquitto_disconnect(handle)
+        mosquitto_loop_stop(handle, false)
+    }
+
+    /// Whether `topic` matches the subscription `pattern` (`+` one level, `#` the rest).
+    public static func matches(_ pattern: String, _ topic: String) -> Bool {
+        var result = false
+        mosquitto_topic_matches_sub(pattern, topic, &result)
+        return result
+    }
+}
+
+/// `mqtt://HOST:PORT` (port 1883 by default).
+public struct BrokerAddress: Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init?(_ text: String) {
+        var rest = Substring(text)
+        if rest.hasPrefix("mqtt://") { rest = rest.dropFirst(7) } else if rest.contains("://") { return nil }
+        let parts = rest.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty else { return nil }
+        host = String(parts[0])
+        if parts.count == 2 {
+            guard let p = Int(parts[1]), (1...65535).contains(p) else { return nil }
+            port = p
+        } else {
+            port = 1883
+        }
+    }
+
+    public var description: String { "mqtt://\(host):\(port)" }
+}

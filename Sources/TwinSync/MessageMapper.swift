@@ -1,0 +1,180 @@
+import Foundation
+import TwinGeometry
+import TwinLayout
+import TwinState
+
+/// Why a message was skipped; each kind is counted and logged.
+public enum MessageProblem: Error, CustomStringConvertible, Sendable {
+    case oversized(topic: String, bytes: Int)
+    case malformed(topic: String, reason: String)
+    case unknown(topic: String, reason: String)
+
+    public var kind: String {
+        switch self {
+        case .oversized: return "oversized"
+        case .malformed: return "malformed"
+        case .unknown: return "unknown"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .oversized(topic, bytes): return "\(topic): a payload of \(bytes) bytes is over the limit"
+        case let .malformed(topic, reason): return "\(topic): \(reason)"
+        case let .unknown(topic, reason): return "\(topic): \(reason)"
+        }
+    }
+}
+
+/// Turns MQTT messages into updates: VDA 5050 v2 `state`, `visualization` and `connection`
+/// messages of the plant's AGVs (matched by manufacturer and serial number), and machine topics as
+/// the manifest's `sync:` section maps them.
+public struct MessageMapper: Sendable {
+    public let sync: SyncConfig
+    /// AGV ids by "manufacturer/serialNumber".
+    let agvs: [String: String]
+    let categories: [String: EntityCategory]
+    /// Payloads larger than this are skipped.
+    public var maximumPayloadBytes = 64 * 1024
+
+    public init(plant: Plant) {
+        sync = plant.sync
+        var agvs: [String: String] = [:]
+        for entity in plant.entities where entity.category == .agv {
+            if let m = entity.manufacturer, let s = entity.serialNumber { agvs["\(m)/\(s)"] = entity.id }
+        }
+        self.agvs = agvs
+        categories = Dictionary(plant.entities.map { ($0.id, $0.category) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The topics to subscribe to.
+    public var subscriptions: [String] {
+        let vda = ["state", "visualization", "connection"].map { "\(sync.interfaceName)/\(sync.majorVersion)/+/+/\($0)" }
+        return vda + sync.machines.map(\.subscription)
+    }
+
+    /// The update a message makes.
+    public func update(topic: String, payload: UnsafeRawBufferPointer, arrival: Timestamp) -> Result<Update, MessageProblem> {
+        guard payload.count <= maximumPayloadBytes else { return .failure(.oversized(topic: topic, bytes: payload.count)) }
+        let levels = topic.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let value: JSONValue
+        do { value = try JSONParser.parse(payload.bindMemory(to: UInt8.self)) } catch {
+            return .failure(.malformed(topic: topic, reason: "not valid JSON: \(error)"))
+        }
+        guard case .object(let o) = value else { return .failure(.malformed(topic: topic, reason: "expected a JSON object")) }
+        if levels.count == 5, levels[0] == sync.interfaceName, levels[1] == sync.majorVersion, ["state", "visualization", "connection"].contains(levels[4]) {
+            return vda(o, topic: topic, manufacturer: levels[2], serial: levels[3], kind: levels[4], arrival: arrival)
+        }
+        for machine in sync.machines where MQTTClient.matches(machine.subscription, topic) {
+            return self.machine(o, topic: topic, id: levels[machine.idLevel], mapping: machine, arrival: arrival)
+        }
+        return .failure(.unknown(topic: topic, reason: "no mapping for this topic"))
+    }
+
+    func vda(_ o: JSONObject, topic: String, manufacturer: String, serial: String, kind: String, arrival: Timestamp) -> Result<Update, MessageProblem> {
+        guard let agv = agvs["\(manufacturer)/\(serial)"] else {
+            return .failure(.unknown(topic: topic, reason: "no AGV with manufacturer '\(manufacturer)' and serial number '\(serial)'"))
+        }
+        func bad(_ reason: String) -> Result<Update, MessageProblem> { .failure(.malformed(topic: topic, reason: reason)) }
+        if case .string(let m)? = o["manufacturer"], m != manufacturer { return bad("manufacturer '\(m)' does not match the topic") }
+        if case .string(let s)? = o["serialNumber"], s != serial { return bad("serialNumber '\(s)' does not match the topic") }
+        var time = arrival
+        if let t = o["timestamp"] {
+            guard case .string(let text) = t, let parsed = Timestamp(iso8601: text) else { return bad("timestamp: expected an ISO 8601 time") }
+            time = parsed
+        }
+        var changes: [Change] = []
+        func number(_ v: JSONValue?) -> Double? { if case .number(let n)? = v { return n }; return nil }
+        func string(_ v: JSONValue?) -> String? { if case .string(let s)? = v { return s }; return nil }
+        if kind == "connection" {
+            guard let state = string(o["connectionState"]), ["ONLINE", "OFFLINE", "CONNECTIONBROKEN"].contains(state) else {
+                return bad("connectionState: expected ONLINE, OFFLINE or CONNECTIONBROKEN")
+            }
+            changes.append(.connection(state))
+            return .success(Update(time: time, action: .set(entity: agv, changes: changes)))
+        }
+        if let p = o["agvPosition"] {
+            guard case .object(let position) = p, let x = number(position["x"]), let y = number(position["y"]), let theta = number(position["theta"]) else {
+                return bad("agvPosition: expected x, y and theta numbers")
+            }
+            if position["positionInitialized"] != .bool(false) { changes.append(.pose(Pose2D(x: x, y: y, theta: theta))) }
+        }
+        if let v = o["velocity"] {
+            guard case .object(let velocity) = v else { return bad("velocity: expected an object") }
+            changes.append(.velocity(SIMD3(number(velocity["vx"]) ?? 0, number(velocity["vy"]) ?? 0, number(velocity["omega"]) ?? 0)))
+        }
+        if kind == "state" {
+            if let d = o["driving"] {
+                guard case .bool(let driving) = d else { return bad("driving: expected true or false") }
+                changes.append(.driving(driving))
+            }
+            if let m = o["operatingMode"] {
+                guard let text = string(m), let mode = OperatingMode(rawValue: text) else { return bad("operatingMode: unknown mode") }
+                changes.append(.operatingMode(mode))
+            }
+            if case .object(let battery)? = o["batteryState"], let charge = number(battery["batteryCharge"]) {
+                changes.append(.battery(min(max(charge, 0), 100)))
+            }
+            if let l = o["loads"] {
+                guard case .array(let items) = l else { return bad("loads: expected an array") }
+                changes.append(.loads(items.compactMap { item in
+                    guard case .object(let load) = item else { return nil }
+                    return AGVLoad(id: string(load["loadId"]), type: string(load["loadType"]), weightKilograms: number(load["weight"]))
+                }))
+            }
+            if let e = o["errors"] {
+                guard case .array(let items) = e else { return bad("errors: expected an array") }
+                changes.append(.errors(items.compactMap { item in
+                    guard case .object(let error) = item, let type = string(error["errorType"]) else { return nil }
+                    return AGVError(type: type, level: AGVError.Level(rawValue: string(error["errorLevel"]) ?? "") ?? .warning,
+                                    description: string(error["errorDescription"]))
+                }))
+            }
+            if let node = string(o["lastNodeId"]) { changes.append(.lastNode(node.isEmpty ? nil : node)) }
+            if let order = string(o["orderId"]) { changes.append(.order(order.isEmpty ? nil : order)) }
+        }
+        guard !changes.isEmpty else { return bad("nothing the twin follows (agvPosition, velocity, driving, batteryState, ...)") }
+        return .success(Update(time: time, action: .set(entity: agv, changes: changes)))
+    }
+
+    func machine(_ o: JSONObject, topic: String, id: String, mapping: SyncConfig.MachineTopic, arrival: Timestamp) -> Result<Update, MessageProblem> {
+        guard let category = categories[id], category != .agv else { return .failure(.unknown(topic: topic, reason: "no machine '\(id)' in the plant")) }
+        func bad(_ reason: String) -> Result<Update, MessageProblem> { .failure(.malformed(topic: topic, reason: reason)) }
+        var time = arrival
+        if let field = mapping.timeField, let t = o[field] {
+            guard case .string(let text) = t, let parsed = Timestamp(iso8601: text) else { return bad("\(field): expected an ISO 8601 time") }
+            time = parsed
+        }
+        var changes: [Change] = []
+        if let field = mapping.statusField, let v = o[field] {
+            guard case .string(let raw) = v, let status = MachineStatus(rawValue: mapping.statusMap[raw] ?? raw) else {
+                return bad("\(field): unknown status (expected one of: \(MachineStatus.allCases.map(\.rawValue).joined(separator: ", ")), or a status_map entry)")
+            }
+            changes.append(.status(status))
+        }
+        if let field = mapping.runningField, let v = o[field] {
+            guard case .bool(let running) = v, category == .conveyor else { return bad("\(field): expected true or false for a conveyor") }
+            changes.append(.running(running))
+        }
+        if let field = mapping.speedField, let v = o[field] {
+            guard case .number(let speed) = v, category == .conveyor else { return bad("\(field): expected a number for a conveyor") }
+            changes.append(.speed(speed))
+        }
+        for (name, field) in mapping.signals.sorted(by: { $0.key < $1.key }) {
+            guard let v = o[field] else { continue }
+            switch v {
+            case .number(let n): changes.append(.signal(name, .number(n, unit: nil)))
+            case .string(let s): changes.append(.signal(name, .string(s)))
+            case .bool(let b): changes.append(.signal(name, .bool(b)))
+            default: return bad("\(field): expected a number, string or boolean")
+            }
+        }
+        for (name, field) in mapping.counters.sorted(by: { $0.key < $1.key }) {
+            guard let v = o[field] else { continue }
+            guard case .number(let n) = v, n == n.rounded(), abs(n) < 9e15 else { return bad("\(field): expected a whole number") }
+            changes.append(.counter(name, Int64(n)))
+        }
+        guard !changes.isEmpty else { return bad("none of the mapped fields is in the payload") }
+        return .success(Update(time: time, action: .set(entity: id, changes: changes)))
+    }
+}

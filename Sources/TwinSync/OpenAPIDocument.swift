@@ -1,0 +1,33 @@
+/// The OpenAPI 3.1 description of the HTTP API that `GET /openapi.json` serves.
+enum OpenAPIDocument {
+    static let json = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {"title": "FactoryTwin", "version": "0.1.0",
+               "description": "A digital twin of a factory floor: state now and at any moment, updates in, renders and route checks out. Every endpoint but /health needs a bearer token with the read scope; POST and PATCH need the write scope. Errors are problem details (RFC 9457)."},
+      "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+          "Problem": {"type": "object", "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"}}},
+          "StateDocument": {"type": "object", "properties": {"plant": {"type": "string"}, "time": {"type": "string", "format": "date-time"}, "sequence": {"type": "integer"}, "entities": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/EntityState"}}, "layout": {"type": "object"}}},
+          "EntityState": {"type": "object", "properties": {"status": {"enum": ["running", "idle", "blocked", "starved", "fault", "maintenance", "offline"]}, "status_since": {"type": "string"}, "signals": {"type": "object"}, "counters": {"type": "object"}, "running": {"type": "boolean"}, "speed_mps": {"type": "number"}, "pose": {"type": "object", "properties": {"x": {"type": "number"}, "y": {"type": "number"}, "theta": {"type": "number"}}}, "velocity": {"type": "object"}, "driving": {"type": "boolean"}, "battery": {"type": "number"}, "operating_mode": {"type": "string"}, "loads": {"type": "array"}, "errors": {"type": "array"}, "last_node": {"type": "string"}, "order": {"type": "string"}, "connection": {"type": "string"}, "updated": {"type": "string"}}}
+        },
+        "responses": {
+          "Problem": {"description": "A problem", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        }
+      },
+      "security": [{"bearer": []}],
+      "paths": {
+        "/health": {"get": {"summary": "Liveness, counters and the MQTT connection; needs no token", "security": [], "responses": {"200": {"description": "ok"}}}},
+        "/state": {"get": {"summary": "The state of every entity, now or at a past moment", "parameters": [{"name": "at", "in": "query", "schema": {"type": "string", "format": "date-time"}}], "responses": {"200": {"description": "A state document", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StateDocument"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"}}}},
+        "/state/{id}": {"get": {"summary": "One entity's state", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "The entity", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EntityState"}}}}, "404": {"$ref": "#/components/responses/Problem"}}}},
+        "/updates": {"post": {"summary": "Apply updates, one JSON object a line (as twin apply reads them)", "requestBody": {"content": {"application/x-ndjson": {"schema": {"type": "string"}}}}, "responses": {"200": {"description": "All applied: {applied, rejected: []}"}, "413": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}}},
+        "/entities/{id}": {"patch": {"summary": "Set fields of one entity (the fields of an update's set)", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EntityState"}}}}, "responses": {"200": {"description": "Applied: {id, sequence}"}, "404": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}}},
+        "/render.png": {"get": {"summary": "A PNG of the twin now", "parameters": [{"name": "camera", "in": "query", "schema": {"type": "string", "default": "plan"}}, {"name": "size", "in": "query", "schema": {"type": "string", "default": "1280x720"}}, {"name": "aa", "in": "query", "schema": {"enum": [1, 4, 8]}}], "responses": {"200": {"description": "The image", "content": {"image/png": {}}}, "400": {"$ref": "#/components/responses/Problem"}}}},
+        "/check": {"get": {"summary": "Every AGV route checked against the layout now", "responses": {"200": {"description": "{routes: [{route, agv, collides, first_contact, min_clearance_m, within_margin, margin_m}]}"}}}},
+        "/events": {"get": {"summary": "Applied updates as server-sent events, one JSON object each, from now on", "responses": {"200": {"description": "text/event-stream", "content": {"text/event-stream": {}}}}}},
+        "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}}
+      }
+    }
+    """#
+}
