@@ -81,6 +81,6 @@ let package = Package(
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinDemo", "TwinLayout"]),
         .testTarget(
             name: "TwinCLITests",
-            dependencies: ["TwinLayout", "TwinRender", "TwinGeometry", "TwinState", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["TwinLayout", "TwinRender", "TwinGeometry", "TwinState", "TwinSync", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -172,6 +172,10 @@ struct ProblemAndAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             let detail = error.body ?? (error.status == .notFound ? "no such endpoint: \(request.method) \(request.uri.path) (see /openapi.json)" : error.status.reasonPhrase)
             return HTTPAPI.problem(error.status, detail)
+        } catch let error as any HTTPResponseError {
+            // NIO's "too many bytes" and the like: their status, as problem details.
+            let detail = error.status == .contentTooLarge ? "the request body is larger than the server accepts (--max-body)" : error.status.reasonPhrase
+            return HTTPAPI.problem(error.status, detail)
         }
     }
 }

@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TwinState
+import TwinSync
+
+/// The live path end to end: a real mosquitto broker, `twin serve --broker` as a process, a
+/// publisher on libmosquitto, and HTTP requests. Skipped where mosquitto is not installed.
+@Suite("twin serve and twin sync, end to end", .enabled(if: MosquittoBroker.executable != nil), .serialized)
+struct SyncCommandTests {
+    static func publisher(_ broker: MosquittoBroker) throws -> MQTTClient {
+        let client = try MQTTClient(clientId: "test-publisher-\(UUID().uuidString.prefix(8))", cleanSession: true)
+        try client.connect(host: "127.0.0.1", port: broker.port)
+        #expect(client.waitUntilConnected(seconds: 10))
+        return client
+    }
+
+    static func object(_ reply: HTTP.Reply) -> JSONObject {
+        if case .object(let o)? = try? JSONParser.parse(reply.text) { return o }
+        return JSONObject()
+    }
+
+    @Test func messagesBecomeStateThatHTTPReturns() throws {
+        let broker = try MosquittoBroker()
+        let server = try TwinServer(arguments: ["--broker", "mqtt://127.0.0.1:\(broker.port)"])
+        let base = "http://127.0.0.1:\(server.port)"
+        // The twin subscribes once it has connected; wait for that, as /health tells.
+        _ = try HTTP.poll(base + "/health", token: TwinServer.readToken) { Self.object($0)["mqtt"].map { if case .object(let m) = $0 { return m["connected"] == .bool(true) }; return false } ?? false }
+        let publisher = try Self.publisher(broker)
+        publisher.publish(topic: "plant/hall/M-012/status", payload: Array(#"{"state":"FAULT","temp_C":81.5,"parts_ok":120,"ts":"2026-05-04T08:00:00Z"}"#.utf8))
+        publisher.publish(topic: "uagv/v2/factorytwin/agv-01/state", payload: Array(#"""
+            {"headerId":1,"timestamp":"2026-05-04T08:00:01Z","version":"2.0.0","manufacturer":"factorytwin","serialNumber":"agv-01",
+             "orderId":"O-1","orderUpdateId":0,"lastNodeId":"S3","lastNodeSequenceId":2,"driving":true,"operatingMode":"AUTOMATIC",
+             "agvPosition":{"x":40.5,"y":8.0,"theta":0.0,"mapId":"hall","positionInitialized":true},"velocity":{"vx":1.2,"vy":0,"omega":0},
+             "batteryState":{"batteryCharge":76.5,"charging":false},"loads":[],"errors":[],"nodeStates":[],"edgeStates":[],"actionStates":[],
+             "safetyState":{"eStop":"NONE","fieldViolation":false}}
+            """#.utf8))
+        publisher.publish(topic: "uagv/v2/factorytwin/agv-02/connection", payload: Array(#"{"headerId":1,"timestamp":"2026-05-04T08:00:02Z","version":"2.0.0","manufacturer":"factorytwin","serialNumber":"agv-02","connectionState":"ONLINE"}"#.utf8))
+        let m012 = try HTTP.poll(base + "/state/M-012", token: TwinServer.readToken) { Self.object($0)["status"] == .string("fault") }
+        #expect(Self.object(m012)["status"] == .string("fault"), "\(m012.text)\n\(server.log)")
+        #expect(Self.object(m012)["counters"] == .object(JSONObject([.init(key: "good", value: .number(120))])))
+        let agv = try HTTP.poll(base + "/state/AGV-01", token: TwinServer.readToken) { Self.object($0)["driving"] == .bool(true) }
+        let o = Self.object(agv)
+        #expect(o["pose"] == .object(JSONObject([.init(key: "x", value: .number(40.5)), .init(key: "y", value: .number(8)), .init(key: "theta", value: .number(0))])))
+        #expect(o["battery"] == .number(76.5) && o["last_node"] == .string("S3") && o["order"] == .string("O-1"))
+        let agv2 = try HTTP.poll(base + "/state/AGV-02", token: TwinServer.readToken) { Self.object($0)["connection"] != nil }
+        #expect(Self.object(agv2)["connection"] == .string("ONLINE"))
+        // What came over MQTT is in the history once the server stops.
+        #expect(server.stop() == 0)
+        let history = try History(path: server.history, plant: StateCommandTests.plant)
+        #expect(try history.state().entity("M-012")?.state.status == .fault)
+        publisher.disconnect()
+    }
+
+    @Test func aBrokerRestartMidStreamLosesNothingItAcknowledged() throws {
+        let broker = try MosquittoBroker()
+        let server = try TwinServer(arguments: ["--broker", "mqtt://127.0.0.1:\(broker.port)"])
+        let base = "http://127.0.0.1:\(server.port)"
+        _ = try HTTP.poll(base + "/health", token: TwinServer.readToken) { Self.object($0)["mqtt"].map { if case .object(let m) = $0 { return m["connected"] == .bool(true) }; return false } ?? false }
+        let publisher = try Self.publisher(broker)
+        let total = 3000
+        for i in 1...total {
+            if i == total / 2 {
+                // The broker goes away in the middle of the stream and comes back.
+                try broker.restart()
+                #expect(publisher.waitUntilConnected(seconds: 30))
+            }
+            let payload = Array(#"{"state":"RUN","parts_ok":\#(i)}"#.utf8)
+            while !publisher.publish(topic: "plant/hall/M-0\(String(format: "%02d", i % 40 + 1))/status", payload: payload) { usleep(20_000) }
+        }
+        // Every message acknowledged by the broker (libmosquitto resends the others after reconnecting).
+        let end = Date().addingTimeInterval(60)
+        while publisher.acknowledgedCount < total && Date() < end { usleep(20_000) }
+        #expect(publisher.acknowledgedCount >= total)
+        let health = try HTTP.poll(base + "/health", token: TwinServer.readToken, seconds: 60) { reply in
+            guard case .object(let u)? = Self.object(reply)["updates"], case .number(let applied)? = u["applied"] else { return false }
+            return applied >= Double(total)
+        }
+        // The twin lost its broker too, and came back to the same session.
+        guard case .object(let mqtt)? = Self.object(health)["mqtt"], case .number(let connections)? = mqtt["connections"] else {
+            Issue.record("no mqtt in \(health.text)"); return
+        }
+        #expect(connections >= 2, "the twin reconnected after the restart")
+        #expect(server.stop() == 0)
+        // The history holds every count that was published (QoS 1: some may come twice).
+        let queue = try DatabaseQueue(path: server.history)
+        let lines = try queue.read { db in try String.fetchAll(db, sql: "SELECT line FROM updates") }
+        var seen = Set<Int>()
+        for line in lines {
+            if case .object(let o) = try JSONParser.parse(line), case .object(let set)? = o["set"], case .object(let counters)? = set["counters"],
+               case .number(let n)? = counters["good"] { seen.insert(Int(n)) }
+        }
+        let missing = (1...total).filter { !seen.contains($0) }
+        #expect(missing.isEmpty, "\(missing.count) acknowledged messages lost, first \(missing.prefix(5)); log: \(server.log.suffix(2000))")
+        publisher.disconnect()
+    }
+
+    @Test func malformedOversizedAndUnknownMessagesAreCountedAndSkipped() throws {
+        let broker = try MosquittoBroker()
+        let server = try TwinServer(arguments: ["--broker", "mqtt://127.0.0.1:\(broker.port)"])
+        let base = "http://127.0.0.1:\(server.port)"
+        _ = try HTTP.poll(base + "/health", token: TwinServer.readToken) { Self.object($0)["mqtt"].map { if case .object(let m) = $0 { return m["connected"] == .bool(true) }; return false } ?? false }
+        let publisher = try Self.publisher(broker)
+        publisher.publish(topic: "uagv/v2/factorytwin/agv-01/state", payload: Array("not json at all".utf8))
+        publisher.publish(topic: "plant/hall/M-012/status", payload: Array(#"{"state":"EXPLODED"}"#.utf8))
+        publisher.publish(topic: "uagv/v2/factorytwin/agv-01/state", payload: [UInt8](repeating: 0x20, count: 100_000))
+        publisher.publish(topic: "uagv/v2/acme/unknown-7/state", payload: Array(#"{"driving":true}"#.utf8))
+        publisher.publish(topic: "plant/hall/M-999/status", payload: Array(#"{"state":"RUN"}"#.utf8))
+        publisher.publish(topic: "plant/hall/M-001/status", payload: Array(#"{"state":"RUN"}"#.utf8))
+        let health = try HTTP.poll(base + "/health", token: TwinServer.readToken) { reply in
+            guard case .object(let u)? = Self.object(reply)["updates"] else { return false }
+            return u["applied"] == .number(1) && u["unknown"] == .number(2)
+        }
+        guard case .object(let u)? = Self.object(health)["updates"] else { Issue.record("no counters: \(health.text)"); return }
+        #expect(u["malformed"] == .number(2) && u["oversized"] == .number(1) && u["unknown"] == .number(2) && u["applied"] == .number(1), "\(health.text)")
+        #expect(server.log.contains("malformed message skipped"))
+        #expect(server.stop() == 0)
+        publisher.disconnect()
+    }
+
+    @Test func httpNeedsTokensAndSpeaksProblemDetails() throws {
+        let server = try TwinServer(arguments: [])
+        let base = "http://127.0.0.1:\(server.port)"
+        #expect(try HTTP.request("GET", base + "/health").status == 200)
+        let anonymous = try HTTP.request("GET", base + "/state")
+        #expect(anonymous.status == 401 && anonymous.contentType == "application/problem+json")
+        #expect(Self.object(anonymous)["status"] == .number(401))
+        #expect(try HTTP.request("GET", base + "/state", token: "wrong-token-0123456789abcdef").status == 401)
+        #expect(try HTTP.request("GET", base + "/state", token: TwinServer.readToken).status == 200)
+        let lines = Data(#"""
+            {"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"status":"fault"}}
+            {"t":"2026-05-04T08:00:01Z","entity":"M-404","set":{"status":"fault"}}
+            """#.utf8)
+        #expect(try HTTP.request("POST", base + "/updates", token: TwinServer.readToken, body: lines).status == 403)
+        let posted = try HTTP.request("POST", base + "/updates", token: TwinServer.writeToken, body: lines, contentType: "application/x-ndjson")
+        #expect(posted.status == 422 && posted.text.contains("unknown entity 'M-404'") && Self.object(posted)["applied"] == .number(1), "\(posted.text)")
+        let patched = try HTTP.request("PATCH", base + "/entities/M-013", token: TwinServer.writeToken, body: Data(#"{"status":"blocked"}"#.utf8))
+        #expect(patched.status == 200, "\(patched.text)")
+        #expect(Self.object(try HTTP.request("GET", base + "/state/M-013", token: TwinServer.readToken))["status"] == .string("blocked"))
+        #expect(try HTTP.request("PATCH", base + "/entities/M-013", token: TwinServer.writeToken, body: Data(#"{"status":"melted"}"#.utf8)).status == 422)
+        #expect(try HTTP.request("PATCH", base + "/entities/M-404", token: TwinServer.writeToken, body: Data(#"{"status":"idle"}"#.utf8)).status == 404)
+        #expect(try HTTP.request("GET", base + "/state/M-404", token: TwinServer.readToken).status == 404)
+        #expect(try HTTP.request("GET", base + "/state?at=yesterday", token: TwinServer.readToken).status == 400)
+        let tooBig = try HTTP.request("POST", base + "/updates", token: TwinServer.writeToken, body: Data(repeating: 0x20, count: 5 << 20))
+        #expect(tooBig.status == 413 && tooBig.contentType == "application/problem+json")
+        let nowhere = try HTTP.request("GET", base + "/nowhere", token: TwinServer.readToken)
+        #expect(nowhere.status == 404 && nowhere.contentType == "application/problem+json")
+        let png = try HTTP.request("GET", base + "/render.png?camera=plan&size=320x180", token: TwinServer.readToken)
+        #expect(png.status == 200 && png.contentType == "image/png" && png.body.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(try HTTP.request("GET", base + "/render.png?size=99999x99999", token: TwinServer.readToken).status == 400)
+        let check = try HTTP.request("GET", base + "/check", token: TwinServer.readToken)
+        #expect(check.status == 200 && check.text.contains("R-LOOP"))
+        let openapi = try HTTP.request("GET", base + "/openapi.json", token: TwinServer.readToken)
+        #expect(openapi.status == 200 && (try? JSONParser.parse(openapi.text)) != nil)
+        // The past: before the fault, M-012 had no status.
+        let past = try HTTP.request("GET", base + "/state?at=2026-05-04T07:00:00Z", token: TwinServer.readToken)
+        #expect(past.status == 200 && !past.text.contains("fault"), "\(past.text)")
+        #expect(server.stop() == 0)
+    }
+}
