@@ -55,6 +55,7 @@ bench: build
 	$(TWIN) bench collision
 	$(TWIN) bench state
 	$(TWIN) bench validate
+	$(TWIN) bench sync
 
 # Regenerates the committed demo plant (deterministic: the files only change with the generator).
 assets: build

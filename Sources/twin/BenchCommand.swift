@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure FactoryTwin: figures printed, nothing asserted.",
-        subcommands: [LoadBench.self, RenderBench.self, ExactnessBench.self, CollisionBench.self, StateBench.self, ValidateBench.self])
+        subcommands: [LoadBench.self, RenderBench.self, ExactnessBench.self, CollisionBench.self, StateBench.self, ValidateBench.self, SyncBench.self])
 }
 
 struct LoadBench: ParsableCommand {
