@@ -128,7 +128,7 @@ extension Validator {
     /// The free width across each route, every 0.5 m: from the nearest part on the left to the
     /// nearest on the right (stations and AGVs aside: they are what the route serves), between
     /// 2 cm and 2 m above the floor, where people and loads pass.
-    func aisles(_ changes: LayoutDiff?, routes checked: [RouteResult], base: Plant?) -> [Violation] {
+    func aisles(_ changes: LayoutDiff?) -> [Violation] {
         guard !rules.aisleWidthOff else { return [] }
         var widestAGV = 0.0
         for agv in plant.entities where agv.category == .agv {
@@ -198,7 +198,6 @@ extension Validator {
                                                      route.id, n.width, n.s, n.sides[0], n.sides[1], required)))
             }
         }
-        _ = checked; _ = base
         return out
     }
 }

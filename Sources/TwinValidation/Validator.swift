@@ -102,16 +102,16 @@ public final class Validator {
     // MARK: Validating
 
     /// Every violation of the plant's rules (with `changes`: those the change can have caused).
-    public func validate(changes: LayoutDiff? = nil, base: Plant? = nil) -> [Violation] {
+    public func validate(changes: LayoutDiff? = nil) -> [Violation] {
         var violations: [Violation] = []
         let changed = changes?.changedEntities
         violations += machinePairs(changed)
         violations += walls(changed)
         violations += zones(changed, changedZones: changes.map { Set($0.zonesAdded + $0.zonesChanged) })
-        let (routeViolations, checkedRoutes) = self.routes(changes)
+        let (routeViolations, _) = self.routes(changes)
         violations += routeViolations
         violations += stations(changes)
-        violations += aisles(changes, routes: checkedRoutes, base: base)
+        violations += aisles(changes)
         return violations
     }
 

@@ -67,7 +67,7 @@ struct ValidateCommand: ParsableCommand {
         let diff = basePlant.map { LayoutDiff(base: $0, new: newPlant) }
         let validator = Validator(plant: newPlant)
         let incremental = diff != nil && !full
-        let violations = validator.validate(changes: incremental ? diff : nil, base: basePlant)
+        let violations = validator.validate(changes: incremental ? diff : nil)
         let result = ValidationReport(base: baseName, new: newName, mode: incremental ? "changes" : "full", diff: diff,
                                       violations: violations, coverage: validator.coverage, seconds: (ContinuousClock.now - start).seconds)
         if let image {

@@ -24,7 +24,7 @@ struct RuleTests {
     /// The violations of one rule that the change causes (checked the way `twin validate BASE NEW` does).
     static func violations(_ rule: Violation.Rule, _ edits: [String], rules: ((inout LayoutRules) -> Void)? = nil) throws -> [Violation] {
         let new = try edited(edits, rules: rules)
-        return Validator(plant: new).validate(changes: LayoutDiff(base: base, new: new), base: base).filter { $0.rule == rule }
+        return Validator(plant: new).validate(changes: LayoutDiff(base: base, new: new)).filter { $0.rule == rule }
     }
 
     @Test func theDemoPlantKeepsEveryRule() {
