@@ -13,9 +13,10 @@ public struct PlantPart: Sendable {
     public var lo: SIMD3<Double> { tree.bounds.lo }
     public var hi: SIMD3<Double> { tree.bounds.hi }
 
-    /// Every part of the plant but the AGVs (what moves, not what they run into).
-    public static func parts(of plant: Plant, only names: Set<String>? = nil) -> [PlantPart] {
-        // Each node's owner: the entity that claims its subtree, else the node itself.
+    /// The nodes that draw something solid, each with the name of the part it belongs to: the
+    /// entity that claims its subtree, else its own path. AGVs are left out (what moves, not what
+    /// they run into).
+    public static func nodeParts(of plant: Plant) -> [(node: Int, name: String, entity: Entity?)] {
         var owner = [Int?](repeating: nil, count: plant.nodes.count)
         for (e, entity) in plant.entities.enumerated() where entity.category != .agv {
             guard let root = entity.node else { continue }
@@ -25,17 +26,20 @@ public struct PlantPart: Sendable {
         for entity in plant.entities where entity.category == .agv {
             if let root = entity.node { moving.formUnion(plant.subtree(of: root)) }
         }
-        var triangles: [String: [SIMD3<Double>]] = [:]
-        var entityOf: [String: Entity] = [:]
-        var order: [String] = []
-        for (n, node) in plant.nodes.enumerated() where !node.meshes.isEmpty && !moving.contains(n) {
-            let name = owner[n].map { plant.entities[$0].id } ?? node.path
-            if let names, !names.contains(name) { continue }
-            if let e = owner[n] { entityOf[name] = plant.entities[e] }
-            for m in node.meshes {
+        return plant.nodes.indices.compactMap { n in
+            guard !plant.nodes[n].meshes.isEmpty, !moving.contains(n) else { return nil }
+            let entity = owner[n].map { plant.entities[$0] }
+            return (n, entity?.id ?? plant.nodes[n].path, entity)
+        }
+    }
+
+    /// The part drawn by `nodes`, its triangles in the floor frame; nil when only floor remains.
+    public static func build(name: String, entity: Entity?, nodes: [Int], plant: Plant) -> PlantPart? {
+        var triangles: [SIMD3<Double>] = []
+        for n in nodes {
+            let transform = plant.nodes[n].worldTransform
+            for m in plant.nodes[n].meshes {
                 let mesh = plant.meshes[m].geometry
-                if triangles[name] == nil { order.append(name); triangles[name] = [] }
-                let transform = node.worldTransform
                 @inline(__always) func corner(_ i: UInt32) -> SIMD3<Double> {
                     FloorFrame.floorPoint(transform.transformPoint(SIMD3<Double>(mesh.positions[Int(i)])))
                 }
@@ -43,13 +47,23 @@ public struct PlantPart: Sendable {
                     let a = corner(mesh.indices[t]), b = corner(mesh.indices[t + 1]), c = corner(mesh.indices[t + 2])
                     // The floor is no obstacle: triangles lying at or below floor level.
                     if a.z <= 1e-3 && b.z <= 1e-3 && c.z <= 1e-3 { continue }
-                    triangles[name]!.append(a); triangles[name]!.append(b); triangles[name]!.append(c)
+                    triangles.append(a); triangles.append(b); triangles.append(c)
                 }
             }
         }
-        return order.compactMap { name in
-            triangles[name]!.isEmpty ? nil : PlantPart(name: name, entity: entityOf[name], tree: TriangleBVH(triangles: triangles[name]!))
+        return triangles.isEmpty ? nil : PlantPart(name: name, entity: entity, tree: TriangleBVH(triangles: triangles))
+    }
+
+    /// Every part of the plant (or those named), in the order of their first nodes.
+    public static func parts(of plant: Plant, only names: Set<String>? = nil) -> [PlantPart] {
+        var order: [String] = []
+        var grouped: [String: (entity: Entity?, nodes: [Int])] = [:]
+        for (n, name, entity) in nodeParts(of: plant) {
+            if let names, !names.contains(name) { continue }
+            if grouped[name] == nil { order.append(name); grouped[name] = (entity, []) }
+            grouped[name]!.nodes.append(n)
         }
+        return order.compactMap { name in build(name: name, entity: grouped[name]!.entity, nodes: grouped[name]!.nodes, plant: plant) }
     }
 
     /// The part's footprint on the floor: the convex hull of its corners seen from above.

@@ -70,12 +70,8 @@ public struct LayoutDiff: Sendable {
             for n in plant.subtree(of: root) {
                 let local = back * plant.nodes[n].worldTransform
                 for m in plant.nodes[n].meshes {
-                    let b = plant.meshes[m].geometry.bounds
                     triangles += plant.meshes[m].geometry.triangleCount
-                    guard !b.isEmpty else { continue }
-                    for k in 0..<8 {
-                        box.add(local.transformPoint(SIMD3(k & 1 == 0 ? b.min.x : b.max.x, k & 2 == 0 ? b.min.y : b.max.y, k & 4 == 0 ? b.min.z : b.max.z)))
-                    }
+                    box.add(plant.meshes[m].geometry.bounds.transformed(by: local))
                 }
             }
             let model = plant.models.indices.contains(plant.nodes[root].model) ? plant.models[plant.nodes[root].model].path : ""

@@ -3,6 +3,7 @@ import FactoryTwin
 import TwinCollision
 import TwinGeometry
 import TwinLayout
+import TwinState
 
 extension Validator {
     /// The routes to check and, for each, whether against every part (true) or only the changed ones.
@@ -103,7 +104,7 @@ extension Validator {
             guard let root = station.node else { continue }
             coverage.stations += 1
             // How far its nearest network node lies from the station's outline (its box on the floor).
-            var lo = PlantStateFloor.placement(plant.nodes[root].worldTransform), hi = lo
+            var lo = PlantState.floorPlacement(of: plant.nodes[root].worldTransform).position, hi = lo
             if let i = boxIndex[station.id] { lo = SIMD2(boxes[i].lo.x, boxes[i].lo.y); hi = SIMD2(boxes[i].hi.x, boxes[i].hi.y) }
             func away(_ q: SIMD2<Double>) -> Double { simdLength2(pointwiseMax(pointwiseMax(lo - q, q - hi), .zero)) }
             let p = (lo + hi) / 2
@@ -203,11 +204,3 @@ extension Validator {
 }
 
 @inline(__always) func simdLength2(_ v: SIMD2<Double>) -> Double { v.x * v.x + v.y * v.y }
-
-/// The floor position of a node's origin.
-enum PlantStateFloor {
-    static func placement(_ transform: Matrix4x4) -> SIMD2<Double> {
-        let p = FloorFrame.floorPoint(transform.translation)
-        return SIMD2(p.x, p.y)
-    }
-}

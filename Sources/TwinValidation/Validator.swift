@@ -37,53 +37,47 @@ public final class Validator {
 
     let boxes: [PartBox]
     let boxIndex: [String: Int]
+    /// The nodes of each part, found once: a part is built from them when a check needs it.
+    let partNodes: [String: [Int]]
     var built: [String: PlantPart] = [:]
 
     public init(plant: Plant) {
         self.plant = plant
-        var owner = [Int?](repeating: nil, count: plant.nodes.count)
-        for (e, entity) in plant.entities.enumerated() where entity.category != .agv {
-            guard let root = entity.node else { continue }
-            for n in plant.subtree(of: root) where owner[n] == nil { owner[n] = e }
-        }
-        var moving = Set<Int>()
-        for entity in plant.entities where entity.category == .agv {
-            if let root = entity.node { moving.formUnion(plant.subtree(of: root)) }
-        }
         var boxes: [PartBox] = []
         var index: [String: Int] = [:]
-        for (n, node) in plant.nodes.enumerated() where !node.meshes.isEmpty && !moving.contains(n) {
-            let name = owner[n].map { plant.entities[$0].id } ?? node.path
-            var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
-            for m in node.meshes {
-                let b = plant.meshes[m].geometry.bounds
-                guard !b.isEmpty else { continue }
-                for k in 0..<8 {
-                    let corner = SIMD3(k & 1 == 0 ? b.min.x : b.max.x, k & 2 == 0 ? b.min.y : b.max.y, k & 4 == 0 ? b.min.z : b.max.z)
-                    let p = FloorFrame.floorPoint(node.worldTransform.transformPoint(corner))
-                    lo = pointwiseMin(lo, p); hi = pointwiseMax(hi, p)
-                }
-            }
-            guard lo.x <= hi.x, hi.z > 1e-3 else { continue }   // the floor is no part
+        var partNodes: [String: [Int]] = [:]
+        for (n, name, entity) in PlantPart.nodeParts(of: plant) {
+            let node = plant.nodes[n]
+            partNodes[name, default: []].append(n)
+            var scene = BoundingBox.empty
+            for m in node.meshes { scene.add(plant.meshes[m].geometry.bounds.transformed(by: node.worldTransform)) }
+            guard !scene.isEmpty else { continue }
+            // The scene's box seen in the floor frame: (x, y, z up) = (X, -Z, Y).
+            let lo = SIMD3(scene.min.x, -scene.max.z, scene.min.y), hi = SIMD3(scene.max.x, -scene.min.z, scene.max.y)
+            guard hi.z > 1e-3 else { continue }   // the floor is no part
             if let i = index[name] {
                 boxes[i].lo = pointwiseMin(boxes[i].lo, lo); boxes[i].hi = pointwiseMax(boxes[i].hi, hi)
             } else {
                 index[name] = boxes.count
-                boxes.append(PartBox(name: name, entity: owner[n].map { plant.entities[$0] }, lo: lo, hi: hi))
+                boxes.append(PartBox(name: name, entity: entity, lo: lo, hi: hi))
             }
         }
         self.boxes = boxes
         boxIndex = index
+        self.partNodes = partNodes
     }
 
     /// The parts named, built (their trees) once and kept.
     func parts(_ names: [String]) -> [PlantPart] {
-        let missing = Set(names.filter { built[$0] == nil })
-        if !missing.isEmpty {
-            for part in PlantPart.parts(of: plant, only: missing) { built[part.name] = part }
-            coverage.partsBuilt += missing.count
+        names.compactMap { name in
+            if let part = built[name] { return part }
+            guard let i = boxIndex[name], let part = PlantPart.build(name: name, entity: boxes[i].entity, nodes: partNodes[name] ?? [], plant: plant) else {
+                return nil
+            }
+            built[name] = part
+            coverage.partsBuilt += 1
+            return part
         }
-        return names.compactMap { built[$0] }
     }
 
     func part(_ name: String) -> PlantPart? { parts([name]).first }
