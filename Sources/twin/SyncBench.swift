@@ -22,15 +22,13 @@ struct SyncBench: ParsableCommand {
     var seconds = 10.0
 
     func run() throws {
-        guard let mosquitto = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw CLIFailure.badInput("mosquitto is not installed (apt-get install mosquitto)")
-        }
         let plant: Plant
         do { plant = try PlantLoader().load(path: "Assets/demo/plant.yaml") } catch { throw CLIFailure.badInput(error.description) }
         let folder = NSTemporaryDirectory() + "twin-bench-sync-\(getpid())"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let broker = try LocalBroker(executable: mosquitto, folder: folder)
+        let broker: MosquittoProcess
+        do { broker = try MosquittoProcess(folder: folder, settings: ["log_dest none"]) } catch { throw CLIFailure.badInput(error.description) }
         defer { broker.stop() }
         print("twin bench sync: mosquitto on 127.0.0.1:\(broker.port), \(grouped(messages)) QoS 1 messages a run, \(plant.name)")
 
@@ -58,7 +56,7 @@ struct SyncBench: ParsableCommand {
     }
 
     /// A publisher sends every payload (QoS 1, as fast as it may), a subscriber counts them.
-    func publishAll(_ broker: LocalBroker, _ payloads: [(String, [UInt8])], until done: () -> Bool) throws -> Double {
+    func publishAll(_ broker: MosquittoProcess, _ payloads: [(String, [UInt8])], until done: () -> Bool) throws -> Double {
         let publisher = try MQTTClient(clientId: "bench-pub-\(UUID().uuidString.prefix(6))", cleanSession: true)
         try publisher.connect(host: "127.0.0.1", port: broker.port)
         guard publisher.waitUntilConnected(seconds: 10) else { throw CLIFailure.badInput("cannot connect to the broker") }
@@ -73,7 +71,7 @@ struct SyncBench: ParsableCommand {
         return Double(payloads.count) / elapsed
     }
 
-    func brokerAlone(_ broker: LocalBroker, _ payloads: [(String, [UInt8])]) throws -> Double {
+    func brokerAlone(_ broker: MosquittoProcess, _ payloads: [(String, [UInt8])]) throws -> Double {
         let subscriber = try MQTTClient(clientId: "bench-sub-\(UUID().uuidString.prefix(6))", cleanSession: true)
         let counter = Counter()
         subscriber.subscribe(["plant/#", "uagv/#"], qos: 1) { _, _ in counter.add() }
@@ -85,7 +83,7 @@ struct SyncBench: ParsableCommand {
         return rate
     }
 
-    func twinIngest(_ broker: LocalBroker, plant: Plant, folder: String, _ payloads: [(String, [UInt8])]) throws -> Double {
+    func twinIngest(_ broker: MosquittoProcess, plant: Plant, folder: String, _ payloads: [(String, [UInt8])]) throws -> Double {
         let db = folder + "/ingest-\(UUID().uuidString.prefix(6)).sqlite"
         let live: LiveTwin, sync: MQTTSync
         do {
@@ -107,7 +105,7 @@ struct SyncBench: ParsableCommand {
     }
 
     /// At 5,000 messages a second: publish to visible on the HTTP server's event stream.
-    func latency(_ broker: LocalBroker, plant: Plant, folder: String, payloads: [(String, [UInt8])]) throws {
+    func latency(_ broker: MosquittoProcess, plant: Plant, folder: String, payloads: [(String, [UInt8])]) throws {
         let db = folder + "/latency.sqlite"
         let live: LiveTwin, sync: MQTTSync
         do {
@@ -119,14 +117,14 @@ struct SyncBench: ParsableCommand {
             throw CLIFailure.badInput("\(error)")
         }
         _ = sync.client.waitUntilConnected(seconds: 10)
-        let port = try freeLoopbackPort()
+        guard let port = MosquittoProcess.freeLoopbackPort() else { throw CLIFailure.badInput("no free loopback port") }
         let token = "bench-token-0123456789abcdef"
         let router = HTTPAPI.router(live: live, tokens: TokenConfig(tokens: [token: [.read]]), mqtt: sync)
         setenv("LOG_LEVEL", "critical", 1)   // the server's own log would only interleave with the figures
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
         let server = Task { try await app.run() }
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline && !loopbackAccepts(port) { usleep(20_000) }
+        while Date() < deadline && !MosquittoProcess.acceptsConnections(port: port) { usleep(20_000) }
         // The event stream, read over a plain socket; each event carries the counter we published.
         let sent = SentTimes(count: payloads.count)
         let received = LatencyLog()
@@ -207,62 +205,4 @@ final class LatencyLog: @unchecked Sendable {
     func add(_ v: Double) { lock.lock(); values.append(v); lock.unlock() }
     var count: Int { lock.lock(); defer { lock.unlock() }; return values.count }
     var sorted: [Double] { lock.lock(); defer { lock.unlock() }; return values.sorted() }
-}
-
-/// mosquitto on a free loopback port, started with no signals blocked, stopped with SIGTERM.
-final class LocalBroker {
-    let port: Int
-    private var pid: pid_t = 0
-
-    init(executable: String, folder: String) throws {
-        port = try freeLoopbackPort()
-        let config = "listener \(port) 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 0\nlog_dest none\n\(getuid() == 0 ? "user root\n" : "")"
-        try config.write(toFile: folder + "/mosquitto.conf", atomically: true, encoding: .utf8)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let arguments: [String] = [executable, "-c", folder + "/mosquitto.conf"]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
-        argv.append(nil)
-        defer { for a in argv { free(a) } }
-        guard posix_spawn(&pid, executable, nil, &attributes, &argv, environ) == 0 else { throw CLIFailure.badInput("cannot start \(executable)") }
-        let end = Date().addingTimeInterval(10)
-        while Date() < end && !loopbackAccepts(port) { usleep(20_000) }
-    }
-
-    func stop() {
-        guard pid > 0 else { return }
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        pid = 0
-    }
-}
-
-func freeLoopbackPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    guard withUnsafeMutablePointer(to: &address, { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }) == 0 else {
-        throw CLIFailure.badInput("no free port")
-    }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
-func loopbackAccepts(_ port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = UInt16(port).bigEndian
-    return withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
 }

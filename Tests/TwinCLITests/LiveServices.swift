@@ -1,99 +1,35 @@
 import Foundation
+import TwinSync
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
-/// A real mosquitto broker on a free loopback port, with persistence, for the sync tests.
+/// A real mosquitto broker for the sync tests, with persistence: QoS 1 messages it acknowledged
+/// must survive its restart.
 final class MosquittoBroker {
-    static let executable = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    let port: Int
+    static let executable = MosquittoProcess.executable
     let directory: String
+    let process: MosquittoProcess
+    var port: Int { process.port }
 
     init() throws {
-        port = try freePort()
         directory = NSTemporaryDirectory() + "mosquitto-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // Persistence, and no limit on what it queues for a subscriber that is away or slow:
-        // QoS 1 messages the broker acknowledged must survive its restart.
-        let config = """
-            listener \(port) 127.0.0.1
-            allow_anonymous true
-            persistence true
-            persistence_location \(directory)/
-            max_queued_messages 0
-            max_inflight_messages 0
-            log_dest file \(directory)/mosquitto.log
-            \(getuid() == 0 ? "user root" : "")
-            """
-        try config.write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
-        try start()
+        process = try MosquittoProcess(folder: directory, settings: ["persistence true", "persistence_location \(directory)/",
+                                                                   "log_dest file \(directory)/mosquitto.log"])
     }
 
-    private var pid: pid_t = 0
+    func restart() throws { try process.restart() }
 
-    /// Starts it with no signals blocked (a test runner's threads block some, and a child
-    /// inherits the mask: mosquitto would never see its SIGTERM).
-    func start() throws {
-        guard let executable = Self.executable else { throw CocoaError(.fileNoSuchFile) }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGTERM); sigaddset(&defaults, SIGINT)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let arguments = [executable, "-c", directory + "/mosquitto.conf"]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var child: pid_t = 0
-        guard posix_spawn(&child, executable, nil, &attributes, &argv, environ) == 0 else { throw CocoaError(.fileReadUnknown) }
-        pid = child
-        let end = Date().addingTimeInterval(10)
-        while Date() < end && !canConnect(port: port) { usleep(20_000) }
-    }
-
-    /// Stops it as a service manager would (SIGTERM: it saves its queues), and waits.
-    func stop() {
-        guard pid > 0 else { return }
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        pid = 0
-    }
-
-    func restart() throws { stop(); try start() }
-
-    deinit { stop(); try? FileManager.default.removeItem(atPath: directory) }
+    deinit { process.stop(); try? FileManager.default.removeItem(atPath: directory) }
 }
 
-/// A free TCP port on the loopback interface.
 func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    guard bound == 0 else { throw CocoaError(.fileWriteUnknown) }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    return Int(UInt16(bigEndian: address.sin_port))
+    guard let port = MosquittoProcess.freeLoopbackPort() else { throw CocoaError(.fileWriteUnknown) }
+    return port
 }
 
-func canConnect(port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = UInt16(port).bigEndian
-    return withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0
-}
+func canConnect(port: Int) -> Bool { MosquittoProcess.acceptsConnections(port: port) }
 
 /// A running `twin serve` (or `twin sync`) process.
 final class TwinServer {
