@@ -72,10 +72,18 @@ struct SyncCommandTests {
         let end = Date().addingTimeInterval(60)
         while publisher.acknowledgedCount < total && Date() < end { usleep(20_000) }
         #expect(publisher.acknowledgedCount >= total)
-        let health = try HTTP.poll(base + "/health", token: TwinServer.readToken, seconds: 60) { reply in
-            guard case .object(let u)? = Self.object(reply)["updates"], case .number(let applied)? = u["applied"] else { return false }
-            return applied >= Double(total)
+        // Wait until the twin shows every machine's last published count. (Counting applied updates is
+        // not enough: QoS 1 redelivers some messages after the restart, and the duplicates reach the
+        // total before the last messages have arrived.)
+        let lastCount = Dictionary(uniqueKeysWithValues: (total - 39...total).map { ("M-0\(String(format: "%02d", $0 % 40 + 1))", $0) })
+        _ = try HTTP.poll(base + "/state", token: TwinServer.readToken, seconds: 60) { reply in
+            guard case .object(let entities)? = Self.object(reply)["entities"] else { return false }
+            return lastCount.allSatisfy { id, count in
+                guard case .object(let e)? = entities[id], case .object(let counters)? = e["counters"] else { return false }
+                return counters["good"] == .number(Double(count))
+            }
         }
+        let health = try HTTP.request("GET", base + "/health", token: TwinServer.readToken)
         // The twin lost its broker too, and came back to the same session.
         guard case .object(let mqtt)? = Self.object(health)["mqtt"], case .number(let connections)? = mqtt["connections"] else {
             Issue.record("no mqtt in \(health.text)"); return
