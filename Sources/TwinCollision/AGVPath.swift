@@ -115,6 +115,15 @@ public struct AGVPath: Sendable {
         }
     }
 
+    /// The direction of travel at `s` (radians): the path's tangent, whatever way the body points
+    /// (an edge's orientation turns the body, not the way it drives). Nil on a turn on the spot,
+    /// where the AGV does not travel.
+    public func travelHeading(at s: Double) -> Double? {
+        let (pose, piece) = tangentPose(at: s)
+        if case .turn = piece.segment { return nil }
+        return pose.theta
+    }
+
     /// The pose with the heading along the tangent, and the piece it lies on.
     private func tangentPose(at s: Double) -> (Pose2D, Piece) {
         let s = min(max(s, 0), length)

@@ -166,11 +166,12 @@ extension Validator {
                 let s = path.length * Double(k) / Double(steps)
                 // Docking at either end is not an aisle.
                 if s < Self.docking || s > path.length - Self.docking { continue }
-                let pose = path.pose(at: s)
-                let p = pose.position
+                // Across the way the AGV travels, not the way its body points (an edge's orientation).
+                guard let heading = path.travelHeading(at: s) else { continue }
+                let p = path.pose(at: s).position
                 if let hotspots, !hotspots.contains(where: { p.x >= $0.0.x - reachMax && p.x <= $0.1.x + reachMax && p.y >= $0.0.y - reachMax && p.y <= $0.1.y + reachMax }) { continue }
                 coverage.aisleSamples += 1
-                let tangent = SIMD2(cos(pose.theta), sin(pose.theta))
+                let tangent = SIMD2(cos(heading), sin(heading))
                 let left = SIMD2(-tangent.y, tangent.x)
                 var sides: [String] = []
                 var width = 0.0

@@ -23,6 +23,21 @@ struct AnalyticTests {
         #expect(report.withinMargin == (gap < 0.1 ? ["B"] : []))
     }
 
+    @Test func theTravelHeadingFollowsThePathWhateverWayTheBodyPoints() throws {
+        // A line east, a turn on the spot, a line north driven sideways, then one with a fixed heading.
+        let path = AGVPath([.line(from: SIMD2(0, 0), to: SIMD2(4, 0)), .turn(at: SIMD2(4, 0), from: 0, to: .pi / 2),
+                            .line(from: SIMD2(4, 0), to: SIMD2(4, 4)), .line(from: SIMD2(4, 4), to: SIMD2(0, 4))],
+                           headings: [.tangent(offset: 0), .tangent(offset: 0), .tangent(offset: .pi / 2), .fixed(1.0)])
+        #expect(try #require(path.travelHeading(at: 2)) == 0)
+        #expect(path.travelHeading(at: 4 + .pi / 4) == nil, "turning on the spot goes nowhere")
+        let north: Double = 4 + .pi / 2 + 2
+        #expect(abs(try #require(path.travelHeading(at: north)) - .pi / 2) < 1e-12)
+        #expect(abs(path.pose(at: north).theta - .pi) < 1e-12, "the body points west, sideways to its travel")
+        let west: Double = 4 + .pi / 2 + 6
+        #expect(abs(try #require(path.travelHeading(at: west)) - .pi) < 1e-12)
+        #expect(path.pose(at: west).theta == 1.0)
+    }
+
     @Test func aBoxOnThePathIsHitWhereTheFrontReachesIt() {
         let obstacle = box("B", center: SIMD3(6, 0, 0.5), size: SIMD3(1, 1, 1))
         let report = RouteCheck(body: body, margin: 0.1, obstacles: [obstacle]).check(straight)

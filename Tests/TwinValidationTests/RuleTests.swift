@@ -101,6 +101,22 @@ struct RuleTests {
                                              #"{"edit":"add","entity":"P-S","category":"object","size":[1,1,1],"x":30,"y":6.5}"#]).isEmpty)
     }
 
+    @Test func theAisleIsMeasuredAcrossTheWayTheAGVTravelsNotTheWayItPoints() throws {
+        // The same two pallets, with every edge driven sideways (VDA 5050 orientation 90° to the
+        // tangent): the aisle is still 1.6 m across the direction of travel.
+        let pallets = [#"{"edit":"add","entity":"P-N","category":"object","size":[1,1,1],"x":30,"y":9.3}"#,
+                       #"{"edit":"add","entity":"P-S","category":"object","size":[1,1,1],"x":30,"y":6.7}"#]
+        for global in [false, true] {
+            var sideways = try Self.edited(pallets)
+            for i in sideways.network.edges.indices {
+                sideways.network.edges[i].orientation = .pi / 2
+                sideways.network.edges[i].orientationIsGlobal = global
+            }
+            let narrow = Validator(plant: sideways).aisles(LayoutDiff(base: Self.base, new: sideways))
+            #expect(narrow.count == 3 && narrow.allSatisfy { abs(($0.measured ?? 0) - 1.6) < 1e-6 }, "global \(global): \(narrow.map(\.message))")
+        }
+    }
+
     @Test func theDiffNamesEveryKindOfChange() throws {
         let new = try Self.edited([
             #"{"edit":"move","entity":"M-011","dx":0.8,"dtheta_deg":90}"#,
