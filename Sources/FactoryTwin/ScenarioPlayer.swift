@@ -125,9 +125,9 @@ public struct ScenarioPlayer {
         guard let entity = layout.entity(id: drive.agv), let (body, _) = PlantCollision.body(of: entity, plant: layout) else {
             throw .drive(file: scenario.file, line: line, "AGV '\(drive.agv)' has no footprint to drive with")
         }
-        let path: AGVPath, edges: [String]
+        let path: AGVPath
         do {
-            (path, edges) = try PlantCollision.pathWithEdges(of: Route(id: drive.name, nodes: drive.nodes), in: drive.orderNetwork ?? layout.network)
+            (path, _) = try PlantCollision.pathWithEdges(of: Route(id: drive.name, nodes: drive.nodes), in: drive.orderNetwork ?? layout.network)
         } catch {
             throw .drive(file: scenario.file, line: line, "drive of \(drive.agv) along \(drive.name): \(error)")
         }
@@ -140,10 +140,10 @@ public struct ScenarioPlayer {
             if case .turn = segment { continue }
             node += 1
         }
-        _ = edges
         drives[drive.agv] = ActiveDrive(drive: drive, path: path, segmentNode: segmentNode, start: time, body: body)
-        fleetMembers[drive.agv] = FleetCheck.Member(name: drive.agv, body: body, path: path, speed: drive.speed,
-                                                    start: time.seconds(since: scenario.start))
+        // Every drive of the AGV so far is a leg of its timeline: `no AGV conflicts` sees them all.
+        let leg = FleetCheck.Member.Leg(body: body, path: path, speed: drive.speed, start: time.seconds(since: scenario.start))
+        fleetMembers[drive.agv, default: FleetCheck.Member(name: drive.agv, legs: [])].legs.append(leg)
         let order: String? = drive.name == "nodes" ? nil : drive.name
         do {
             try twin.apply(Update(time: time, action: .set(entity: drive.agv, changes: [.order(order), .driving(true), .pose(path.pose(at: 0))])))

@@ -3,24 +3,50 @@ import TwinGeometry
 /// Several AGVs on their paths at their speeds and start times: bodies that overlap at the same
 /// moment are a conflict; crossing the same spot at different times is none.
 public struct FleetCheck: Sendable {
+    /// One AGV's drives in time: a leg is a path driven at a speed from a start time; the AGV
+    /// stands at the first leg's start before it, drives each leg until the next one begins (or
+    /// it arrives, then stands at the leg's end), and the next leg takes over from its own start.
     public struct Member: Sendable {
-        public var name: String
-        public var body: AGVBody
-        public var path: AGVPath
-        public var speed: Double
-        public var start: Double
+        public struct Leg: Sendable {
+            public var body: AGVBody
+            public var path: AGVPath
+            public var speed: Double
+            public var start: Double
 
-        public init(name: String, body: AGVBody, path: AGVPath, speed: Double, start: Double) {
-            self.name = name; self.body = body; self.path = path; self.speed = speed; self.start = start
+            public init(body: AGVBody, path: AGVPath, speed: Double, start: Double) {
+                self.body = body; self.path = path; self.speed = speed; self.start = start
+            }
+
+            /// Where it is at time t: at its start before it sets off, at its end after arriving.
+            func pose(at t: Double) -> Pose2D { path.pose(at: min(max((t - start) * speed, 0), path.length)) }
+
+            var arrival: Double { start + path.length / max(speed, 1e-12) }
+
+            /// How fast any point of its body can move, meters per second.
+            var pointSpeed: Double { speed * (1 + body.halfDiagonal * path.maximumCurvature) }
         }
 
-        /// Where it is at time t: standing at its start before it sets off, at its end after arriving.
-        func pose(at t: Double) -> Pose2D { path.pose(at: min(max((t - start) * speed, 0), path.length)) }
+        public var name: String
+        /// In the order they start.
+        public var legs: [Leg]
 
-        var arrival: Double { start + path.length / max(speed, 1e-12) }
+        /// An AGV that drives one path.
+        public init(name: String, body: AGVBody, path: AGVPath, speed: Double, start: Double) {
+            self.init(name: name, legs: [Leg(body: body, path: path, speed: speed, start: start)])
+        }
 
-        /// How fast any point of its body can move, meters per second.
-        var pointSpeed: Double { speed * (1 + body.halfDiagonal * path.maximumCurvature) }
+        /// An AGV that drives `legs` one after another (sorted by start here).
+        public init(name: String, legs: [Leg]) {
+            self.name = name
+            self.legs = legs.sorted { $0.start < $1.start }
+        }
+
+        /// The leg that moves the AGV from time t on: the last to have started, else the first.
+        func leg(at t: Double) -> Leg {
+            legs.last { $0.start <= t } ?? legs[0]
+        }
+
+        var arrival: Double { legs.map(\.arrival).max() ?? 0 }
     }
 
     public struct Conflict: Sendable {
@@ -46,42 +72,59 @@ public struct FleetCheck: Sendable {
         for i in members.indices {
             for j in members.indices where j > i {
                 let a = members[i], b = members[j]
-                let rate = a.pointSpeed + b.pointSpeed
-                func separation(_ t: Double) -> Double {
-                    let pa = a.body.box(at: a.pose(at: t)), pb = b.body.box(at: b.pose(at: t))
-                    return PrismDistance.distance(pa, pb)
+                guard !a.legs.isEmpty && !b.legs.isEmpty else { continue }
+                // Between two leg starts each AGV moves continuously along one leg; a new leg may
+                // start elsewhere, so every window is searched on its own, up to its end.
+                let starts = Set((a.legs.dropFirst() + b.legs.dropFirst()).map(\.start)).filter { $0 > 0 && $0 < end }.sorted()
+                var windows: [(Double, Double)] = []
+                var from = 0.0
+                for t in starts { windows.append((from, t)); from = t }
+                windows.append((from, max(from, end)))
+                var pairBest = (Double.infinity, 0.0)
+                for (t0, t1) in windows {
+                    let legA = a.leg(at: t0), legB = b.leg(at: t0)
+                    if let hit = Self.firstContact(legA, legB, from: t0, to: t1, best: &pairBest) {
+                        let pa = legA.pose(at: hit), pb = legB.pose(at: hit)
+                        conflicts.append(Conflict(time: hit, agvs: [a.name, b.name], position: SIMD2((pa.x + pb.x) / 2, (pa.y + pb.y) / 2)))
+                        pairBest = (0, hit)
+                        break
+                    }
                 }
-                // Conservative advancement in time to the first overlap.
-                var t = 0.0
-                var samples: [(Double, Double)] = []
-                var hit: Double?
-                while true {
-                    let d = separation(t)
-                    samples.append((t, d))
-                    if d <= RouteCheck.contactTolerance { hit = t; break }
-                    if t >= end { break }
-                    t = min(end, t + max(rate > 0 ? d / rate : end, 1e-9))
-                }
-                if let hit {
-                    let pa = a.pose(at: hit), pb = b.pose(at: hit)
-                    conflicts.append(Conflict(time: hit, agvs: [a.name, b.name], position: SIMD2((pa.x + pb.x) / 2, (pa.y + pb.y) / 2)))
-                    if 0 < minimum { minimum = 0; minimumTime = hit }
-                    continue
-                }
-                // The smallest separation, by branch and bound over time.
-                var best = samples.min { $0.1 < $1.1 }!
-                var intervals = Array(zip(samples, samples.dropFirst()))
-                while let (x, y) = intervals.popLast() {
-                    if (x.1 + y.1 - rate * (y.0 - x.0)) / 2 >= best.1 - 5e-4 || y.0 - x.0 < 1e-7 { continue }
-                    let m = (x.0 + y.0) / 2
-                    let d = separation(m)
-                    if d < best.1 { best = (m, d) }
-                    intervals.append((x, (m, d)))
-                    intervals.append(((m, d), y))
-                }
-                if best.1 < minimum { minimum = best.1; minimumTime = best.0 }
+                if pairBest.0 < minimum { minimum = pairBest.0; minimumTime = pairBest.1 }
             }
         }
         return Report(conflicts: conflicts.sorted { $0.time < $1.time }, minimumSeparation: minimum, minimumSeparationTime: minimumTime)
+    }
+
+    /// Two legs from t0 to t1: the first moment their bodies touch, or nil with the smallest
+    /// separation of the window folded into `best` (time of it beside).
+    static func firstContact(_ a: Member.Leg, _ b: Member.Leg, from t0: Double, to t1: Double, best: inout (Double, Double)) -> Double? {
+        let rate = a.pointSpeed + b.pointSpeed
+        func separation(_ t: Double) -> Double {
+            PrismDistance.distance(a.body.box(at: a.pose(at: t)), b.body.box(at: b.pose(at: t)))
+        }
+        // Conservative advancement in time to the first overlap.
+        var t = t0
+        var samples: [(Double, Double)] = []
+        while true {
+            let d = separation(t)
+            samples.append((t, d))
+            if d <= RouteCheck.contactTolerance { return t }
+            if t >= t1 { break }
+            t = min(t1, t + max(rate > 0 ? d / rate : t1 - t0, 1e-9))
+        }
+        // The smallest separation, by branch and bound over time.
+        var windowBest = samples.min { $0.1 < $1.1 }!
+        var intervals = Array(zip(samples, samples.dropFirst()))
+        while let (x, y) = intervals.popLast() {
+            if (x.1 + y.1 - rate * (y.0 - x.0)) / 2 >= min(windowBest.1, best.0) - 5e-4 || y.0 - x.0 < 1e-7 { continue }
+            let m = (x.0 + y.0) / 2
+            let d = separation(m)
+            if d < windowBest.1 { windowBest = (m, d) }
+            intervals.append((x, (m, d)))
+            intervals.append(((m, d), y))
+        }
+        if windowBest.1 < best.0 { best = (windowBest.1, windowBest.0) }
+        return nil
     }
 }

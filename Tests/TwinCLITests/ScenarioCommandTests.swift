@@ -58,6 +58,30 @@ struct ScenarioCommandTests {
         #expect(FileManager.default.fileExists(atPath: out + "/layout-change-100200-check.png"))
     }
 
+    @Test func noAGVConflictsSeesEveryDriveOfAnAGVNotOnlyItsLatest() throws {
+        // AGV-01 catches up with AGV-02 on the south aisle in their first drives; AGV-02 then
+        // drives on, away from it. The assertion afterwards still finds the meeting.
+        let dir = Self.output()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try """
+            plant: \(TwinBinary.repository)/Assets/demo/plant.yaml
+            start: 2026-05-04T06:00:00Z
+            timeline:
+              - at: "06:00"
+                drive:
+                  - {agv: AGV-01, nodes: [S1, S2, S3], speed_mps: 1.0}
+                  - {agv: AGV-02, nodes: [S2, S3, S4], speed_mps: 0.5}
+              - at: "06:02"
+                drive:
+                  - {agv: AGV-02, nodes: [S4, S5], speed_mps: 1.0}
+              - at: "06:03"
+                assert: no AGV conflicts
+            """.write(toFile: dir + "/catch-up.yaml", atomically: true, encoding: .utf8)
+        let result = try TwinBinary.run(["run", dir + "/catch-up.yaml", "-o", dir + "/out"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("FAIL 2026-05-04T06:03:00Z no AGV conflicts  (AGV-01 and AGV-02 meet at"), "\(result.stdout)")
+    }
+
     @Test func badScenariosAreBadInput() throws {
         let dir = Self.output()
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

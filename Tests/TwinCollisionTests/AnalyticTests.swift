@@ -96,12 +96,34 @@ struct AnalyticTests {
         var b = FleetCheck.Member(name: "B", body: body, path: AGVPath([.line(from: SIMD2(10, -10), to: SIMD2(10, 10))]), speed: 1, start: 0)
         let crossing = FleetCheck(members: [a, b]).check()
         #expect(abs(crossing.conflicts.first!.time - 9.0) < 1e-4)
-        b.start = 4
+        b.legs[0].start = 4
         let apart = FleetCheck(members: [a, b]).check()
         #expect(apart.conflicts.isEmpty)
         // Both gaps are 1 m at t = 12 (A's rear at 11.4 - 0.6... x gap 1, y gap 1): sqrt(2).
         #expect(abs(apart.minimumSeparation - 2.0.squareRoot()) < 1e-4)
         #expect(abs(apart.minimumSeparationTime - 12) < 1e-2)
+    }
+
+    @Test func everyLegOfAnAGVCountsAndItStandsBetweenThem() {
+        // A drives east along y = 0 (t 0 to 10), stands at (10, 0), then drives north from t = 20.
+        let a = FleetCheck.Member(name: "A", legs: [
+            .init(body: body, path: AGVPath([.line(from: SIMD2(10, 0), to: SIMD2(10, 10))]), speed: 1, start: 20),
+            .init(body: body, path: AGVPath([.line(from: SIMD2(0, 0), to: SIMD2(10, 0))]), speed: 1, start: 0),
+        ])
+        func firstConflict(_ path: AGVPath, start: Double) -> Double? {
+            FleetCheck(members: [a, FleetCheck.Member(name: "B", body: body, path: path, speed: 1, start: start)]).check().conflicts.first?.time
+        }
+        // Crossing the first leg: the bodies' corners meet at t = 4.
+        let first = firstConflict(AGVPath([.line(from: SIMD2(5, -5), to: SIMD2(5, 5))]), start: 0)
+        #expect(abs((first ?? 0) - 4) < 1e-4, "\(String(describing: first))")
+        // Crossing where A stands between its legs: at t = 16 (A points east, 0.6 m either side of x = 10).
+        let standing = firstConflict(AGVPath([.line(from: SIMD2(10, -5), to: SIMD2(10, 5))]), start: 12)
+        #expect(abs((standing ?? 0) - 16) < 1e-4, "\(String(describing: standing))")
+        // Crossing the second leg, heading west along y = 5: at t = 24.
+        let second = firstConflict(AGVPath([.line(from: SIMD2(15, 5), to: SIMD2(0, 5))]), start: 20)
+        #expect(abs((second ?? 0) - 24) < 1e-4, "\(String(describing: second))")
+        // The same crossing of the second leg 10 s later passes behind A.
+        #expect(firstConflict(AGVPath([.line(from: SIMD2(15, 5), to: SIMD2(0, 5))]), start: 30) == nil)
     }
 
     @Test func meshObstaclesMeasureLikeTheirBoxes() {
