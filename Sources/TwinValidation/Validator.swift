@@ -126,13 +126,16 @@ public final class Validator {
                 guard let pa = part(a.name), let pb = part(b.name) else { continue }
                 let d = pa.tree.distance(to: pb.tree, cutoff: reach + 1e-6)
                 let place = Self.between(a, b)
-                if d <= 1e-9 {
+                // Surfaces apart, yet one may stand wholly inside the other.
+                let inside = d > 1e-9 ? Self.inside(pa, pb) ?? Self.inside(pb, pa) : nil
+                if d <= 1e-9 || inside != nil {
+                    let how = inside.map { "\($0.inner) stands inside \($0.outer)" }
                     if rules.overlap {
                         out.append(Violation(rule: .overlap, entities: [a.name, b.name], measured: 0, required: required, place: place,
-                                             message: "\(a.name) and \(b.name) intersect"))
+                                             message: how ?? "\(a.name) and \(b.name) intersect"))
                     } else if let required, required > 0 {
                         out.append(Violation(rule: .clearance, entities: [a.name, b.name], measured: 0, required: required, place: place,
-                                             message: String(format: "%@ and %@ touch; %.2f m required between them", a.name, b.name, required)))
+                                             message: String(format: "%@; %.2f m required between them", how ?? "\(a.name) and \(b.name) touch", required)))
                     }
                 } else if let required, d < required - 1e-9 {
                     out.append(Violation(rule: .clearance, entities: [a.name, b.name], measured: d, required: required, place: place,
@@ -141,6 +144,15 @@ public final class Validator {
             }
         }
         return out
+    }
+
+    /// Whether `inner` stands inside `outer` (their surfaces apart): its box within the other's
+    /// and a point of it enclosed by the other's mesh (winding number at least one half). An
+    /// enclosure of closed walls around a part does not count: the winding number there is 0.
+    static func inside(_ inner: PlantPart, _ outer: PlantPart) -> (inner: String, outer: String)? {
+        guard inner.tree.triangleCount > 0, outer.tree.triangleCount > 0,
+              all(inner.lo .>= outer.lo), all(inner.hi .<= outer.hi) else { return nil }
+        return abs(outer.tree.windingNumber(at: inner.tree.corners[0])) >= 0.5 ? (inner.name, outer.name) : nil
     }
 
     /// Walls and columns: building parts that belong to no entity, or structure entities.

@@ -42,6 +42,41 @@ struct RuleTests {
                                                #"{"edit":"add","entity":"M-100","like":"M-001","x":\#((m007.lo.x + m007.hi.x) / 2),"y":\#((m007.lo.y + m007.hi.y) / 2)}"#]).isEmpty)
     }
 
+    /// An OBJ file of closed boxes, one object each (y up, as OBJ has it).
+    static func boxes(_ objects: [(name: String, boxes: [(lo: SIMD3<Double>, hi: SIMD3<Double>)])]) throws -> Plant {
+        var obj = "", base = 0
+        for object in objects {
+            obj += "o \(object.name)\n"
+            for (lo, hi) in object.boxes {
+                for k in 0..<8 {
+                    obj += "v \(k & 1 == 0 ? lo.x : hi.x) \(k & 2 == 0 ? lo.y : hi.y) \(k & 4 == 0 ? lo.z : hi.z)\n"
+                }
+                // Counterclockwise seen from outside.
+                for f in [[0, 2, 3, 1], [4, 5, 7, 6], [0, 1, 5, 4], [2, 6, 7, 3], [0, 4, 6, 2], [1, 3, 7, 5]] {
+                    obj += "f " + f.map { String(base + $0 + 1) }.joined(separator: " ") + "\n"
+                }
+                base += 8
+            }
+        }
+        let path = NSTemporaryDirectory() + "nested-\(UUID().uuidString).obj"
+        try obj.write(toFile: path, atomically: true, encoding: .utf8)
+        return try PlantLoader().load(path: path)
+    }
+
+    @Test func aMachineWhollyInsideAnotherIntersectsIt() throws {
+        let cell = (name: "cell_big", boxes: [(lo: SIMD3<Double>(0, 0, 0), hi: SIMD3<Double>(4, 3, 4))])
+        let inside = (name: "robot_inside", boxes: [(lo: SIMD3<Double>(1.5, 1, 1.5), hi: SIMD3<Double>(2.5, 2, 2.5))])
+        let nested = Validator(plant: try Self.boxes([cell, inside])).validate().filter { $0.rule == .overlap }
+        #expect(nested.map(\.message) == ["robot_inside stands inside cell_big"])
+        // The same robot beside the cell: no overlap.
+        let beside = (name: "robot_beside", boxes: [(lo: SIMD3<Double>(6, 1, 1.5), hi: SIMD3<Double>(7, 2, 2.5))])
+        #expect(Validator(plant: try Self.boxes([cell, beside])).validate().filter { $0.rule == .overlap }.isEmpty)
+        // Inside a fence of four closed walls (an enclosure, not a solid): no overlap either.
+        let fence = (name: "fence_cell", boxes: [(lo: SIMD3<Double>(0, 0, 0), hi: SIMD3<Double>(4, 3, 0.1)), (lo: SIMD3<Double>(0, 0, 3.9), hi: SIMD3<Double>(4, 3, 4)),
+                                                  (lo: SIMD3<Double>(0, 0, 0.1), hi: SIMD3<Double>(0.1, 3, 3.9)), (lo: SIMD3<Double>(3.9, 0, 0.1), hi: SIMD3<Double>(4, 3, 3.9))])
+        #expect(Validator(plant: try Self.boxes([fence, inside])).validate().filter { $0.rule == .overlap }.isEmpty)
+    }
+
     @Test func machinesKeepTheirClearance() throws {
         // M-002 slid towards M-001 until 0.3 m of air is left between them; then 0.8 m.
         let validator = Validator(plant: Self.base)

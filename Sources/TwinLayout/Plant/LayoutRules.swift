@@ -3,7 +3,7 @@
 ///
 /// ```yaml
 /// rules:
-///   overlap: true                  # no two machines intersect (mesh against mesh)
+///   overlap: true                  # no two machines intersect (mesh against mesh) or stand one inside the other
 ///   clearance_m: 0.5               # between machines ...
 ///   clearance_pairs:               # ... or more for some pairs of kinds
 ///     - {kinds: [press, press], m: 1.0}
