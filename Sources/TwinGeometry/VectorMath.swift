@@ -7,6 +7,12 @@ public func simdDot<T: BinaryFloatingPoint & SIMDScalar>(_ a: SIMD3<T>, _ b: SIM
     a.x * b.x + a.y * b.y + a.z * b.z
 }
 
+/// The dot product of two 2-vectors.
+@inlinable
+public func simdDot<T: BinaryFloatingPoint & SIMDScalar>(_ a: SIMD2<T>, _ b: SIMD2<T>) -> T {
+    a.x * b.x + a.y * b.y
+}
+
 /// The cross product of two 3-vectors (right-handed).
 @inlinable
 public func simdCross<T: BinaryFloatingPoint & SIMDScalar>(_ a: SIMD3<T>, _ b: SIMD3<T>) -> SIMD3<T> {

@@ -128,7 +128,9 @@ extension Validator {
 
     /// The free width across each route, every 0.5 m: from the nearest part on the left to the
     /// nearest on the right (stations and AGVs aside: they are what the route serves), between
-    /// 2 cm and 2 m above the floor, where people and loads pass.
+    /// 2 cm and 2 m above the floor, where people and loads pass. Without `aisle_width_m` the
+    /// width required is the widest AGV's plus 1 m, or more where the route's AGV is wider across
+    /// its travel (driving sideways on an edge with an orientation: its length plus 1 m).
     func aisles(_ changes: LayoutDiff?) -> [Violation] {
         guard !rules.aisleWidthOff else { return [] }
         var widestAGV = 0.0
@@ -160,7 +162,8 @@ extension Validator {
             (try? PlantCollision.path(of: route, in: plant.network)).map { (route, $0) }
         }
         for (route, path) in paths {
-            var narrowest: (width: Double, s: Double, point: SIMD2<Double>, sides: [String])?
+            let body = rules.aisleWidth == nil ? route.agv.flatMap { plant.entity(id: $0) }.flatMap { PlantCollision.body(of: $0, plant: plant)?.0 } : nil
+            var narrowest: (width: Double, required: Double, s: Double, point: SIMD2<Double>, sides: [String])?
             let steps = max(1, Int(path.length / 0.5))
             for k in 0...steps {
                 let s = path.length * Double(k) / Double(steps)
@@ -190,14 +193,21 @@ extension Validator {
                     sides.append(hit)
                     if best == 0 { width = 0; sides = [hit, hit]; break }   // standing inside a part: no aisle at all
                 }
-                if width < required - 1e-9, narrowest.map({ width < $0.width }) ?? true {
-                    narrowest = (width, s, p, sides)
+                var need = required
+                if let body {
+                    // The body's extent across the direction of travel, and a metre beside it.
+                    let across = body.box(at: path.pose(at: s)).corners.map { simdDot($0 - p, left) }
+                    let wide = (across.max() ?? 0) - (across.min() ?? 0) + 1.0
+                    if wide > need + 1e-9 { need = wide }   // not for rounding: driving ahead, it is the width
+                }
+                if width < need - 1e-9, narrowest.map({ width - need < $0.width - $0.required }) ?? true {
+                    narrowest = (width, need, s, p, sides)
                 }
             }
             if let n = narrowest {
-                out.append(Violation(rule: .aisle, entities: [route.id] + n.sides.filter { !$0.hasPrefix("nothing") }, measured: n.width, required: required, place: n.point,
+                out.append(Violation(rule: .aisle, entities: [route.id] + n.sides.filter { !$0.hasPrefix("nothing") }, measured: n.width, required: n.required, place: n.point,
                                      message: String(format: "the aisle of route %@ narrows to %.2f m at s = %.1f m (between %@ and %@); %.2f m required",
-                                                     route.id, n.width, n.s, n.sides[0], n.sides[1], required)))
+                                                     route.id, n.width, n.s, n.sides[0], n.sides[1], n.required)))
             }
         }
         return out

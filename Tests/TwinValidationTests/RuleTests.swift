@@ -138,7 +138,8 @@ struct RuleTests {
 
     @Test func theAisleIsMeasuredAcrossTheWayTheAGVTravelsNotTheWayItPoints() throws {
         // The same two pallets, with every edge driven sideways (VDA 5050 orientation 90° to the
-        // tangent): the aisle is still 1.6 m across the direction of travel.
+        // tangent, or fixed north): the aisle is still 1.6 m across the direction of travel, and
+        // the AGV now needs its length (1.2 m) plus 1 m of it, not its width plus 1 m.
         let pallets = [#"{"edit":"add","entity":"P-N","category":"object","size":[1,1,1],"x":30,"y":9.3}"#,
                        #"{"edit":"add","entity":"P-S","category":"object","size":[1,1,1],"x":30,"y":6.7}"#]
         for global in [false, true] {
@@ -148,7 +149,8 @@ struct RuleTests {
                 sideways.network.edges[i].orientationIsGlobal = global
             }
             let narrow = Validator(plant: sideways).aisles(LayoutDiff(base: Self.base, new: sideways))
-            #expect(narrow.count == 3 && narrow.allSatisfy { abs(($0.measured ?? 0) - 1.6) < 1e-6 }, "global \(global): \(narrow.map(\.message))")
+            #expect(narrow.count == 3 && narrow.allSatisfy { abs(($0.measured ?? 0) - 1.6) < 1e-6 && abs(($0.required ?? 0) - 2.2) < 1e-9 },
+                    "global \(global): \(narrow.map(\.message))")
         }
     }
 

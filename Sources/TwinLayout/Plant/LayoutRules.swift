@@ -12,7 +12,7 @@
 ///   route_margin: true             # every route clear by its AGV's margin
 ///   stations_reachable: true       # every station's nearest network node reachable
 ///   station_access_m: 3.0          # how far a station may lie from its network node (default: off)
-///   aisle_width_m: 1.8             # free width across every route (default: widest AGV + 1 m)
+///   aisle_width_m: 1.8             # free width across every route (default: widest AGV + 1 m, or its extent across its travel + 1 m where more)
 /// ```
 public struct LayoutRules: Sendable, Equatable {
     /// A larger clearance between machines of two kinds.
