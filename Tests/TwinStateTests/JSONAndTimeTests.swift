@@ -42,6 +42,25 @@ struct JSONAndTimeTests {
         }
     }
 
+    @Test func stringsAreUTF8AndInvalidBytesAreRejected() throws {
+        func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+            let result: Result<JSONValue, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
+                do throws(JSONSyntaxError) { return .success(try JSONParser.parse(buffer)) } catch { return .failure(error) }
+            }
+            return try result.get()
+        }
+        #expect(try parse(Array(#"["Grüße, 工場", "plain"]"#.utf8)) == .array([.string("Grüße, 工場"), .string("plain")]))
+        // A lone continuation byte, a truncated sequence, an overlong encoding, a UTF-16 surrogate:
+        // in a plain string and in one with an escape.
+        for bad: [UInt8] in [[0x80], [0xC3], [0xC0, 0xAF], [0xED, 0xA0, 0x80]] {
+            for prefix in [Array("ab".utf8), Array(#"a\n"#.utf8)] {
+                #expect(throws: JSONSyntaxError(offset: 2, message: "a string that is not valid UTF-8")) {
+                    try parse(Array(#"[""#.utf8) + prefix + bad + Array(#""]"#.utf8))
+                }
+            }
+        }
+    }
+
     @Test func writesWhatItReads() throws {
         let text = #"{"t":"2026-05-04T08:00:00Z","n":[1,2.5,-0.001],"s":"a\"b\n","o":{"x":null,"y":true}}"#
         #expect(JSONWriter.string(try JSONParser.parse(text)) == text)
