@@ -28,6 +28,23 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let msOfDay = milliseconds - days * 86_400_000
         let (y, m, d) = Self.civil(fromDays: days)
         let s = msOfDay / 1000, ms = msOfDay % 1000
+        if (0...9999).contains(y) {
+            // Digits straight into the string's storage: this runs for every update written.
+            return String(unsafeUninitializedCapacity: 24) { out in
+                var n = 0
+                func put(_ value: Int64, _ width: Int) {
+                    var v = value
+                    for k in stride(from: width - 1, through: 0, by: -1) { out[n + k] = UInt8(48 + v % 10); v /= 10 }
+                    n += width
+                }
+                func put(_ byte: Character) { out[n] = byte.asciiValue!; n += 1 }
+                put(y, 4); put("-"); put(m, 2); put("-"); put(d, 2); put("T")
+                put(s / 3600, 2); put(":"); put(s / 60 % 60, 2); put(":"); put(s % 60, 2)
+                if ms != 0 { put("."); put(ms, 3) }
+                put("Z")
+                return n
+            }
+        }
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         var text = "\(String(format: "%04lld", y))-\(two(m))-\(two(d))T\(two(s / 3600)):\(two(s / 60 % 60)):\(two(s % 60))"
         if ms != 0 { text += "." + String(format: "%03lld", ms) }
