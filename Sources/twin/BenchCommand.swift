@@ -79,16 +79,19 @@ struct LoadBench: ParsableCommand {
     }
 }
 
+/// The median of measurements (the mean of the middle two for an even count).
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return .nan }
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
 /// Medians of one mode's load reports.
 struct LoadFigures {
     var parse, process, manifest, importOverhead, clean, flatten: Double
     var share: Double { process / max(parse + process, 1e-12) }
 
     init(_ reports: [LoadReport]) {
-        func median(_ values: [Double]) -> Double {
-            let sorted = values.sorted()
-            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        }
         parse = median(reports.map(\.parseSeconds))
         process = median(reports.map(\.processSeconds))
         manifest = median(reports.map(\.manifestSeconds))

@@ -11,15 +11,26 @@ struct SyncBench: ParsableCommand {
         discussion: """
             Starts mosquitto on a free loopback port. (1) The broker alone: a plain QoS 1 subscriber receives what a \
             publisher sends as fast as it can. (2) The twin: the same messages applied and committed to a history, \
-            for 200-byte machine messages and 1.5 KB VDA 5050 states. (3) At a steady 5,000 messages per second, the \
-            time from publishing a message to its update arriving on the HTTP server's /events stream.
+            for 200-byte machine messages and 1.5 KB VDA 5050 states. (1) and (2) take turns for --rounds rounds \
+            and the medians are compared, since a shared machine's speed drifts from one run to the next. (3) At a \
+            steady 5,000 messages per second, the time from publishing a message to its update arriving on the HTTP \
+            server's /events stream.
             """)
+
+    @Option(help: "Rounds of broker-alone and twin runs, taking turns (medians reported).")
+    var rounds = 3
 
     @Option(help: "Messages per rate measurement.")
     var messages = 100_000
 
     @Option(help: "Seconds of the latency measurement.")
     var seconds = 10.0
+
+    func validate() throws {
+        guard rounds >= 1 && rounds <= 20 else { throw ValidationError("--rounds must be 1 to 20") }
+        guard messages >= 1000 else { throw ValidationError("--messages must be at least 1000") }
+        guard seconds > 0 && seconds <= 600 else { throw ValidationError("--seconds must be above 0 and at most 600") }
+    }
 
     func run() throws {
         let plant: Plant
@@ -47,10 +58,15 @@ struct SyncBench: ParsableCommand {
         }
 
         for (label, payloads) in [("machine messages, 200 B", machinePayloads), ("VDA 5050 states, 1.5 KB", vdaPayloads)] {
-            let brokerRate = try brokerAlone(broker, payloads)
-            let twinRate = try twinIngest(broker, plant: plant, folder: folder, payloads)
-            print(String(format: "  %@: broker alone %@ msg/s (a plain subscriber); twin %@ msg/s applied and committed = %.0f%% of the broker's (target 50%%)",
-                         label, grouped(Int(brokerRate)), grouped(Int(twinRate)), twinRate / brokerRate * 100))
+            var brokerRates: [Double] = [], twinRates: [Double] = []
+            for _ in 0..<rounds {
+                brokerRates.append(try brokerAlone(broker, payloads))
+                twinRates.append(try twinIngest(broker, plant: plant, folder: folder, payloads))
+            }
+            let brokerRate = median(brokerRates), twinRate = median(twinRates)
+            let ratios = zip(twinRates, brokerRates).map { $0 / $1 * 100 }
+            print(String(format: "  %@: broker alone %@ msg/s (a plain subscriber); twin %@ msg/s applied and committed = %.0f%% of the broker's (medians of %d rounds; the rounds %.0f%% to %.0f%%) (target 50%%)",
+                         label, grouped(Int(brokerRate)), grouped(Int(twinRate)), twinRate / brokerRate * 100, rounds, ratios.min() ?? 0, ratios.max() ?? 0))
         }
         try latency(broker, plant: plant, folder: folder, payloads: machinePayloads)
     }

@@ -35,7 +35,6 @@ struct ValidateBench: ParsableCommand {
             throw CLIFailure.badInput(error.description)
         }
         let new = base.edited(by: state)
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         var incremental: [Double] = [], full: [Double] = []
         var changeViolations = 0, fullViolations = 0
         var changeCoverage = Validator.Coverage(), fullCoverage = Validator.Coverage()
