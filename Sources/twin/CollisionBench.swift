@@ -28,6 +28,10 @@ struct CollisionBench: ParsableCommand {
     static let reference = "../shared/bench/collision/reference.py"
     static let cases = "../shared/bench/collision/cases"
 
+    func validate() throws {
+        guard margin.isFinite && margin >= 0 else { throw ValidationError("--margin must be a distance of 0 or more, in meters") }
+    }
+
     func run() throws {
         let haveFCL = FileManager.default.fileExists(atPath: Self.reference)
             && ((try? ChildProcess.run(["python3", "-c", "import fcl"]).status) == 0)

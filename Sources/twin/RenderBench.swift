@@ -63,6 +63,14 @@ struct RenderBench: ParsableCommand {
 
     @OptionGroup var load: LoadOptions
 
+    func validate() throws {
+        try size.check()
+        guard (1...1000).contains(frames) else { throw ValidationError("--frames must be between 1 and 1000") }
+        for name in plants.split(separator: ",", omittingEmptySubsequences: false) where !["demo", "demo-large"].contains(String(name)) {
+            throw ValidationError("--plants: unknown plant '\(name)' (known: demo, demo-large)")
+        }
+    }
+
     func run() throws {
         let twin = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let reference = !noReference && FileManager.default.fileExists(atPath: ReferenceHarness.llvmpipeScript)
@@ -119,6 +127,8 @@ struct ExactnessBench: ParsableCommand {
     var models: String = "../shared/models"
 
     @OptionGroup var load: LoadOptions
+
+    func validate() throws { try size.check() }
 
     func run() throws {
         guard FileManager.default.fileExists(atPath: ReferenceHarness.llvmpipeScript) else {

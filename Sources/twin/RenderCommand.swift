@@ -172,6 +172,13 @@ struct ImageSize: ExpressibleByArgument {
         guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]) else { return nil }
         width = w; height = h
     }
+
+    /// An error naming `option` where the size is out of what the renderer draws.
+    func check(_ option: String = "--size") throws {
+        guard (1...RenderSettings.maximumSize).contains(width), (1...RenderSettings.maximumSize).contains(height) else {
+            throw ValidationError("\(option): image size \(width)x\(height) is out of range (1 to \(RenderSettings.maximumSize) on each side)")
+        }
+    }
 }
 
 extension RenderSettings.Mode: ExpressibleByArgument {}

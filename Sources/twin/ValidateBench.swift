@@ -23,6 +23,10 @@ struct ValidateBench: ParsableCommand {
 
     @OptionGroup var load: LoadOptions
 
+    func validate() throws {
+        guard (1...100).contains(runs) else { throw ValidationError("--runs must be between 1 and 100") }
+    }
+
     func run() throws {
         let path = try plant ?? ensureDemoLarge()
         let loadStart = ContinuousClock.now
@@ -38,7 +42,7 @@ struct ValidateBench: ParsableCommand {
         var incremental: [Double] = [], full: [Double] = []
         var changeViolations = 0, fullViolations = 0
         var changeCoverage = Validator.Coverage(), fullCoverage = Validator.Coverage()
-        for _ in 0..<max(1, runs) {
+        for _ in 0..<runs {
             var start = ContinuousClock.now
             let diff = LayoutDiff(base: base, new: new)
             let validator = Validator(plant: new)
