@@ -31,13 +31,16 @@ struct HistoryOptions: ParsableArguments {
 }
 
 /// A moment given on the command line: ISO 8601 (`2026-05-04T08:15:00Z`).
-struct TimeArgument: ExpressibleByArgument {
+struct TimeArgument {
     var value: Timestamp
-    init?(argument: String) {
-        guard let t = Timestamp(iso8601: argument) else { return nil }
-        value = t
+
+    /// For `@Option(transform:)`: the error says what a time looks like.
+    static func parse(_ text: String) throws -> TimeArgument {
+        guard let t = Timestamp(iso8601: text) else {
+            throw ValidationError("expected an ISO 8601 time such as 2026-05-04T08:15:00Z (or with an offset, +02:00)")
+        }
+        return TimeArgument(value: t)
     }
-    static var defaultCompletionKind: CompletionKind { .default }
 }
 
 /// A progress bar on stderr when it is a terminal; nothing otherwise.

@@ -71,7 +71,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Draw the frame this many times and report the median in --timings (for benchmarks).")
     var frames: Int = 1
 
-    @Option(help: "Draw the state at this moment (ISO 8601), from the plant's history.")
+    @Option(help: "Draw the state at this moment (ISO 8601), from the plant's history.", transform: TimeArgument.parse)
     var at: TimeArgument?
 
     @OptionGroup var history: HistoryOptions

@@ -15,7 +15,7 @@ struct StateCommand: ParsableCommand {
     @Argument(help: "A plant.yaml manifest or a model file.")
     var plant: String
 
-    @Option(help: "The moment, ISO 8601 (2026-05-04T08:15:00Z).")
+    @Option(help: "The moment, ISO 8601 (2026-05-04T08:15:00Z).", transform: TimeArgument.parse)
     var at: TimeArgument?
 
     @Option(name: .customLong("entity"), help: "Only these entities (repeat the option).")

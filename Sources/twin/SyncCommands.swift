@@ -4,9 +4,12 @@ import Foundation
 import Hummingbird
 import TwinSync
 
-/// A broker address on the command line: mqtt://HOST:PORT.
-extension BrokerAddress: ExpressibleByArgument {
-    public init?(argument: String) { self.init(argument) }
+/// A broker address on the command line: mqtt://HOST:PORT (for `@Option(transform:)`).
+func brokerArgument(_ text: String) throws -> BrokerAddress {
+    guard let address = BrokerAddress(text) else {
+        throw ValidationError("expected mqtt://HOST:PORT (such as mqtt://127.0.0.1:1883)")
+    }
+    return address
 }
 
 func log(_ message: String) {
@@ -77,7 +80,7 @@ struct SyncCommand: ParsableCommand {
     @Argument(help: "A plant.yaml manifest.")
     var plant: String
 
-    @Option(help: "The MQTT broker, mqtt://HOST:PORT.")
+    @Option(help: "The MQTT broker, mqtt://HOST:PORT.", transform: brokerArgument)
     var broker: BrokerAddress
 
     @Option(name: .customLong("client-id"), help: "The MQTT client id (the broker keeps this session's subscriptions and queue).")
@@ -116,7 +119,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "The bearer tokens and their scopes (YAML).")
     var tokens: String
 
-    @Option(help: "Also follow this MQTT broker (mqtt://HOST:PORT), in the same process.")
+    @Option(help: "Also follow this MQTT broker (mqtt://HOST:PORT), in the same process.", transform: brokerArgument)
     var broker: BrokerAddress?
 
     @Option(name: .customLong("client-id"), help: "The MQTT client id.")

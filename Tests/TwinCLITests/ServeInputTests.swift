@@ -13,7 +13,7 @@ struct ServeInputTests {
             (["serve", "Assets/demo/plant.yaml", "--tokens", dir + "/short.yaml", "--db", dir + "/h.sqlite"], "short.yaml:2: tokens[0].token: a token needs at least 16 characters"),
             (["serve", "Assets/demo/plant.yaml", "--tokens", dir + "/scope.yaml", "--db", dir + "/h.sqlite"], "scope.yaml:2: tokens[0].scopes[0]: unknown scope 'admin' (expected read or write)"),
             (["serve", "Assets/demo/plant.yaml", "--tokens", dir + "/scope.yaml", "--port", "70000"], "--port must be 1 to 65535"),
-            (["sync", "Assets/demo/plant.yaml", "--broker", "http://example.org"], "The value 'http://example.org' is invalid for '--broker <broker>'"),
+            (["sync", "Assets/demo/plant.yaml", "--broker", "http://example.org"], "The value 'http://example.org' is invalid for '--broker <broker>': expected mqtt://HOST:PORT (such as mqtt://127.0.0.1:1883)"),
         ]
         for (arguments, message) in cases {
             let result = try TwinBinary.run(arguments, timeoutSeconds: 60)

@@ -79,6 +79,7 @@ struct StateCommandTests {
     @Test func badInputGetsOneLineAndStatusTwo() throws {
         let dir = Self.temporaryDirectory()
         try "not json\n".write(toFile: dir + "/bad.jsonl", atomically: true, encoding: .utf8)
+        try Data([0x00, 0x01, 0xFF, 0x0A]).write(to: URL(fileURLWithPath: dir + "/binary.jsonl"))
         try "plain text, not a database at all, long enough to be looked at".write(toFile: dir + "/text.sqlite", atomically: true, encoding: .utf8)
         let cases: [([String], String)] = [
             (["apply", "Assets/demo/plant.yaml", dir + "/missing.jsonl", "--db", dir + "/h.sqlite"], "missing.jsonl: No such file or directory"),
@@ -86,7 +87,8 @@ struct StateCommandTests {
             (["apply", "Assets/demo/plant.yaml", dir, "--db", dir + "/h.sqlite"], "is a directory, not a JSON Lines file"),
             (["state", "Assets/demo/plant.yaml", "--db", dir + "/text.sqlite"], "not a FactoryTwin history (not an SQLite database)"),
             (["state", "Assets/demo/plant.yaml", "--db", dir + "/none.sqlite"], "none.sqlite: no history there (twin apply writes one)"),
-            (["state", "Assets/demo/plant.yaml", "--at", "yesterday"], "twin: error: The value 'yesterday' is invalid for '--at <at>' (see 'twin state --help')"),
+            (["state", "Assets/demo/plant.yaml", "--at", "yesterday"], "twin: error: The value 'yesterday' is invalid for '--at <at>': expected an ISO 8601 time such as 2026-05-04T08:15:00Z (or with an offset, +02:00) (see 'twin state --help')"),
+            (["apply", "Assets/demo/plant.yaml", dir + "/binary.jsonl", "--db", dir + "/h.sqlite", "--strict"], "binary.jsonl:1: not valid JSON: column 1: unexpected byte 0x00"),
             (["state", "Assets/demo/plant.yaml", "--entity", "M-404"], "unknown entity 'M-404'"),
             (["render", "Assets/demo/plant.yaml", "--at", "2026-05-04T08:00:00Z", "--db", dir + "/none.sqlite", "-o", dir + "/x.png"], "no history there"),
             (["render", "Assets/demo/plant.yaml", "--state", dir + "/bad.jsonl", "-o", dir + "/x.png"], "bad.jsonl: not valid JSON"),

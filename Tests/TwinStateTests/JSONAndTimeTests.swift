@@ -28,6 +28,8 @@ struct JSONAndTimeTests {
             (#"{"a": "x"#, "column 7: a string without its closing quote"),
             (#"[1, 2] x"#, "column 8: unexpected text after the JSON value"),
             (#"{"a": tru}"#, "column 7: unknown literal (expected true, false or null)"),
+            ("[1, \u{7}]", "column 5: unexpected byte 0x07"),
+            ("{\"a\": \u{E9}}", "column 7: unexpected byte 0xC3"),
             (#""\x""#, #"column 2: an unknown escape '\x'"#),
             ("", "column 1: unexpected end of the text"),
             (String(repeating: "[", count: 100), "column 65: nested deeper than 64 levels"),

@@ -54,8 +54,13 @@ public struct JSONParser {
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
-        default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[position])))'")
+        default: throw error(Self.unexpected(bytes[position]))
         }
+    }
+
+    /// A byte where a value should begin: printable ASCII as itself, anything else in hex.
+    static func unexpected(_ byte: UInt8) -> String {
+        (0x21...0x7E).contains(byte) ? "unexpected character '\(Character(Unicode.Scalar(byte)))'" : "unexpected byte 0x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
     }
 
     mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
