@@ -16,6 +16,22 @@ public enum HTTPAPI {
         public init() {}
     }
 
+    /// Every endpoint the router serves (a `:name` segment matches any one segment): for 405
+    /// answers that name the methods a path does take.
+    static let endpoints: [(method: HTTPRequest.Method, path: String)] = [
+        (.get, "/health"), (.get, "/state"), (.get, "/state/:id"), (.post, "/updates"), (.patch, "/entities/:id"),
+        (.get, "/render.png"), (.get, "/check"), (.get, "/events"), (.get, "/openapi.json"),
+    ]
+
+    /// The methods that `path` is served for (empty: no such path).
+    static func methods(for path: String) -> [HTTPRequest.Method] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return endpoints.filter { endpoint in
+            let pattern = endpoint.path.split(separator: "/", omittingEmptySubsequences: false)
+            return pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0.hasPrefix(":") ? !$1.isEmpty : $0 == $1 }
+        }.map(\.method)
+    }
+
     public static func router(live: LiveTwin, tokens: TokenConfig, mqtt: MQTTSync? = nil, options: Options = Options()) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ProblemAndAuthMiddleware(tokens: tokens))
@@ -37,16 +53,14 @@ public enum HTTPAPI {
             return json(.object(o))
         }
         router.get("/state") { request, _ -> Response in
-            if let at = request.uri.queryParameters.get("at") {
-                guard let time = Timestamp(iso8601: at) else { return problem(.badRequest, "the query parameter at is not an ISO 8601 time: '\(at)'") }
-                do { return json(try live.state(at: time).document()) } catch { return problem(.badRequest, "\(error)") }
-            }
-            return json(live.current.document())
+            json(try state(of: live, request).document())
         }
-        router.get("/state/:id") { _, context -> Response in
+        router.get("/state/:id") { request, context -> Response in
             let id = try context.parameters.require("id")
-            let state = live.current
-            guard let record = state.entity(id), !record.removed else { return problem(.notFound, "no entity '\(id)'") }
+            let state = try state(of: live, request)
+            guard let record = state.entity(id), !record.removed else {
+                return problem(.notFound, request.uri.queryParameters.get("at") == nil ? "no entity '\(id)'" : "no entity '\(id)' at that moment")
+            }
             guard case .object(let top) = state.document(), case .object(let entities)? = top["entities"] else { return problem(.internalServerError, "no state") }
             var o = JSONObject([.init(key: "id", value: .string(id)), .init(key: "category", value: .string(record.category.rawValue))])
             if let kind = record.kind { o.append("kind", .string(kind)) }
@@ -139,6 +153,15 @@ public enum HTTPAPI {
         return router
     }
 
+    /// The state now, or at the moment the query's `at` names.
+    static func state(of live: LiveTwin, _ request: Request) throws(HTTPError) -> PlantState {
+        guard let at = request.uri.queryParameters.get("at") else { return live.current }
+        guard let time = Timestamp(iso8601: at) else {
+            throw HTTPError(.badRequest, message: "the query parameter at is not an ISO 8601 time: '\(at)'")
+        }
+        do { return try live.state(at: time) } catch { throw HTTPError(.badRequest, message: "\(error)") }
+    }
+
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: JSONWriter.string(value))))
     }
@@ -170,8 +193,17 @@ struct ProblemAndAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return try await next(request, context)
         } catch let error as HTTPError {
-            let detail = error.body ?? (error.status == .notFound ? "no such endpoint: \(request.method) \(request.uri.path) (see /openapi.json)" : error.status.reasonPhrase)
-            return HTTPAPI.problem(error.status, detail)
+            if error.status == .notFound && error.body == nil {
+                let allowed = HTTPAPI.methods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    let names = allowed.map(\.rawValue).joined(separator: ", ")
+                    var response = HTTPAPI.problem(.methodNotAllowed, "\(request.uri.path) takes \(names), not \(request.method)")
+                    response.headers[.allow] = names
+                    return response
+                }
+                return HTTPAPI.problem(.notFound, "no such endpoint: \(request.method) \(request.uri.path) (see /openapi.json)")
+            }
+            return HTTPAPI.problem(error.status, error.body ?? error.status.reasonPhrase)
         } catch let error as any HTTPResponseError {
             // NIO's "too many bytes" and the like: their status, as problem details.
             let detail = error.status == .contentTooLarge ? "the request body is larger than the server accepts (--max-body)" : error.status.reasonPhrase

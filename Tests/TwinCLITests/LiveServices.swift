@@ -78,7 +78,7 @@ final class TwinServer {
 
 /// Blocking HTTP for the tests.
 enum HTTP {
-    struct Reply { var status: Int; var body: Data; var contentType: String?
+    struct Reply { var status: Int; var body: Data; var contentType: String?; var allow: String? = nil
         var text: String { String(decoding: body, as: UTF8.self) } }
 
     static func request(_ method: String, _ url: String, token: String? = nil, body: Data? = nil, contentType: String? = nil) throws -> Reply {
@@ -93,7 +93,8 @@ enum HTTP {
         URLSession.shared.dataTask(with: request) { data, response, error in
             if let error { result = .failure(error) } else {
                 let http = response as! HTTPURLResponse
-                result = .success(Reply(status: http.statusCode, body: data ?? Data(), contentType: http.value(forHTTPHeaderField: "Content-Type")))
+                result = .success(Reply(status: http.statusCode, body: data ?? Data(), contentType: http.value(forHTTPHeaderField: "Content-Type"),
+                                        allow: http.value(forHTTPHeaderField: "Allow")))
             }
             done.signal()
         }.resume()

@@ -163,6 +163,20 @@ struct SyncCommandTests {
         // The past: before the fault, M-012 had no status.
         let past = try HTTP.request("GET", base + "/state?at=2026-05-04T07:00:00Z", token: TwinServer.readToken)
         #expect(past.status == 200 && !past.text.contains("fault"), "\(past.text)")
+        // One entity at a moment: before the fault and after it.
+        let before = try HTTP.request("GET", base + "/state/M-012?at=2026-05-04T07:00:00Z", token: TwinServer.readToken)
+        #expect(before.status == 200 && Self.object(before)["id"] == .string("M-012") && Self.object(before)["status"] == nil, "\(before.text)")
+        let after = try HTTP.request("GET", base + "/state/M-012?at=2026-05-04T08:00:01Z", token: TwinServer.readToken)
+        #expect(Self.object(after)["status"] == .string("fault"), "\(after.text)")
+        #expect(try HTTP.request("GET", base + "/state/M-012?at=soon", token: TwinServer.readToken).status == 400)
+        let gone = try HTTP.request("GET", base + "/state/M-404?at=2026-05-04T08:00:01Z", token: TwinServer.readToken)
+        #expect(gone.status == 404 && gone.text.contains("no entity 'M-404' at that moment"), "\(gone.text)")
+        // A known path with another method: 405 and the methods it takes.
+        let delete = try HTTP.request("DELETE", base + "/state", token: TwinServer.writeToken)
+        #expect(delete.status == 405 && delete.allow == "GET" && delete.contentType == "application/problem+json", "\(delete.text)")
+        let getUpdates = try HTTP.request("GET", base + "/updates", token: TwinServer.readToken)
+        #expect(getUpdates.status == 405 && getUpdates.allow == "POST", "\(getUpdates.text)")
+        #expect(try HTTP.request("PUT", base + "/entities/M-013", token: TwinServer.writeToken).allow == "PATCH")
         #expect(server.stop() == 0)
     }
 }
