@@ -15,17 +15,23 @@ struct SyncCommandTests {
         return client
     }
 
+    /// A broker, `twin serve --broker` on it, and the server's base URL, once the twin has
+    /// connected and subscribed (as /health tells).
+    static func liveTwin() throws -> (MosquittoBroker, TwinServer, String) {
+        let broker = try MosquittoBroker()
+        let server = try TwinServer(arguments: ["--broker", "mqtt://127.0.0.1:\(broker.port)"])
+        let base = "http://127.0.0.1:\(server.port)"
+        _ = try HTTP.poll(base + "/health", token: TwinServer.readToken) { object($0)["mqtt"].map { if case .object(let m) = $0 { return m["connected"] == .bool(true) }; return false } ?? false }
+        return (broker, server, base)
+    }
+
     static func object(_ reply: HTTP.Reply) -> JSONObject {
         if case .object(let o)? = try? JSONParser.parse(reply.text) { return o }
         return JSONObject()
     }
 
     @Test func messagesBecomeStateThatHTTPReturns() throws {
-        let broker = try MosquittoBroker()
-        let server = try TwinServer(arguments: ["--broker", "mqtt://127.0.0.1:\(broker.port)"])
-        let base = "http://127.0.0.1:\(server.port)"
-        // The twin subscribes once it has connected; wait for that, as /health tells.
-        _ = try HTTP.poll(base + "/health", token: TwinServer.readToken) { Self.object($0)["mqtt"].map { if case .object(let m) = $0 { return m["connected"] == .bool(true) }; return false } ?? false }
+        let (broker, server, base) = try Self.liveTwin()
         let publisher = try Self.publisher(broker)
         publisher.publish(topic: "plant/hall/M-012/status", payload: Array(#"{"state":"FAULT","temp_C":81.5,"parts_ok":120,"ts":"2026-05-04T08:00:00Z"}"#.utf8))
         publisher.publish(topic: "uagv/v2/factorytwin/agv-01/state", payload: Array(#"""
@@ -53,10 +59,7 @@ struct SyncCommandTests {
     }
 
     @Test func aBrokerRestartMidStreamLosesNothingItAcknowledged() throws {
-        let broker = try MosquittoBroker()
-        let server = try TwinServer(arguments: ["--broker", "mqtt://127.0.0.1:\(broker.port)"])
-        let base = "http://127.0.0.1:\(server.port)"
-        _ = try HTTP.poll(base + "/health", token: TwinServer.readToken) { Self.object($0)["mqtt"].map { if case .object(let m) = $0 { return m["connected"] == .bool(true) }; return false } ?? false }
+        let (broker, server, base) = try Self.liveTwin()
         let publisher = try Self.publisher(broker)
         let total = 3000
         for i in 1...total {
@@ -104,10 +107,7 @@ struct SyncCommandTests {
     }
 
     @Test func malformedOversizedAndUnknownMessagesAreCountedAndSkipped() throws {
-        let broker = try MosquittoBroker()
-        let server = try TwinServer(arguments: ["--broker", "mqtt://127.0.0.1:\(broker.port)"])
-        let base = "http://127.0.0.1:\(server.port)"
-        _ = try HTTP.poll(base + "/health", token: TwinServer.readToken) { Self.object($0)["mqtt"].map { if case .object(let m) = $0 { return m["connected"] == .bool(true) }; return false } ?? false }
+        let (broker, server, base) = try Self.liveTwin()
         let publisher = try Self.publisher(broker)
         publisher.publish(topic: "uagv/v2/factorytwin/agv-01/state", payload: Array("not json at all".utf8))
         publisher.publish(topic: "plant/hall/M-012/status", payload: Array(#"{"state":"EXPLODED"}"#.utf8))
