@@ -147,12 +147,15 @@ public final class Validator {
     }
 
     /// Whether `inner` stands inside `outer` (their surfaces apart): its box within the other's
-    /// and a point of it enclosed by the other's mesh (winding number at least one half). An
-    /// enclosure of closed walls around a part does not count: the winding number there is 0.
+    /// and three of its corners (first, middle, last) enclosed by the other's mesh, winding number
+    /// at least one half at each, so that an open container mesh does not decide on one point.
+    /// An enclosure of closed walls around a part does not count: the winding number there is 0.
     static func inside(_ inner: PlantPart, _ outer: PlantPart) -> (inner: String, outer: String)? {
-        guard inner.tree.triangleCount > 0, outer.tree.triangleCount > 0,
+        let corners = inner.tree.corners
+        guard !corners.isEmpty, outer.tree.triangleCount > 0,
               all(inner.lo .>= outer.lo), all(inner.hi .<= outer.hi) else { return nil }
-        return abs(outer.tree.windingNumber(at: inner.tree.corners[0])) >= 0.5 ? (inner.name, outer.name) : nil
+        let enclosed = [0, corners.count / 2, corners.count - 1].allSatisfy { abs(outer.tree.windingNumber(at: corners[$0])) >= 0.5 }
+        return enclosed ? (inner.name, outer.name) : nil
     }
 
     /// Walls and columns: building parts that belong to no entity, or structure entities.
