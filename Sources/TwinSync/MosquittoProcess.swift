@@ -27,7 +27,8 @@ public final class MosquittoProcess {
         try start()
     }
 
-    /// Starts the broker and waits (up to 10 s) until it accepts connections.
+    /// Starts the broker and waits (up to 30 s) until it accepts connections; an error if it exits
+    /// before or does not in that time.
     public func start() throws(MQTTError) {
         guard let executable = Self.executable else { throw MQTTError("mosquitto is not installed") }
         var attributes = posix_spawnattr_t()
@@ -48,8 +49,19 @@ public final class MosquittoProcess {
         var child: pid_t = 0
         guard posix_spawn(&child, executable, nil, &attributes, &argv, environ) == 0 else { throw MQTTError("cannot start \(executable)") }
         pid = child
-        let end = Date().addingTimeInterval(10)
-        while Date() < end && !Self.acceptsConnections(port: port) { usleep(20_000) }
+        let end = Date().addingTimeInterval(30)
+        while !Self.acceptsConnections(port: port) {
+            var status: Int32 = 0
+            if waitpid(child, &status, WNOHANG) == child {
+                pid = 0
+                throw MQTTError("\(executable) exited (status \(status)) before it accepted connections on port \(port); its configuration: \(configPath)")
+            }
+            guard Date() < end else {
+                stop()
+                throw MQTTError("\(executable) did not accept connections on port \(port) within 30 s")
+            }
+            usleep(20_000)
+        }
     }
 
     /// SIGTERM, then waits for it to exit.

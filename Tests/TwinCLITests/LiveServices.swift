@@ -103,7 +103,7 @@ enum HTTP {
     }
 
     /// Polls until `condition` holds for the reply, up to `seconds`.
-    static func poll(_ url: String, token: String, seconds: Double = 20, until condition: (Reply) -> Bool) throws -> Reply {
+    static func poll(_ url: String, token: String, seconds: Double = 60, until condition: (Reply) -> Bool) throws -> Reply {
         let end = Date().addingTimeInterval(seconds)
         var reply = try request("GET", url, token: token)
         while !condition(reply) && Date() < end {

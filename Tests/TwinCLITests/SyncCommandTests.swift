@@ -11,7 +11,7 @@ struct SyncCommandTests {
     static func publisher(_ broker: MosquittoBroker) throws -> MQTTClient {
         let client = try MQTTClient(clientId: "test-publisher-\(UUID().uuidString.prefix(8))", cleanSession: true)
         try client.connect(host: "127.0.0.1", port: broker.port)
-        #expect(client.waitUntilConnected(seconds: 10))
+        #expect(client.waitUntilConnected(seconds: 30))
         return client
     }
 
@@ -124,6 +124,17 @@ struct SyncCommandTests {
         #expect(server.log.contains("malformed message skipped"))
         #expect(server.stop() == 0)
         publisher.disconnect()
+    }
+
+    @Test func aBrokerThatCannotStartIsAnErrorNotAHang() throws {
+        let folder = NSTemporaryDirectory() + "mosquitto-bad-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        do {
+            _ = try MosquittoProcess(folder: folder, settings: ["no_such_setting 1"])
+            Issue.record("a broker with a broken configuration started")
+        } catch {
+            #expect(error.description.contains("exited") && error.description.contains(folder + "/mosquitto.conf"), "\(error)")
+        }
     }
 
     @Test func httpNeedsTokensAndSpeaksProblemDetails() throws {
