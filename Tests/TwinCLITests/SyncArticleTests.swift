@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+import FactoryTwin
+import TwinSync
+
+/// The example of the "Mapping messages to updates" article, run as written, with what it says
+/// it prints.
+@Suite("TwinSync article")
+struct SyncArticleTests {
+    @Test func theArticleRunsAsWritten() throws {
+        let plant = try PlantLoader().load(path: TwinBinary.repository + "/Assets/demo/plant.yaml")
+        let mapper = MessageMapper(plant: plant)
+        #expect(mapper.subscriptions == ["uagv/v2/+/+/state", "uagv/v2/+/+/visualization", "uagv/v2/+/+/connection",
+                                         "plant/hall/+/status", "plant/hall/+/belt"])
+
+        let payload = Array(#"{"state":"FAULT","temp_C":81.5,"parts_ok":120,"ts":"2026-05-04T08:00:00Z"}"#.utf8)
+        let result = payload.withUnsafeBytes { mapper.update(topic: "plant/hall/M-012/status", payload: $0, arrival: Timestamp(Date())) }
+        var printed = ""
+        switch result {
+        case .success(let update): printed = update.jsonLine
+        case .failure(let problem): printed = "\(problem.kind) \(problem)"
+        }
+        print(printed)
+        #expect(printed == #"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"status":"fault","signals":{"spindle_temp_C":81.5},"counters":{"good":120}}}"#)
+
+        let unknown = Array(#"{"state":"RUN"}"#.utf8).withUnsafeBytes { mapper.update(topic: "plant/hall/M-999/status", payload: $0, arrival: Timestamp(Date())) }
+        guard case .failure(let problem) = unknown else { Issue.record("M-999 mapped"); return }
+        print(problem.kind, problem)
+        #expect("\(problem.kind) \(problem)" == "unknown plant/hall/M-999/status: no machine 'M-999' in the plant")
+    }
+}
