@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Hummingbird runs on it already; named here for ending event streams on graceful shutdown.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages, found through pkg-config.
@@ -61,7 +63,8 @@ let package = Package(
         .target(
             name: "TwinSync",
             dependencies: ["FactoryTwin", "TwinState", "TwinLayout", "TwinRender", "TwinCollision", "CMosquitto",
-                           .product(name: "Hummingbird", package: "hummingbird")]),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "twin",

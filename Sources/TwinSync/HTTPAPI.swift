@@ -1,6 +1,7 @@
 import Foundation
 import FactoryTwin
 import Hummingbird
+import ServiceLifecycle
 import TwinCollision
 import TwinRender
 import TwinState
@@ -16,12 +17,17 @@ public enum HTTPAPI {
         public init() {}
     }
 
-    /// Every endpoint the router serves (a `:name` segment matches any one segment): for 405
-    /// answers that name the methods a path does take.
-    static let endpoints: [(method: HTTPRequest.Method, path: String)] = [
-        (.get, "/health"), (.get, "/state"), (.get, "/state/:id"), (.post, "/updates"), (.patch, "/entities/:id"),
-        (.get, "/render.png"), (.get, "/check"), (.get, "/events"), (.get, "/openapi.json"),
-    ]
+    /// Every endpoint the OpenAPI document describes, with `{name}` as `:name` (matching any one
+    /// segment): for 405 answers that name the methods a path does take. (A test holds the
+    /// document to the router: each of these answers.)
+    static let endpoints: [(method: HTTPRequest.Method, path: String)] = {
+        guard case .object(let document)? = try? JSONParser.parse(OpenAPIDocument.json), case .object(let paths)? = document["paths"] else { return [] }
+        return paths.members.flatMap { member -> [(method: HTTPRequest.Method, path: String)] in
+            guard case .object(let operations) = member.value else { return [] }
+            let path = member.key.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
+            return operations.keys.compactMap { HTTPRequest.Method(rawValue: $0.uppercased()) }.map { (method: $0, path: path) }
+        }
+    }()
 
     /// The methods that `path` is served for (empty: no such path).
     static func methods(for path: String) -> [HTTPRequest.Method] {
@@ -143,7 +149,9 @@ public enum HTTPAPI {
             }))])))
         }
         router.get("/events") { _, _ -> Response in
-            let stream = live.events()
+            // The stream never ends by itself: it ends when the server shuts down gracefully
+            // (SIGTERM, SIGINT), which waits for open responses.
+            let stream = live.events().cancelOnGracefulShutdown()
             let body = ResponseBody(asyncSequence: stream.map { line in ByteBuffer(string: "data: \(line)\n\n") })
             return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
         }

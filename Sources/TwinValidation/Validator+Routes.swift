@@ -171,7 +171,7 @@ extension Validator {
                 if s < Self.docking || s > path.length - Self.docking { continue }
                 // Across the way the AGV travels, not the way its body points (an edge's orientation).
                 guard let heading = path.travelHeading(at: s) else { continue }
-                let p = path.pose(at: s).position
+                let pose = path.pose(at: s), p = pose.position
                 if let hotspots, !hotspots.contains(where: { p.x >= $0.0.x - reachMax && p.x <= $0.1.x + reachMax && p.y >= $0.0.y - reachMax && p.y <= $0.1.y + reachMax }) { continue }
                 coverage.aisleSamples += 1
                 let tangent = SIMD2(cos(heading), sin(heading))
@@ -196,7 +196,7 @@ extension Validator {
                 var need = required
                 if let body {
                     // The body's extent across the direction of travel, and a metre beside it.
-                    let across = body.box(at: path.pose(at: s)).corners.map { simdDot($0 - p, left) }
+                    let across = body.box(at: pose).corners.map { simdDot($0 - p, left) }
                     let wide = (across.max() ?? 0) - (across.min() ?? 0) + 1.0
                     if wide > need + 1e-9 { need = wide }   // not for rounding: driving ahead, it is the width
                 }

@@ -65,8 +65,9 @@ struct SyncBench: ParsableCommand {
             }
             let brokerRate = median(brokerRates), twinRate = median(twinRates)
             let ratios = zip(twinRates, brokerRates).map { $0 / $1 * 100 }
-            print(String(format: "  %@: broker alone %@ msg/s (a plain subscriber); twin %@ msg/s applied and committed = %.0f%% of the broker's (medians of %d rounds; the rounds %.0f%% to %.0f%%) (target 50%%)",
-                         label, grouped(Int(brokerRate)), grouped(Int(twinRate)), twinRate / brokerRate * 100, rounds, ratios.min() ?? 0, ratios.max() ?? 0))
+            let spread = rounds == 1 ? "one round" : String(format: "medians of %d rounds; the rounds %.0f%% to %.0f%%", rounds, ratios.min() ?? 0, ratios.max() ?? 0)
+            print(String(format: "  %@: broker alone %@ msg/s (a plain subscriber); twin %@ msg/s applied and committed = %.0f%% of the broker's (%@) (target 50%%)",
+                         label, grouped(Int(brokerRate)), grouped(Int(twinRate)), twinRate / brokerRate * 100, spread))
         }
         try latency(broker, plant: plant, folder: folder, payloads: machinePayloads)
     }

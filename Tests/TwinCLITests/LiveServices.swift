@@ -66,14 +66,21 @@ final class TwinServer {
     var log: String { (try? String(contentsOfFile: directory + "/log.txt", encoding: .utf8)) ?? "" }
     var history: String { directory + "/history.sqlite" }
 
-    /// SIGTERM, as a service manager stops it; waits for it to commit and exit.
+    /// SIGTERM, as a service manager stops it; waits (up to 60 s) for it to commit and exit. A
+    /// server that does not stop is killed and reported as -9, so that a test fails, not hangs.
     func stop() -> Int32 {
         if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        let end = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < end { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return -9
+        }
         return process.terminationStatus
     }
 
-    deinit { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+    deinit { if process.isRunning { _ = stop() } }
 }
 
 /// Blocking HTTP for the tests.
@@ -112,4 +119,41 @@ enum HTTP {
         }
         return reply
     }
+}
+
+/// A raw HTTP/1.1 GET kept open, for the server-sent event stream (URLSession waits for a body
+/// that never ends). Reads with a timeout; `text` is everything received so far.
+final class EventStream {
+    let fd: Int32
+    private(set) var text = ""
+
+    init(port: Int, path: String, token: String) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { close(fd); throw CocoaError(.fileReadUnknown) }
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n\r\n"
+        _ = request.withCString { write(fd, $0, strlen($0)) }
+    }
+
+    /// Reads until `condition` holds for what has arrived, or `seconds` pass.
+    @discardableResult
+    func read(seconds: Double = 30, until condition: (String) -> Bool) -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while !condition(text) && Date() < end {
+            let n = Glibc.read(fd, &buffer, buffer.count)
+            if n > 0 { text += String(decoding: buffer[0..<n], as: UTF8.self) } else if n == 0 { break }
+        }
+        return condition(text)
+    }
+
+    deinit { close(fd) }
 }

@@ -126,6 +126,26 @@ struct SyncCommandTests {
         publisher.disconnect()
     }
 
+    @Test func eventsStreamEveryAppliedUpdate() throws {
+        let server = try TwinServer(arguments: [])
+        let events = try EventStream(port: server.port, path: "/events", token: TwinServer.readToken)
+        #expect(events.read { $0.contains("\r\n\r\n") }, "no response headers: \(events.text)")
+        #expect(events.text.hasPrefix("HTTP/1.1 200") && events.text.lowercased().contains("content-type: text/event-stream"), "\(events.text)")
+        let lines = Data(#"""
+            {"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"status":"fault"}}
+            {"t":"2026-05-04T08:00:01Z","entity":"C-101","set":{"running":true,"speed_mps":0.3}}
+            """#.utf8)
+        #expect(try HTTP.request("POST", "http://127.0.0.1:\(server.port)/updates", token: TwinServer.writeToken, body: lines).status == 200)
+        // Each applied update arrives as one event, in order.
+        #expect(events.read { $0.contains(#""entity":"C-101""#) }, "\(events.text)")
+        let data = events.text.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("data: ") }
+        #expect(data.count == 2 && data[0].contains(#""entity":"M-012""#) && data[0].contains("fault") && data[1].contains(#""speed_mps":0.3"#), "\(data) in \(events.text.debugDescription)")
+        // Without a token the stream does not open.
+        let anonymous = try EventStream(port: server.port, path: "/events", token: "nobody-0123456789abcdef")
+        #expect(anonymous.read { $0.contains("\r\n\r\n") } && anonymous.text.hasPrefix("HTTP/1.1 401"), "\(anonymous.text)")
+        #expect(server.stop() == 0)
+    }
+
     @Test func aBrokerThatCannotStartIsAnErrorNotAHang() throws {
         let folder = NSTemporaryDirectory() + "mosquitto-bad-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -188,6 +208,17 @@ struct SyncCommandTests {
         let getUpdates = try HTTP.request("GET", base + "/updates", token: TwinServer.readToken)
         #expect(getUpdates.status == 405 && getUpdates.allow == "POST", "\(getUpdates.text)")
         #expect(try HTTP.request("PUT", base + "/entities/M-013", token: TwinServer.writeToken).allow == "PATCH")
+        // Every operation the OpenAPI document describes is served (the event stream aside: it
+        // never ends; eventsStreamEveryAppliedUpdate reads it).
+        guard case .object(let paths)? = Self.object(openapi)["paths"] else { Issue.record("no paths in /openapi.json"); return }
+        #expect(paths.members.count == 9)
+        for member in paths.members where member.key != "/events" {
+            guard case .object(let operations) = member.value else { continue }
+            for method in operations.keys {
+                let reply = try HTTP.request(method.uppercased(), base + member.key.replacingOccurrences(of: "{id}", with: "M-012"), token: TwinServer.writeToken)
+                #expect(reply.status != 404 && reply.status != 405, "\(method) \(member.key): \(reply.status) \(reply.text.prefix(200))")
+            }
+        }
         #expect(server.stop() == 0)
     }
 }
