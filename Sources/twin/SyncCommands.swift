@@ -149,7 +149,10 @@ struct ServeCommand: ParsableCommand {
         let done = DispatchSemaphore(value: 0)
         let failure = FailureBox()
         Task {
-            do { try await app.runService() } catch { failure.set("\(address): \(error)") }
+            do { try await app.runService() } catch {
+                let text = "\(error)"
+                failure.set("\(address): " + (text.contains("Address already in use") ? "the port is in use (another server listens there; choose one with --port)" : text))
+            }
             done.signal()
         }
         done.wait()

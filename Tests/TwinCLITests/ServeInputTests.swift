@@ -3,6 +3,19 @@ import Testing
 
 @Suite("twin serve and twin sync: bad input")
 struct ServeInputTests {
+    @Test func aPortInUseIsOneLineAndStatusTwo() throws {
+        let dir = NSTemporaryDirectory() + "serve-port-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "tokens:\n  - {token: abcdefghijklmnopqrstuvwxyz, scopes: [read]}\n".write(toFile: dir + "/tokens.yaml", atomically: true, encoding: .utf8)
+        // Another server holds the port.
+        let holder = try TwinServer(arguments: [])
+        let result = try TwinBinary.run(["serve", "Assets/demo/plant.yaml", "--tokens", dir + "/tokens.yaml", "--db", dir + "/h.sqlite",
+                                         "--port", "\(holder.port)"], timeoutSeconds: 60)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("twin: error: 127.0.0.1:\(holder.port): the port is in use (another server listens there; choose one with --port)"), "\(result.stderr)")
+        #expect(holder.stop() == 0)
+    }
+
     @Test func badTokensAndBrokersAreOneLineAndStatusTwo() throws {
         let dir = NSTemporaryDirectory() + "serve-input-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
