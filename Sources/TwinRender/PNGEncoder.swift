@@ -39,7 +39,7 @@ public enum PNGEncoder {
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw .fileWrite(path: path, message: (error as NSError).localizedDescription)
+            throw .fileWrite(path: path, message: WriteFailure.reason(writing: path, error))
         }
     }
 

@@ -33,7 +33,7 @@ struct GenerateCommand: ParsableCommand {
         do {
             result = try DemoPlantGenerator(spec: spec).write(to: directory)
         } catch {
-            throw CLIFailure.badInput("cannot write \(directory): \(error.localizedDescription)")
+            throw CLIFailure.cannotCreateFolder(directory, error)
         }
         let seconds = (ContinuousClock.now - start).seconds
         print("wrote \(directory)/plant.yaml: \(result.machines) machines, \(grouped(result.triangles)) triangles "

@@ -128,7 +128,7 @@ struct RenderCommand: ParsableCommand {
             do {
                 try snapshot.legendJSON().write(to: URL(fileURLWithPath: legendJSON), options: .atomic)
             } catch {
-                throw CLIFailure.badInput("\(legendJSON): cannot write: \(error.localizedDescription)")
+                throw CLIFailure.cannotWrite(legendJSON, error)
             }
         }
         if timings {

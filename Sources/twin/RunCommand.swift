@@ -39,7 +39,7 @@ struct RunCommand: ParsableCommand {
         guard let plant = loadedPlant else { throw CLIFailure.badInput("\(scenario): the plant did not load") }
         let folder = out ?? "out/" + URL(fileURLWithPath: scenario).deletingPathExtension().lastPathComponent
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw CLIFailure.badInput("\(folder): cannot create the output folder: \(error.localizedDescription)")
+            throw CLIFailure.cannotCreateFolder(folder, error)
         }
         // A run starts from the plant as loaded: its history is its own, begun afresh.
         let historyPath = (folder as NSString).appendingPathComponent("history.sqlite")
@@ -64,7 +64,7 @@ struct RunCommand: ParsableCommand {
             try (jsonText + "\n").write(toFile: (folder as NSString).appendingPathComponent("report.json"), atomically: true, encoding: .utf8)
             try report.markdown(relativeTo: folder).write(toFile: (folder as NSString).appendingPathComponent("report.md"), atomically: true, encoding: .utf8)
         } catch {
-            throw CLIFailure.badInput("\(folder): cannot write the report: \(error.localizedDescription)")
+            throw CLIFailure.cannotWrite(folder, error, what: "write the report")
         }
         if json {
             print(jsonText)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TwinLayout
+import TwinRender
 
 @main
 struct TwinCommand: ParsableCommand {
@@ -90,6 +91,16 @@ enum CLIFailure: Error {
 }
 
 extension CLIFailure {
+    /// Writing `path` failed: says why in words a user can act on.
+    static func cannotWrite(_ path: String, _ error: any Error, what: String = "write") -> CLIFailure {
+        .badInput("\(path): cannot \(what): \(WriteFailure.reason(writing: path, error))")
+    }
+
+    /// Creating the folder `path` (and those above it) failed.
+    static func cannotCreateFolder(_ path: String, _ error: any Error) -> CLIFailure {
+        .badInput("\(path): cannot create the folder: \(WriteFailure.reason(writing: path, error, creatingFolders: true))")
+    }
+
     var exitCode: Int32 {
         switch self {
         case .badInput: return 2

@@ -71,12 +71,15 @@ struct ValidateCommand: ParsableCommand {
         let result = ValidationReport(base: baseName, new: newName, mode: incremental ? "changes" : "full", diff: diff,
                                       violations: violations, coverage: validator.coverage, seconds: (ContinuousClock.now - start).seconds)
         if let image {
+            let picture: Image
+            do { picture = try DiffImage.render(base: basePlant, new: newPlant, diff: diff, violations: violations) } catch {
+                throw CLIFailure.badInput("\(image): \(error)")
+            }
             do {
-                let picture = try DiffImage.render(base: basePlant, new: newPlant, diff: diff, violations: violations)
                 try PNGEncoder.write(picture, to: image, text: [("Title", result.passed ? "passed" : "\(violations.count) violations"),
                                                               ("Software", "FactoryTwin \(FactoryTwinVersion.string)")])
             } catch {
-                throw CLIFailure.badInput("\(image): \(error)")
+                throw CLIFailure.badInput(error.description)   // names the file
             }
         }
         if let report {
@@ -85,7 +88,7 @@ struct ValidateCommand: ParsableCommand {
                 return folder.isEmpty || !path.hasPrefix(folder + "/") ? path : String(path.dropFirst(folder.count + 1))
             }
             do { try result.markdown(image: relativeImage).write(toFile: report, atomically: true, encoding: .utf8) } catch {
-                throw CLIFailure.badInput("\(report): cannot write: \(error.localizedDescription)")
+                throw CLIFailure.cannotWrite(report, error)
             }
         }
         if json {
