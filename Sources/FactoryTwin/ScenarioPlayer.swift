@@ -266,11 +266,12 @@ public struct ScenarioPlayer {
 
     func write(_ image: Image, to file: String, text: [(key: String, value: String)] = []) throws(ScenarioError) {
         let folder = (file as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try PNGEncoder.write(image, to: file, text: text)
-        } catch {
-            throw .output(path: file, message: "cannot write: \(error)")
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw .output(path: folder, message: "cannot create the folder: " + WriteFailure.reason(writing: folder, error, creatingFolders: true))
+        }
+        do { try PNGEncoder.write(image, to: file, text: text) } catch {
+            if case let .fileWrite(_, reason) = error { throw .output(path: file, message: "cannot write: \(reason)") }
+            throw .output(path: file, message: error.description)
         }
     }
 }

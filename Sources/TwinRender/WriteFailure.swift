@@ -8,7 +8,14 @@ public enum WriteFailure {
     public static func reason(writing path: String, _ error: any Error, creatingFolders: Bool = false) -> String {
         let folder = (path as NSString).deletingLastPathComponent
         var isFolder: ObjCBool = false
-        if !creatingFolders && !folder.isEmpty && folder != path {
+        if creatingFolders {
+            // The nearest part of the path that exists must be a folder.
+            var existing = path
+            while !existing.isEmpty && existing != "/" && !FileManager.default.fileExists(atPath: existing, isDirectory: &isFolder) {
+                existing = (existing as NSString).deletingLastPathComponent
+            }
+            if !existing.isEmpty && existing != "/" && !isFolder.boolValue { return "\(existing) is a file, not a folder" }
+        } else if !folder.isEmpty && folder != path {
             if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) { return "the folder \(folder) does not exist" }
             if !isFolder.boolValue { return "\(folder) is not a folder" }
         }
