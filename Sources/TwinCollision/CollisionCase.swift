@@ -23,7 +23,7 @@ public struct CollisionCase: Sendable {
         guard let data = FileManager.default.contents(atPath: file) else { throw Problem(file: file, field: "", message: "file not found") }
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw Problem(file: file, field: "", message: "not valid JSON: \((error as NSError).localizedDescription)")
+            throw Problem(file: file, field: "", message: "not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription)")
         }
         return try parse(object, file: file)
     }

@@ -22,7 +22,7 @@ public struct VDA5050Order: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else { throw Problem(file: path, field: "", message: "file not found") }
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw Problem(file: path, field: "", message: "not valid JSON: \((error as NSError).localizedDescription)")
+            throw Problem(file: path, field: "", message: "not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription)")
         }
         return try parse(object, file: path)
     }
