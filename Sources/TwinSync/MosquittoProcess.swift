@@ -1,4 +1,5 @@
 import Foundation
+import TwinRender
 
 /// A mosquitto broker on a free loopback port, for benchmarks and tests that need a real one.
 /// It is started with no signals blocked (a test runner's or a server's threads block some, and a
@@ -22,7 +23,7 @@ public final class MosquittoProcess {
         var lines = ["listener \(port) 127.0.0.1", "allow_anonymous true", "max_queued_messages 0", "max_inflight_messages 0"] + settings
         if getuid() == 0 { lines.append("user root") }   // as root it would drop to a user that cannot write our folder
         do { try lines.joined(separator: "\n").write(toFile: configPath, atomically: true, encoding: .utf8) } catch {
-            throw MQTTError("\(configPath): cannot write: \(error.localizedDescription)")
+            throw MQTTError("\(configPath): cannot write: \(WriteFailure.reason(writing: configPath, error))")
         }
         try start()
     }

@@ -109,7 +109,7 @@ func ensureDemoLarge() throws -> String {
         do {
             _ = try DemoPlantGenerator(spec: .large).write(to: "Assets/demo-large")
         } catch {
-            throw CLIFailure.badInput("cannot write Assets/demo-large: \(error.localizedDescription)")
+            throw CLIFailure.cannotCreateFolder("Assets/demo-large", error)
         }
     }
     return path
