@@ -51,6 +51,7 @@ public enum HTTPAPI {
                 .init(key: "committed", value: .number(Double(c.committed))), .init(key: "malformed", value: .number(Double(c.malformed))),
                 .init(key: "oversized", value: .number(Double(c.oversized))), .init(key: "unknown", value: .number(Double(c.unknown))),
             ])))
+            o.append("event_streams", .number(Double(live.eventStreams)))
             if let mqtt {
                 o.append("mqtt", .object(JSONObject([.init(key: "broker", value: .string(mqtt.broker.description)),
                                                      .init(key: "connected", value: .bool(mqtt.client.isConnected)),
@@ -148,11 +149,19 @@ public enum HTTPAPI {
                 return .object(o)
             }))])))
         }
-        router.get("/events") { _, _ -> Response in
-            // The stream never ends by itself: it ends when the server shuts down gracefully
-            // (SIGTERM, SIGINT), which waits for open responses.
-            let stream = live.events().cancelOnGracefulShutdown()
-            let body = ResponseBody(asyncSequence: stream.map { line in ByteBuffer(string: "data: \(line)\n\n") })
+        router.get("/events") { request, _ -> Response in
+            let stream = live.events()
+            let body = ResponseBody { writer in
+                // The stream ends when the client goes away (its subscription with it, rather
+                // than at the next event) and when the server shuts down gracefully (SIGTERM,
+                // SIGINT), which waits for open responses.
+                try await request.body.consumeWithCancellationOnInboundClose { _ in
+                    for await line in stream.cancelOnGracefulShutdown() {
+                        try await writer.write(ByteBuffer(string: "data: \(line)\n\n"))
+                    }
+                }
+                try await writer.finish(nil)
+            }
             return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
         }
         router.get("/openapi.json") { _, _ -> Response in

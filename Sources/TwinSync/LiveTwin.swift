@@ -142,6 +142,12 @@ public final class LiveTwin: @unchecked Sendable {
     /// A twin value of the state now, for renders and checks.
     public var twin: Twin { Twin(plant: plant, state: current) }
 
+    /// How many event streams are open (clients following `/events`).
+    public var eventStreams: Int {
+        lock.lock(); defer { lock.unlock() }
+        return subscribers.count
+    }
+
     /// Applied updates as JSON lines, from now on, until the twin stops.
     public func events() -> AsyncStream<String> {
         let id = UUID()

@@ -136,7 +136,7 @@ final class EventStream {
         let connected = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { close(fd); throw CocoaError(.fileReadUnknown) }
+        guard connected == 0 else { Glibc.close(fd); throw CocoaError(.fileReadUnknown) }
         var timeout = timeval(tv_sec: 1, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n\r\n"
@@ -155,5 +155,8 @@ final class EventStream {
         return condition(text)
     }
 
-    deinit { close(fd) }
+    private var closed = false
+    func close() { if !closed { closed = true; Glibc.close(fd) } }
+
+    deinit { close() }
 }

@@ -140,6 +140,13 @@ struct SyncCommandTests {
         #expect(events.read { $0.contains(#""entity":"C-101""#) }, "\(events.text)")
         let data = events.text.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("data: ") }
         #expect(data.count == 2 && data[0].contains(#""entity":"M-012""#) && data[0].contains("fault") && data[1].contains(#""speed_mps":0.3"#), "\(data) in \(events.text.debugDescription)")
+        // A client that goes away takes its stream with it, at once (not at the next event).
+        let base = "http://127.0.0.1:\(server.port)"
+        func streams() throws -> JSONValue? { Self.object(try HTTP.request("GET", base + "/health"))["event_streams"] }
+        #expect(try streams() == .number(1))
+        events.close()
+        _ = try HTTP.poll(base + "/health", token: TwinServer.readToken, seconds: 10) { Self.object($0)["event_streams"] == .number(0) }
+        #expect(try streams() == .number(0))
         // Without a token the stream does not open.
         let anonymous = try EventStream(port: server.port, path: "/events", token: "nobody-0123456789abcdef")
         #expect(anonymous.read { $0.contains("\r\n\r\n") } && anonymous.text.hasPrefix("HTTP/1.1 401"), "\(anonymous.text)")
