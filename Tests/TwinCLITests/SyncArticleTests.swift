@@ -20,12 +20,10 @@ struct SyncArticleTests {
         case .success(let update): printed = update.jsonLine
         case .failure(let problem): printed = "\(problem.kind) \(problem)"
         }
-        print(printed)
         #expect(printed == #"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"status":"fault","signals":{"spindle_temp_C":81.5},"counters":{"good":120}}}"#)
 
         let unknown = Array(#"{"state":"RUN"}"#.utf8).withUnsafeBytes { mapper.update(topic: "plant/hall/M-999/status", payload: $0, arrival: Timestamp(Date())) }
         guard case .failure(let problem) = unknown else { Issue.record("M-999 mapped"); return }
-        print(problem.kind, problem)
         #expect("\(problem.kind) \(problem)" == "unknown plant/hall/M-999/status: no machine 'M-999' in the plant")
     }
 }
