@@ -100,18 +100,24 @@ struct SyncBench: ParsableCommand {
         return rate
     }
 
-    func twinIngest(_ broker: MosquittoProcess, plant: Plant, folder: String, _ payloads: [(String, [UInt8])]) throws -> Double {
-        let db = folder + "/ingest-\(UUID().uuidString.prefix(6)).sqlite"
+    /// A live twin with a fresh history at `db`, following the broker, once connected.
+    func startTwin(_ broker: MosquittoProcess, plant: Plant, db: String, clientId: String) throws -> (LiveTwin, MQTTSync) {
         let live: LiveTwin, sync: MQTTSync
         do {
             live = try LiveTwin(plant: plant, history: try History(path: db, plant: plant))
             live.start()
-            sync = try MQTTSync(live: live, broker: BrokerAddress("mqtt://127.0.0.1:\(broker.port)")!, clientId: "bench-twin-\(UUID().uuidString.prefix(6))") { _ in }
+            sync = try MQTTSync(live: live, broker: BrokerAddress("mqtt://127.0.0.1:\(broker.port)")!, clientId: clientId) { _ in }
             try sync.start()
         } catch {
             throw CLIFailure.badInput("\(error)")
         }
         _ = sync.client.waitUntilConnected(seconds: 10)
+        return (live, sync)
+    }
+
+    func twinIngest(_ broker: MosquittoProcess, plant: Plant, folder: String, _ payloads: [(String, [UInt8])]) throws -> Double {
+        let (live, sync) = try startTwin(broker, plant: plant, db: folder + "/ingest-\(UUID().uuidString.prefix(6)).sqlite",
+                                         clientId: "bench-twin-\(UUID().uuidString.prefix(6))")
         usleep(200_000)
         let rate = try publishAll(broker, payloads) { live.counts.committed >= Int64(payloads.count) }
         sync.stop()
@@ -123,17 +129,7 @@ struct SyncBench: ParsableCommand {
 
     /// At 5,000 messages a second: publish to visible on the HTTP server's event stream.
     func latency(_ broker: MosquittoProcess, plant: Plant, folder: String, payloads: [(String, [UInt8])]) throws {
-        let db = folder + "/latency.sqlite"
-        let live: LiveTwin, sync: MQTTSync
-        do {
-            live = try LiveTwin(plant: plant, history: try History(path: db, plant: plant))
-            live.start()
-            sync = try MQTTSync(live: live, broker: BrokerAddress("mqtt://127.0.0.1:\(broker.port)")!, clientId: "bench-latency") { _ in }
-            try sync.start()
-        } catch {
-            throw CLIFailure.badInput("\(error)")
-        }
-        _ = sync.client.waitUntilConnected(seconds: 10)
+        let (live, sync) = try startTwin(broker, plant: plant, db: folder + "/latency.sqlite", clientId: "bench-latency")
         guard let port = MosquittoProcess.freeLoopbackPort() else { throw CLIFailure.badInput("no free loopback port") }
         let token = "bench-token-0123456789abcdef"
         let router = HTTPAPI.router(live: live, tokens: TokenConfig(tokens: [token: [.read]]), mqtt: sync)
@@ -146,12 +142,7 @@ struct SyncBench: ParsableCommand {
         let sent = SentTimes(count: payloads.count)
         let received = LatencyLog()
         let reader = Thread {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = UInt16(port).bigEndian
-            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            guard let fd = MosquittoProcess.connectLoopback(port: port) else { return }
             let request = "GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n\r\n"
             _ = request.withCString { write(fd, $0, strlen($0)) }
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
