@@ -107,21 +107,23 @@ public struct AGVPath: Sendable {
     }
 
     /// The pose at arc length `s` (clamped to the path): position and heading.
-    public func pose(at s: Double) -> Pose2D {
-        let (pose, piece) = tangentPose(at: s)
-        switch piece.heading {
-        case .tangent(let offset): return Pose2D(x: pose.x, y: pose.y, theta: pose.theta + offset)
-        case .fixed(let theta): return Pose2D(x: pose.x, y: pose.y, theta: theta)
-        }
-    }
+    public func pose(at s: Double) -> Pose2D { poseAndTravelHeading(at: s).pose }
 
     /// The direction of travel at `s` (radians): the path's tangent, whatever way the body points
     /// (an edge's orientation turns the body, not the way it drives). Nil on a turn on the spot,
     /// where the AGV does not travel.
-    public func travelHeading(at s: Double) -> Double? {
-        let (pose, piece) = tangentPose(at: s)
-        if case .turn = piece.segment { return nil }
-        return pose.theta
+    public func travelHeading(at s: Double) -> Double? { poseAndTravelHeading(at: s).travelHeading }
+
+    /// The pose at `s` and the direction of travel there, from one evaluation of the path.
+    public func poseAndTravelHeading(at s: Double) -> (pose: Pose2D, travelHeading: Double?) {
+        let (tangent, piece) = tangentPose(at: s)
+        let pose: Pose2D
+        switch piece.heading {
+        case .tangent(let offset): pose = Pose2D(x: tangent.x, y: tangent.y, theta: tangent.theta + offset)
+        case .fixed(let theta): pose = Pose2D(x: tangent.x, y: tangent.y, theta: theta)
+        }
+        if case .turn = piece.segment { return (pose, nil) }
+        return (pose, tangent.theta)
     }
 
     /// The pose with the heading along the tangent, and the piece it lies on.

@@ -170,8 +170,9 @@ extension Validator {
                 // Docking at either end is not an aisle.
                 if s < Self.docking || s > path.length - Self.docking { continue }
                 // Across the way the AGV travels, not the way its body points (an edge's orientation).
-                guard let heading = path.travelHeading(at: s) else { continue }
-                let pose = path.pose(at: s), p = pose.position
+                let (pose, travelHeading) = path.poseAndTravelHeading(at: s)
+                guard let heading = travelHeading else { continue }
+                let p = pose.position
                 if let hotspots, !hotspots.contains(where: { p.x >= $0.0.x - reachMax && p.x <= $0.1.x + reachMax && p.y >= $0.0.y - reachMax && p.y <= $0.1.y + reachMax }) { continue }
                 coverage.aisleSamples += 1
                 let tangent = SIMD2(cos(heading), sin(heading))
