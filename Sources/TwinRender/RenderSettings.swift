@@ -1,3 +1,5 @@
+import TwinGeometry
+
 /// How to draw a frame: size, samples, mode and lighting.
 public struct RenderSettings: Sendable, Equatable {
     public enum Mode: String, Sendable, CaseIterable {
@@ -8,7 +10,7 @@ public struct RenderSettings: Sendable, Equatable {
     }
 
     /// The largest width or height accepted.
-    public static let maximumSize = 16384
+    public static let maximumSize = ImageSize.maximumSide
 
     public var width: Int
     public var height: Int

@@ -228,8 +228,12 @@ extension FrameSetup {
         }
         // Small triangles (the most of a large scene) fit 32-bit edge values: all samples of a
         // pixel are tested in one vector operation.
-        let spanX = Int64(t.maxX - t.minX) + 2, spanY = Int64(t.maxY - t.minY) + 2
-        if spanX * spanY * one * one < 1 << 29 {
+        // The edge values come from the corners, which may lie far off screen (guard band) even
+        // where the clamped pixel bounds are small: the test uses the corners' own extent, plus a
+        // pixel of room for sample offsets and the walk's first and last steps.
+        let extentX = Int64(max(t.x0, t.x1, t.x2)) - Int64(min(t.x0, t.x1, t.x2)) + 2 * one
+        let extentY = Int64(max(t.y0, t.y1, t.y2)) - Int64(min(t.y0, t.y1, t.y2)) + 2 * one
+        if extentX * extentY < 1 << 29 {
             let edges = SmallTriangleEdges(
                 a: SIMD3(Int32(a0), Int32(a1), Int32(a2)), b: SIMD3(Int32(b0), Int32(b1), Int32(b2)),
                 row: SIMD3(Int32(row0), Int32(row1), Int32(row2)), dzdx: dzdx, dzdy: dzdy)

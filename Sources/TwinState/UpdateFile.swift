@@ -14,7 +14,8 @@ public struct UpdateFile {
         public var strict = false
         /// Lines per committed transaction.
         public var batchSize = 10_000
-        /// Apply the file from its start even if the history holds some of it already.
+        /// Read the file from its first line even if the history holds some of it already; lines
+        /// the history holds (byte for byte) are not applied again.
         public var fromStart = false
         public init(strict: Bool = false, batchSize: Int = 10_000, fromStart: Bool = false) {
             self.strict = strict; self.batchSize = max(1, batchSize); self.fromStart = fromStart
@@ -31,6 +32,10 @@ public struct UpdateFile {
         public var rejectedCount: Int64 = 0
         /// Lines that an earlier run had committed already and this one skipped.
         public var resumedAfterLine: Int64 = 0
+        /// Applied and committed to the history (all applied ones when the apply ends normally).
+        public var committed: Int64 = 0
+        /// Lines not applied because the history holds them already (with `fromStart`).
+        public var alreadyHeld: Int64 = 0
         public var seconds: Double = 0
         public var lateUpdates: Int64 = 0
     }
@@ -39,6 +44,8 @@ public struct UpdateFile {
     public enum Failure: Error, CustomStringConvertible {
         case unreadable(path: String, message: String)
         case sourceChanged(path: String, lines: Int64)
+        /// The last line was applied without its newline, and the file has since gone on on that line.
+        case unterminatedLineChanged(path: String, line: Int64)
         case rejected(UpdateError, Report)
         case history(HistoryError)
 
@@ -46,7 +53,9 @@ public struct UpdateFile {
             switch self {
             case let .unreadable(path, message): return "\(path): \(message)"
             case let .sourceChanged(path, lines):
-                return "\(path): its first \(lines) lines differ from the ones this history applied before (the file changed); give --from-start to apply it again as a new file"
+                return "\(path): its first \(lines) lines differ from the ones this history applied before (the file changed); give --from-start to apply it from its first line (lines the history holds already are not applied again)"
+            case let .unterminatedLineChanged(path, line):
+                return "\(path): line \(line) was applied while it had no newline, and the file has since gone on on that line (it is no longer the line that was applied); give --from-start to apply the file from its first line (lines the history holds already are not applied again)"
             case .rejected(let error, _): return error.description
             case .history(let error): return error.description
             }
@@ -54,11 +63,32 @@ public struct UpdateFile {
     }
 
     static let maximumLineBytes = 1 << 20
+    static let chunkBytes = 4 << 20
+
+    /// FNV-1a, 64 bits: the fingerprint of a file's consumed bytes and of single lines.
+    @inline(__always)
+    static func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>, into hash: inout UInt64) {
+        for c in bytes { hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3 }
+    }
+    static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
 
     /// Applies the file at `path` to `state` (which must be the history's latest state, when a
-    /// history is given). `progress` hears the bytes consumed and the file's size after each batch.
+    /// history is given). `progress` hears the bytes consumed and the file's size after each batch;
+    /// `rejected` hears every line that was not applied, as it is found.
+    ///
+    /// What the history records as consumed is exact to the byte, so that no line is ever applied
+    /// twice and none is lost:
+    /// - a line is consumed once it was applied, or (without `strict`) reported as rejected;
+    /// - with `strict`, the rejected line is not consumed: fixed, it is applied on the next run;
+    /// - a last line without its newline is applied (and consumed) when it can be; the file may
+    ///   then go on with that newline and more lines. One that cannot be applied is reported and
+    ///   left for the next run (a writer may still be writing it);
+    /// - a line longer than 1 MiB is rejected like any other bad line;
+    /// - `fromStart` reads the file from its first line but applies no line that the history
+    ///   holds already (byte for byte, as many times as it holds it).
     public static func apply(path: String, to state: inout PlantState, history: History?, options: Options = Options(),
-                             progress: (Int64, Int64) -> Void = { _, _ in }) throws(Failure) -> Report {
+                             progress: (Int64, Int64) -> Void = { _, _ in },
+                             rejected onRejected: (UpdateError) -> Void = { _ in }) throws(Failure) -> Report {
         let start = ContinuousClock.now
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         var report = Report(path: path)
@@ -72,118 +102,189 @@ public struct UpdateFile {
         let size = Int64(info.st_size)
 
         var resume: SourceProgress?
+        var held: [UInt64: Int] = [:]
         if let history {
             do {
-                if options.fromStart { try history.forgetSource(absolute) } else { resume = try history.progress(ofSource: absolute) }
+                if options.fromStart { held = try history.lineFingerprints() } else { resume = try history.progress(ofSource: absolute) }
             } catch { throw .history(error) }
         }
 
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var buffer = [UInt8](repeating: 0, count: chunkBytes)
+        func readChunk() throws(Failure) -> Int {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { throw .unreadable(path: path, message: String(cString: strerror(errno))) }
+            return n
+        }
+
+        // What is consumed: bytes, lines and their hash, as committed with each batch.
+        var hash = hashSeed
         var consumed: Int64 = 0
+        var lines: Int64 = 0
         var batch = UpdateBatch()
-        var pending: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4 << 20)
         var batchLines = 0
 
-        func commit(final: Bool) throws(Failure) {
+        func commit(_ progress: SourceProgress, snapshot: Bool) throws(Failure) {
             guard let history else { batch.removeAll(); return }
-            do {
-                try history.commit(batch, state: state, snapshot: final && !batch.isEmpty,
-                                   source: SourceProgress(path: absolute, bytes: consumed, lines: report.lines, hash: hash))
-            } catch { throw .history(error) }
+            do { try history.commit(batch, state: state, snapshot: snapshot && !batch.isEmpty, source: progress) } catch { throw .history(error) }
+            report.committed = report.applied
             batch.removeAll()
             batchLines = 0
-            progress(consumed, size)
         }
 
-        // One line (without its newline); `raw` is its length with the newline, for the hash.
-        func handle(_ line: UnsafeBufferPointer<UInt8>) throws(Failure) {
-            report.lines += 1
+        // Bytes of the chunk read but not yet looked at, left over from the resume check.
+        var carry = 0, carryEnd = 0
+        if let resume {
+            // Hash exactly the bytes the history consumed, then compare.
+            guard resume.bytes <= size else { throw .sourceChanged(path: path, lines: resume.lines) }
+            var lastByte: UInt8 = 0x0A
+            while consumed < resume.bytes {
+                let n = try readChunk()
+                if n == 0 { throw .sourceChanged(path: path, lines: resume.lines) }
+                let take = Int(min(Int64(n), resume.bytes - consumed))
+                buffer.withUnsafeBufferPointer { b in fingerprint(UnsafeBufferPointer(rebasing: b[0..<take]), into: &hash) }
+                consumed += Int64(take)
+                lastByte = buffer[take - 1]
+                carry = take; carryEnd = n
+            }
+            guard hash == resume.hash else { throw .sourceChanged(path: path, lines: resume.lines) }
+            lines = resume.lines
+            report.resumedAfterLine = resume.lines
+            report.lines = resume.lines
+            if lastByte != 0x0A {
+                // The last line was applied without its newline: the file may end there, or go on
+                // with the newline (and more lines), but not with more of that line.
+                while true {
+                    if carry == carryEnd {
+                        carryEnd = try readChunk(); carry = 0
+                        if carryEnd == 0 { break }
+                    }
+                    let c = buffer[carry]
+                    if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A {
+                        hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3
+                        consumed += 1; carry += 1
+                        if c == 0x0A { break }
+                        continue
+                    }
+                    throw .unterminatedLineChanged(path: path, line: resume.lines)
+                }
+            }
+        }
+
+        // The line being read: its bytes (up to the limit), its full length, and the consumed
+        // state at its start (a strictly rejected line is not consumed).
+        var line: [UInt8] = []
+        line.reserveCapacity(4096)
+        var lineLength = 0
+        var startHash = hash, startConsumed = consumed
+        let fileProgress = { (h: UInt64, c: Int64, l: Int64) in SourceProgress(path: absolute, bytes: c, lines: l, hash: h) }
+
+        /// Handles the line in `line` (terminated or not); false when it is to stay unconsumed.
+        func finishLine(terminated: Bool) throws(Failure) -> Bool {
+            lines += 1
+            report.lines = lines
             var end = line.count
             while end > 0, line[end - 1] == 0x0D || line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
-            let text = UnsafeBufferPointer(rebasing: line[0..<end])
-            if resume != nil && report.lines <= report.resumedAfterLine { return }
-            var isBlank = true
-            for c in text where c != 0x20 && c != 0x09 { isBlank = false; break }
-            if isBlank { return }
-            do throws(UpdateError) {
-                guard text.count <= maximumLineBytes else {
-                    throw UpdateError(field: "", message: "a line of \(text.count) bytes (at most \(maximumLineBytes))")
+            var outcome: UpdateError?
+            var blank = true
+            for i in 0..<end where line[i] != 0x20 && line[i] != 0x09 { blank = false; break }
+            if blank && lineLength <= maximumLineBytes { return true }
+            if lineLength > maximumLineBytes {
+                outcome = UpdateError(field: "", message: "a line of \(lineLength) bytes (at most \(maximumLineBytes))")
+            } else {
+                outcome = line.withUnsafeBufferPointer { all -> UpdateError? in
+                    let text = UnsafeBufferPointer(rebasing: all[0..<end])
+                    if !held.isEmpty {
+                        var h = hashSeed
+                        fingerprint(text, into: &h)
+                        if let n = held[h] {
+                            held[h] = n > 1 ? n - 1 : nil
+                            report.alreadyHeld += 1
+                            return nil
+                        }
+                    }
+                    do throws(UpdateError) {
+                        let update = try UpdateParser.parse(line: text)
+                        try state.apply(update)
+                        report.applied += 1
+                        if history != nil { batch.append(sequence: state.sequence, clock: state.time ?? update.time, entity: update.entity, line: text) }
+                        return nil
+                    } catch {
+                        return error
+                    }
                 }
-                let update = try UpdateParser.parse(line: text)
-                try state.apply(update)
-                report.applied += 1
-                if history != nil { batch.append(sequence: state.sequence, clock: state.time ?? update.time, entity: update.entity, line: text) }
-            } catch {
-                var e = error
-                e.file = path
-                e.line = Int(report.lines)
-                report.rejectedCount += 1
-                if report.rejected.count < 1000 { report.rejected.append(e) }
+            }
+            guard var e = outcome else { return true }
+            e.file = path
+            e.line = Int(lines)
+            if !terminated { e.message += " (the last line has no newline: it is tried again on the next run)" }
+            report.rejectedCount += 1
+            if report.rejected.count < 1000 { report.rejected.append(e) }
+            onRejected(e)
+            if options.strict || !terminated {
+                // Not consumed: the history goes up to the line before it.
+                lines -= 1
+                report.lines = lines
                 if options.strict {
-                    try commit(final: true)
+                    try commit(fileProgress(startHash, startConsumed, lines), snapshot: true)
                     report.seconds = (ContinuousClock.now - start).seconds
                     throw .rejected(e, report)
                 }
+                return false
             }
+            return true
         }
 
-        var skipping = resume.map { $0.bytes } ?? 0
-        if let resume { report.resumedAfterLine = resume.lines }
-        if skipping > size { throw .sourceChanged(path: path, lines: resume?.lines ?? 0) }
-
+        var n = carryEnd
+        var position = carry
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { throw .unreadable(path: path, message: String(cString: strerror(errno))) }
-            if n == 0 { break }
+            if position >= n {
+                n = try readChunk(); position = 0
+                if n == 0 { break }
+            }
             try buffer.withUnsafeBufferPointer { chunk throws(Failure) in
-                var lineStart = 0
-                for i in 0..<n where chunk[i] == 0x0A {
-                    let piece = UnsafeBufferPointer(rebasing: chunk[lineStart...i])
-                    for c in piece { hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3 }
+                var segment = position
+                var i = position
+                while i < n {
+                    guard chunk[i] == 0x0A else { i += 1; continue }
+                    let piece = UnsafeBufferPointer(rebasing: chunk[segment...i])
+                    fingerprint(piece, into: &hash)
                     consumed += Int64(piece.count)
-                    if pending.isEmpty {
-                        try handle(UnsafeBufferPointer(rebasing: chunk[lineStart..<i]))
-                    } else {
-                        pending.append(contentsOf: chunk[lineStart..<i])
-                        let whole = pending
-                        pending.removeAll(keepingCapacity: true)
-                        try whole.withUnsafeBufferPointer { line throws(Failure) in try handle(line) }
-                    }
-                    lineStart = i + 1
-                    if skipping > 0 {
-                        if consumed == skipping, let resume {
-                            guard hash == resume.hash else { throw .sourceChanged(path: path, lines: resume.lines) }
-                            skipping = 0
-                        } else if consumed > skipping {
-                            throw .sourceChanged(path: path, lines: resume?.lines ?? 0)
-                        }
-                        continue
-                    }
+                    let text = i - segment
+                    if lineLength + text <= maximumLineBytes { line.append(contentsOf: chunk[segment..<i]) }
+                    lineLength += text
+                    _ = try finishLine(terminated: true)
+                    line.removeAll(keepingCapacity: lineLength <= 1 << 16)
+                    lineLength = 0
+                    startHash = hash; startConsumed = consumed
                     batchLines += 1
-                    if batchLines >= options.batchSize { try commit(final: false) }
-                }
-                if lineStart < n {
-                    pending.append(contentsOf: chunk[lineStart..<n])
-                    guard pending.count <= maximumLineBytes + 2 || skipping > 0 else {
-                        throw .rejected(UpdateError(file: path, line: Int(report.lines + 1), field: "", message: "a line longer than \(maximumLineBytes) bytes"), report)
+                    if batchLines >= options.batchSize {
+                        try commit(fileProgress(hash, consumed, lines), snapshot: false)
+                        progress(consumed, size)
                     }
+                    i += 1
+                    segment = i
+                }
+                if segment < n {
+                    // A line that goes on in the next chunk: hashed now, kept up to the limit.
+                    let piece = UnsafeBufferPointer(rebasing: chunk[segment..<n])
+                    fingerprint(piece, into: &hash)
+                    consumed += Int64(piece.count)
+                    if lineLength + piece.count <= maximumLineBytes { line.append(contentsOf: piece) } else if lineLength <= maximumLineBytes {
+                        line.append(contentsOf: piece.prefix(max(0, maximumLineBytes + 1 - lineLength)))
+                    }
+                    lineLength += piece.count
                 }
             }
+            position = n
         }
-        if !pending.isEmpty {
-            // The last line has no newline: it counts all the same.
-            for c in pending { hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3 }
-            consumed += Int64(pending.count)
-            let whole = pending
-            try whole.withUnsafeBufferPointer { line throws(Failure) in try handle(line) }
-            if skipping > 0 {
-                guard consumed == skipping, hash == resume?.hash else { throw .sourceChanged(path: path, lines: resume?.lines ?? 0) }
-                skipping = 0
+        if lineLength > 0 {
+            // The last line has no newline: applied (and consumed) when it can be.
+            if try finishLine(terminated: false) {
+                startHash = hash; startConsumed = consumed
             }
         }
-        if skipping > 0 { throw .sourceChanged(path: path, lines: resume?.lines ?? 0) }
-        try commit(final: true)
+        try commit(fileProgress(startHash, startConsumed, lines), snapshot: true)
+        progress(size, size)
         report.lateUpdates = state.lateUpdates - lateBefore
         report.seconds = (ContinuousClock.now - start).seconds
         return report

@@ -104,7 +104,15 @@ public enum HTTPAPI {
             var request = request
             let body = try await request.collectBody(upTo: options.maximumBodyBytes)
             let value: JSONValue
-            do { value = try JSONParser.parse(String(buffer: body)) } catch { return problem(.badRequest, "the body is not valid JSON: \(error)") }
+            // Parsed from the bytes as sent: text that is not UTF-8 is refused, as POST /updates
+            // refuses it, never stored with replacement characters.
+            let parsed: Result<JSONValue, JSONSyntaxError> = Array(body.readableBytesView).withUnsafeBufferPointer { bytes in
+                do throws(JSONSyntaxError) { return .success(try JSONParser.parse(bytes)) } catch { return .failure(error) }
+            }
+            switch parsed {
+            case .success(let v): value = v
+            case .failure(let error): return problem(.badRequest, "the body is not valid JSON: \(error)")
+            }
             var changes: [Change] = []
             do throws(UpdateError) { try UpdateParser.changes(value, field: "set", into: &changes) } catch { return problem(.unprocessableContent, error.description) }
             guard !changes.isEmpty else { return problem(.unprocessableContent, "nothing to set") }
@@ -117,11 +125,10 @@ public enum HTTPAPI {
             let camera = request.uri.queryParameters.get("camera") ?? "plan"
             var width = 1280, height = 720
             if let size = request.uri.queryParameters.get("size") {
-                let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
-                guard parts.count == 2, parts[0] >= 16, parts[1] >= 16, parts[0] * parts[1] <= options.maximumImagePixels else {
-                    return problem(.badRequest, "size must be WIDTHxHEIGHT, each at least 16, at most \(options.maximumImagePixels) pixels")
+                switch ImageSize.parse(size, minimumSide: 16, maximumPixels: options.maximumImagePixels) {
+                case .success(let s): width = s.width; height = s.height
+                case .failure(let p): return problem(.badRequest, "size: \(p.description)")
                 }
-                width = parts[0]; height = parts[1]
             }
             let samples = Int(request.uri.queryParameters.get("aa") ?? "4") ?? 0
             guard [1, 4, 8].contains(samples) else { return problem(.badRequest, "aa must be 1, 4 or 8") }

@@ -40,8 +40,12 @@ public struct TokenConfig: Sendable {
 
     /// The scopes of the `Authorization: Bearer ...` header's token; nil when it is missing or unknown.
     public func scopes(authorization: String?) -> Set<Scope>? {
-        guard let header = authorization, header.hasPrefix("Bearer ") else { return nil }
-        let given = Array(header.dropFirst(7).utf8)
+        // The scheme is case-insensitive (RFC 9110 11.1): `Bearer`, `bearer` and `BEARER` alike;
+        // one or more spaces before the token.
+        guard let header = authorization else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let given = Array(parts[1].drop(while: { $0 == " " }).utf8)
         // Compared in time that does not depend on where the first difference lies.
         for (token, scopes) in tokens {
             let known = Array(token.utf8)

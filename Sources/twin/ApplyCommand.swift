@@ -27,7 +27,7 @@ struct ApplyCommand: ParsableCommand {
     @Option(help: "Lines per committed transaction.")
     var batch = 10_000
 
-    @Flag(name: .customLong("from-start"), help: "Apply a file from its first line even if the history holds part of it.")
+    @Flag(name: .customLong("from-start"), help: "Read a file from its first line even if the history holds part of it; lines the history holds already are not applied again.")
     var fromStart = false
 
     @Flag(help: "Print a JSON summary.")
@@ -53,26 +53,29 @@ struct ApplyCommand: ParsableCommand {
             let report: UpdateFile.Report
             do {
                 report = try UpdateFile.apply(path: file, to: &state, history: store,
-                                              options: .init(strict: strict, batchSize: batch, fromStart: fromStart)) { done, total in
-                    bar.update(done, of: total)
-                }
+                                              options: .init(strict: strict, batchSize: batch, fromStart: fromStart),
+                                              progress: { done, total in bar.update(done, of: total) },
+                                              rejected: { error in
+                                                  // Each rejected line, as it is found.
+                                                  bar.clear()
+                                                  FileHandle.standardError.write(Data("twin: rejected: \(error)\n".utf8))
+                                              })
             } catch {
                 bar.finish()
                 if case let .rejected(_, partial) = error {
-                    FileHandle.standardError.write(Data("twin: \(partial.applied) updates of \(file) applied before the rejected line\n".utf8))
+                    FileHandle.standardError.write(Data("twin: \(partial.committed) updates of \(file) applied and kept before the rejected line (fix it and apply the file again: it goes on from that line)\n".utf8))
                 }
                 throw CLIFailure.badInput(error.description)
             }
             bar.finish()
-            for error in report.rejected.prefix(20) { FileHandle.standardError.write(Data("twin: rejected: \(error)\n".utf8)) }
-            if report.rejectedCount > 20 { FileHandle.standardError.write(Data("twin: ... and \(report.rejectedCount - 20) more rejected lines\n".utf8)) }
             rejectedAny = rejectedAny || report.rejectedCount > 0
             let rate = report.seconds > 0 ? Double(report.applied) / report.seconds : 0
             summaries.append(["file": file, "lines": report.lines, "applied": report.applied, "rejected": report.rejectedCount,
-                              "resumed_after_line": report.resumedAfterLine, "late": report.lateUpdates, "seconds": report.seconds])
+                              "resumed_after_line": report.resumedAfterLine, "already_held": report.alreadyHeld, "late": report.lateUpdates, "seconds": report.seconds])
             if !json {
                 var line = "\(file): applied \(report.applied) of \(report.lines) lines"
                 if report.resumedAfterLine > 0 { line += " (lines 1-\(report.resumedAfterLine) were applied before)" }
+                if report.alreadyHeld > 0 { line += ", \(report.alreadyHeld) held by the history already (not applied again)" }
                 if report.rejectedCount > 0 { line += ", rejected \(report.rejectedCount)" }
                 if report.lateUpdates > 0 { line += ", \(report.lateUpdates) arrived late" }
                 line += String(format: " in %.2f s (%.0f updates/s)", report.seconds, rate)

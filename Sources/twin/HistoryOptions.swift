@@ -67,4 +67,11 @@ struct ProgressBar {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
+
+    /// Clears the bar's line so that a message can stand there (the bar is drawn again next time).
+    mutating func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        lastDrawn = ContinuousClock.now - .seconds(1)
+    }
 }

@@ -162,20 +162,17 @@ struct Vector3: ExpressibleByArgument {
     }
 }
 
-/// WIDTHxHEIGHT from the command line.
-struct ImageSize: ExpressibleByArgument {
-    var width: Int
-    var height: Int
-    init(width: Int, height: Int) { self.width = width; self.height = height }
-    init?(argument: String) {
-        let parts = argument.lowercased().split(separator: "x")
-        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]) else { return nil }
-        width = w; height = h
+/// WIDTHxHEIGHT from the command line: TwinRender's one reading of a size, which checks each side
+/// before any arithmetic.
+extension ImageSize: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard case .success(let size) = ImageSize.parse(argument) else { return nil }
+        self = size
     }
 
-    /// An error naming `option` where the size is out of what the renderer draws.
+    /// Kept for the benchmarks' option checks: the size was checked when it was read.
     func check(_ option: String = "--size") throws {
-        guard (1...RenderSettings.maximumSize).contains(width), (1...RenderSettings.maximumSize).contains(height) else {
+        guard case .success = ImageSize.parse(description) else {
             throw ValidationError("\(option): image size \(width)x\(height) is out of range (1 to \(RenderSettings.maximumSize) on each side)")
         }
     }

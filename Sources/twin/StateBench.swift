@@ -149,7 +149,7 @@ struct StateBench: ParsableCommand {
         }
         times.sort()
         let median = times[times.count / 2], p95 = times[min(times.count - 1, times.count * 95 / 100)], worst = times.last!
-        let size = ((try? FileManager.default.attributesOfItem(atPath: historyDB)[.size] as? Int) ?? 0) ?? 0
+        let size = ((try? FileManager.default.attributesOfItem(atPath: historyDB)[.size] as? Int) ?? 0)
         results["history"] = ["updates": history, "built_per_s": buildRate.rounded(), "queries": queries, "query_median_ms": median * 1000,
                               "query_p95_ms": p95 * 1000, "query_max_ms": worst * 1000, "answers_checked": checked, "db_mib": size >> 20]
         say(String(format: "  history of %@ updates (%d MiB, built at %@/s): state at a random past moment: median %.1f ms, p95 %.1f ms, max %.1f ms over %d queries (target under 50 ms); %d of %d answers at the expected update",

@@ -46,7 +46,7 @@ public struct FleetPlan: Sendable {
                 source = .route(route)
             case (nil, let o?):
                 let file = try o.string()
-                let resolved = file.hasPrefix("/") ? file : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(file).path
+                let resolved = FilePaths.resolve(file, besides: path)
                 do {
                     source = .order(try VDA5050Order.load(path: resolved))
                 } catch {

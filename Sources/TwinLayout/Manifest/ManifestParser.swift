@@ -492,8 +492,7 @@ struct ManifestParser {
 
     /// Resolves a model path against the manifest's folder and checks that the file is there.
     private func resolve(_ path: String, at field: ManifestField) throws(LayoutError) -> String {
-        let base = URL(fileURLWithPath: file).deletingLastPathComponent()
-        let resolved = path.hasPrefix("/") ? path : base.appendingPathComponent(path).standardized.path
+        let resolved = FilePaths.resolve(path, besides: file)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw LayoutError.manifest(file: file, line: field.line, field: field.field, message: "file not found: \(path)")

@@ -105,6 +105,29 @@ extension History {
         }
     }
 
+    /// The fingerprint (FNV-1a of its text) of every stored update line, with how many times it
+    /// is stored: for applying a file from its start without applying twice what is held.
+    public func lineFingerprints() throws(HistoryError) -> [UInt64: Int] {
+        try read { db in
+            var result: [UInt64: Int] = [:]
+            let statement = try db.makeStatement(sql: "SELECT line FROM updates")
+            let s = statement.sqliteStatement
+            while true {
+                let rc = sqlite3_step(s)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw HistoryError(path: path, message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+                let count = Int(sqlite3_column_bytes(s, 0))
+                var hash = UpdateFile.hashSeed
+                if count > 0, let text = sqlite3_column_text(s, 0) {
+                    UpdateFile.fingerprint(UnsafeBufferPointer(start: text, count: count), into: &hash)
+                }
+                result[hash, default: 0] += 1
+            }
+            sqlite3_reset(s)
+            return result
+        }
+    }
+
     /// Forgets a file's progress, so that it is applied again from its start.
     public func forgetSource(_ path: String) throws(HistoryError) {
         try write { db in try db.execute(sql: "DELETE FROM sources WHERE path = ?", arguments: [path]) }

@@ -76,6 +76,9 @@ public struct JSONParser {
         guard depth <= Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
         position += 1
         var result = JSONObject()
+        // Duplicate keys: a scan of the few members an update has; past that, a set, so that an
+        // object of many keys costs linear time, not quadratic (MQTT payloads reach this parser).
+        var seen: Set<String>? = nil
         skipSpace()
         if position < bytes.count && bytes[position] == UInt8(ascii: "}") { position += 1; return result }
         while true {
@@ -83,8 +86,21 @@ public struct JSONParser {
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name in quotes") }
             let keyStart = position
             let key = try string()
-            for member in result.members where member.key == key {
-                throw JSONSyntaxError(offset: keyStart, message: "duplicate key '\(key)'")
+            let duplicate: Bool
+            if var keys = seen {
+                seen = nil
+                duplicate = !keys.insert(key).inserted
+                seen = keys
+            } else if result.members.count < 16 {
+                duplicate = result.members.contains { $0.key == key }
+            } else {
+                var keys = Set(result.members.map(\.key))
+                duplicate = !keys.insert(key).inserted
+                seen = keys
+            }
+            if duplicate {
+                let shown = key.count > 60 ? key.prefix(60) + "..." : Substring(key)
+                throw JSONSyntaxError(offset: keyStart, message: "duplicate key '\(shown)'")
             }
             skipSpace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':' after the member name") }

@@ -5,6 +5,9 @@ import TwinLayout
 /// clock, with actions along it — render a frame, check the routes, assert a condition. Read from
 /// YAML by ``Scenario/load(path:)``; played by FactoryTwin's `ScenarioPlayer`.
 public struct Scenario: Sendable {
+    /// The most pixels a scenario frame may have (8192 x 8192).
+    public static let maximumFramePixels = 8192 * 8192
+
     public var name: String
     public var description: String?
     /// The plant file, resolved against the scenario's folder.
@@ -110,6 +113,55 @@ public enum Condition: Sendable, Equatable, CustomStringConvertible {
     }
 
     static let fields = ["status", "running", "speed_mps", "battery", "driving", "operating_mode", "last_node", "order", "x", "y", "theta"]
+
+    /// What a field condition's value must be, for an entity of `category`: nil when it can hold
+    /// (or fail), else why it never could be judged — a field the entity does not carry, a status
+    /// or mode that does not exist, a word compared as a number. `none` stands for "not reported".
+    public func problem(for category: EntityCategory) -> String? {
+        guard case let .field(id, field, op, value) = self else { return nil }
+        enum Kind { case status, bool, number, mode, text, any }
+        let kind: Kind, carriedBy: (EntityCategory) -> Bool, carriers: String
+        switch field {
+        case "status": kind = .status; carriedBy = { $0 != .agv }; carriers = "machines, conveyors, racks and stations"
+        case "running": kind = .bool; carriedBy = { $0 == .conveyor }; carriers = "conveyors"
+        case "speed_mps": kind = .number; carriedBy = { $0 == .conveyor }; carriers = "conveyors"
+        case "battery", "x", "y", "theta": kind = .number; carriedBy = { $0 == .agv }; carriers = "AGVs"
+        case "driving": kind = .bool; carriedBy = { $0 == .agv }; carriers = "AGVs"
+        case "operating_mode": kind = .mode; carriedBy = { $0 == .agv }; carriers = "AGVs"
+        case "last_node", "order": kind = .text; carriedBy = { $0 == .agv }; carriers = "AGVs"
+        default:
+            if field.hasPrefix("counters.") { kind = .number } else { kind = .any }
+            carriedBy = { $0 != .agv }; carriers = "machines, conveyors, racks and stations"
+        }
+        guard carriedBy(category) else { return "\(category.rawValue) '\(id)' has no field '\(field)' (only \(carriers) do)" }
+        let ordering = [.less, .lessOrEqual, .greater, .greaterOrEqual].contains(op)
+        if value == "none" {
+            return ordering ? "'none' (not reported) cannot be compared with \(op.rawValue); use == or !=" : nil
+        }
+        switch kind {
+        case .status:
+            if ordering { return "a status is compared with == or !=, not \(op.rawValue)" }
+            if MachineStatus(rawValue: value) == nil {
+                return "unknown status '\(value)' (expected one of: \(MachineStatus.allCases.map(\.rawValue).joined(separator: ", ")), none)"
+            }
+        case .mode:
+            if ordering { return "an operating mode is compared with == or !=, not \(op.rawValue)" }
+            if OperatingMode(rawValue: value) == nil {
+                return "unknown operating mode '\(value)' (expected one of: \(OperatingMode.allCases.map(\.rawValue).joined(separator: ", ")), none)"
+            }
+        case .bool:
+            if ordering { return "\(field) is true or false, compared with == or !=, not \(op.rawValue)" }
+            if value != "true" && value != "false" { return "\(field) is true or false (or none), found '\(value)'" }
+        case .number:
+            guard let n = Double(value), n.isFinite else { return "\(field) is a number, found '\(value)'" }
+        case .text:
+            if ordering { return "\(field) is text, compared with == or !=, not \(op.rawValue)" }
+        case .any:
+            // A signal may hold a number, a word or a boolean; ordering needs a number.
+            if ordering, Double(value) == nil { return "\(op.rawValue) compares numbers, found '\(value)'" }
+        }
+        return nil
+    }
 
     /// For a field condition: whether it holds in `state`, and the value found.
     public func evaluate(in state: PlantState) -> (holds: Bool, actual: String) {

@@ -29,8 +29,7 @@ extension Scenario {
         }
         let top = try ManifestField.document(text, file: path, emptyMessage: "the scenario file is empty")
             .mapping(allowed: ["name", "description", "plant", "start", "end", "step_s", "timeline"])
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        func resolve(_ file: String) -> String { file.hasPrefix("/") ? file : folder.appendingPathComponent(file).standardizedFileURL.path }
+        func resolve(_ file: String) -> String { FilePaths.resolve(file, besides: path) }
         let startField = try top.required("start")
         guard let start = Timestamp(iso8601: try startField.string()) else {
             throw startField.error("expected an ISO 8601 time such as 2026-05-04T06:00:00Z")
@@ -138,11 +137,10 @@ extension Scenario {
                     let r = try item.mapping(allowed: ["camera", "file", "size", "aa"])
                     var width = 1280, height = 720
                     if let size = r.optional("size") {
-                        let parts = try size.string().lowercased().split(separator: "x").compactMap { Int($0) }
-                        guard parts.count == 2, (16...8192).contains(parts[0]), (16...8192).contains(parts[1]) else {
-                            throw size.error("expected WIDTHxHEIGHT, each 16 to 8192, such as 1280x720")
+                        switch ImageSize.parse(try size.string(), minimumSide: 16, maximumPixels: Scenario.maximumFramePixels) {
+                        case .success(let s): width = s.width; height = s.height
+                        case .failure(let problem): throw size.error(problem.description)
                         }
-                        width = parts[0]; height = parts[1]
                     }
                     let samples = try r.optional("aa")?.int() ?? 4
                     guard [1, 4, 8].contains(samples) else { throw try r.required("aa").error("must be 1, 4 or 8") }
@@ -179,11 +177,17 @@ extension Scenario {
                     switch Condition.parse(try item.string()) {
                     case .success(let condition):
                         if let plant {
-                            if case let .field(id, _, _, _) = condition, plant.entity(id: id) == nil {
+                            if case let .field(id, _, _, _) = condition {
                                 // Entities added by an edit earlier in the timeline are fine; others are typos.
-                                let added = scenario.events.flatMap(\.actions).contains { if case .update(let u) = $0, case .edit(.add(let a, _, _, _, _)) = u.action { return a == id }; return false }
-                                    || actions.contains { if case .update(let u) = $0, case .edit(.add(let a, _, _, _, _)) = u.action { return a == id }; return false }
-                                if !added { throw item.error("unknown entity '\(id)'") }
+                                var category = plant.entity(id: id)?.category
+                                if category == nil {
+                                    for action in scenario.events.flatMap(\.actions) + actions {
+                                        if case .update(let u) = action, case .edit(.add(let a, let c, _, _, _)) = u.action, a == id { category = c }
+                                    }
+                                }
+                                guard let category else { throw item.error("unknown entity '\(id)'") }
+                                // A condition that could never hold or fail is a mistake, said at load.
+                                if let problem = condition.problem(for: category) { throw item.error(problem) }
                             }
                             if case .routesFree(let ids?) = condition, let id = ids.first, !plant.routes.contains(where: { $0.id == id }) { throw item.error("unknown route '\(id)'") }
                             if case .routeBlocked(let id) = condition, !plant.routes.contains(where: { $0.id == id }) { throw item.error("unknown route '\(id)'") }
