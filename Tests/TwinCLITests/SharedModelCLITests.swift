@@ -20,7 +20,8 @@ struct SharedModelCLITests {
             let kept = json["mesh_triangles"] as? Int ?? -1, dropped = json["degenerate_triangles_dropped"] as? Int ?? -1
             #expect(kept + dropped == numbers[2])
         case "error":
-            let message = row.expected.dropFirst("error ".count)
+            // A message that names the file names it as the loader was given it (the README's rule).
+            let message = row.expected.dropFirst("error ".count).replacingOccurrences(of: row.file, with: path)
             #expect(result.status == 2)
             #expect(result.stderr == "twin: error: \(path): cannot import: \(message)\n")
         default:

@@ -23,6 +23,17 @@ public enum AssimpImporter {
         try withScene(at: path) { view in view.importedScene() }
     }
 
+    /// Whether Assimp can free a scene read from `path` without harm. Assimp 5.2's 3MF importer
+    /// leaves scenes that its own aiReleaseImport frees twice (assimp issue 5328, fixed in 5.4):
+    /// on such files `free(): invalid pointer` aborts the whole program. A 3MF scene read in this
+    /// process is therefore left unfreed (3MF parts are small; the CLI's worker processes never
+    /// free at all), so that no model file can end a program that uses the library.
+    static func releaseIsSafe(_ path: String) -> Bool {
+        let version = (aiGetVersionMajor(), aiGetVersionMinor())
+        let fixed = version.0 > 5 || (version.0 == 5 && version.1 >= 4)
+        return fixed || !path.lowercased().hasSuffix(".3mf")
+    }
+
     /// Parses `path` and lends the parsed scene to `body`; the scene is released afterwards unless
     /// `release` is false (a worker about to exit need not spend time freeing it).
     static func withScene<R>(at path: String, release: Bool = true,
@@ -37,7 +48,7 @@ public enum AssimpImporter {
         }
         // Freeing a large scene takes as long as a good part of parsing it: it happens on another
         // thread, off the caller's path (or not at all in a worker about to exit).
-        defer { if release { ParsedScene(scene).releaseInBackground() } }
+        defer { if release && Self.releaseIsSafe(path) { ParsedScene(scene).releaseInBackground() } }
         let parseSeconds = (ContinuousClock.now - start).seconds
         let view = try AssimpSceneView(scene: scene, parseSeconds: parseSeconds, file: path)
         return try body(view)
@@ -105,6 +116,15 @@ struct AssimpSceneView {
             throw .importFailed(file: file, message: "the file has no root node")
         }
         let materials = Self.materialColors(scene.pointee)
+        // Geometry is held to what Assimp's own ValidateDataStructure step demands of it, with its
+        // words: a scene with meshes, meshes with vertices and faces, face indices in range, nodes
+        // naming meshes that exist. (That step is not run itself: it also refuses files for what
+        // does not touch geometry, such as two cameras with one name.)
+        func invalid(_ message: String) -> LayoutError { .importFailed(file: file, message: "Validation failed: " + message) }
+        if scene.pointee.mNumMeshes == 0 {
+            throw invalid("aiScene::mNumMeshes is 0. At least one mesh must be there (the file holds no geometry Assimp can read)")
+        }
+        guard scene.pointee.mMeshes != nil else { throw invalid("aiScene::mMeshes is nullptr") }
         var meshes: [MeshView] = []
         for m in 0..<Int(scene.pointee.mNumMeshes) {
             guard let pointer = scene.pointee.mMeshes[m] else {
@@ -112,14 +132,23 @@ struct AssimpSceneView {
             }
             let mesh = pointer.pointee
             let faceCount = Int(mesh.mNumFaces)
-            var triangles = faceCount
-            if mesh.mPrimitiveTypes != aiPrimitiveType_TRIANGLE.rawValue, let faces = mesh.mFaces {
-                triangles = 0
-                for f in 0..<faceCount where faces[f].mNumIndices == 3 { triangles += 1 }
+            let vertexCount = UInt32(mesh.mNumVertices)
+            let meshName = mesh.mName.length == 0 ? "\(m)" : Self.string(mesh.mName)
+            guard vertexCount > 0, mesh.mVertices != nil else { throw invalid("The mesh \(meshName) contains no vertices") }
+            guard faceCount > 0, let faces = mesh.mFaces else { throw invalid("Mesh \(meshName) contains no faces") }
+            var triangles = 0
+            for f in 0..<faceCount {
+                let face = faces[f]
+                let n = Int(face.mNumIndices)
+                guard n > 0, let idx = face.mIndices else { throw invalid("aiMesh::mFaces[\(f)].mNumIndices is 0 (mesh \(meshName))") }
+                for i in 0..<n where idx[i] >= vertexCount {
+                    throw invalid("aiMesh::mFaces[\(f)]::mIndices[\(i)] is out of range (mesh \(meshName) has \(vertexCount) vertices)")
+                }
+                if n == 3 { triangles += 1 }
             }
             let material = Int(mesh.mMaterialIndex)
             meshes.append(MeshView(
-                name: Self.string(mesh.mName), vertexCount: Int(mesh.mNumVertices),
+                name: meshName, vertexCount: Int(mesh.mNumVertices),
                 vertices: mesh.mVertices.map { UnsafeRawPointer($0) }, normals: mesh.mNormals.map { UnsafeRawPointer($0) },
                 faces: mesh.mFaces.map { UnsafePointer($0) }, faceCount: faceCount, triangleCount: triangles,
                 baseColor: material < materials.count ? materials[material] : SIMD4(0.8, 0.8, 0.8, 1)))
@@ -187,7 +216,12 @@ struct AssimpSceneView {
                                                  t.c1, t.c2, t.c3, t.c4, t.d1, t.d2, t.d3, t.d4].map { Double($0) })
             var meshes: [UInt32] = []
             if let list = node.mMeshes {
-                for i in 0..<Int(node.mNumMeshes) where list[i] < meshCount { meshes.append(list[i]) }
+                for i in 0..<Int(node.mNumMeshes) {
+                    guard list[i] < meshCount else {
+                        throw .importFailed(file: file, message: "Validation failed: aiNode::mMeshes[\(i)] is out of range (maximum is \(meshCount - 1))")
+                    }
+                    meshes.append(list[i])
+                }
             }
             let index = Int32(nodes.count)
             nodes.append(ImportedScene.Node(name: string(node.mName), parent: parentIndex,

@@ -7,7 +7,7 @@ import Foundation
 public enum FilePaths {
     /// `path` as written in `file`: absolute paths as they are; others from the folder holding
     /// `file` (a symbolic link to a file is followed first, so its models are found beside the
-    /// real file), made absolute and clean (`..` and `.` taken out).
+    /// real file), made absolute and canonical where the file exists.
     public static func resolve(_ path: String, besides file: String) -> String {
         if path.hasPrefix("/") { return path }
         var base = file
@@ -16,8 +16,11 @@ public enum FilePaths {
         }
         let folder = (base as NSString).deletingLastPathComponent
         let joined = folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
-        // standardizedFileURL makes a relative path absolute from the working folder before it
-        // takes '..' out (URL.standardized on a relative path drops a leading '..').
-        return URL(fileURLWithPath: joined).standardizedFileURL.path
+        // Resolved by the file system (realpath: links and '..' as the system follows them, where
+        // a purely textual clean-up would go wrong after a linked folder); a path to nothing is
+        // left as joined, for the error that names it.
+        guard let real = realpath(joined, nil) else { return joined }
+        defer { free(real) }
+        return String(cString: real)
     }
 }
