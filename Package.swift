@@ -36,12 +36,15 @@ let package = Package(
             name: "CMosquitto", pkgConfig: "libmosquitto",
             providers: [.apt(["libmosquitto-dev"])]),
 
+        // C functions Swift cannot call itself (prctl, mallopt): plain wrappers.
+        .target(name: "CTwinSystem"),
+
         // Vectors, transforms, boxes, meshes, NURBS: no dependencies.
         .target(name: "TwinGeometry"),
         // Assimp import (isolated in a worker process), the plant manifest, entities, AGV network.
         .target(
             name: "TwinLayout",
-            dependencies: ["TwinGeometry", "CAssimp", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["TwinGeometry", "CAssimp", "CTwinSystem", .product(name: "Yams", package: "Yams")]),
         // Cameras, the tiled rasterizer, shading, overlays, text, PNG: draws a render-ready scene.
         .target(name: "TwinRender", dependencies: ["TwinGeometry", "CPNG"]),
         // AGV bodies, paths, exact swept checks, clearances, fleet conflicts: geometry and paths only.
@@ -69,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "twin",
             dependencies: [
-                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinDemo",
+                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinDemo", "CTwinSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),

@@ -41,7 +41,7 @@ public struct ChangeFile: Sendable {
             .mapping(allowed: ["name", "description", "base", "edits"])
         let baseField = try top.required("base")
         let base = try baseField.string()
-        let basePath = FilePaths.resolve(base, besides: path)
+        let basePath = FilePaths.absolute(FilePaths.resolve(base, besides: path))
         guard FileManager.default.fileExists(atPath: basePath) else { throw .fileNotFound(path: basePath, referencedFrom: path, line: baseField.line) }
         var edits: [LayoutEdit] = [], lines: [Int?] = []
         for item in try top.required("edits").sequence() {

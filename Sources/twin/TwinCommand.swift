@@ -1,4 +1,5 @@
 import ArgumentParser
+import CTwinSystem
 import Foundation
 import TwinLayout
 import TwinRender
@@ -18,13 +19,15 @@ struct TwinCommand: ParsableCommand {
     /// Runs the command line, mapping failures to the documented exit statuses: 1 for
     /// violations, 2 for bad input (usage errors included), with one line on stderr.
     static func main() {
-        #if os(Linux)
         // Frames, scenes and imports allocate large buffers again and again: keep freed memory in
         // the heap for reuse instead of handing it back to the kernel and faulting in fresh,
-        // zeroed pages the next time (a tenth of a frame's time, measured with perf).
-        _ = glibcMallopt(-3 /* M_MMAP_THRESHOLD */, 1 << 30)
-        _ = glibcMallopt(-1 /* M_TRIM_THRESHOLD */, 1 << 30)
-        #endif
+        // zeroed pages the next time (a tenth of a frame's time, measured with perf). Not for the
+        // long-running server and sync, whose memory should go back to the system between bursts.
+        let longRunning = ["serve", "sync"].contains(CommandLine.arguments.dropFirst().first ?? "")
+        if !longRunning {
+            _ = twin_mallopt(twin_m_mmap_threshold, 1 << 30)
+            _ = twin_mallopt(twin_m_trim_threshold, 1 << 30)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -124,14 +127,11 @@ struct ImportWorkerCommand: ParsableCommand {
     @Argument var file: String
     @Argument var output: String
     @Argument var memoryLimitBytes: UInt64
+    @Argument var parent: Int32?
 
     func run() throws {
-        throw ExitCode(ImportWorker.run(file: file, output: output, memoryLimitBytes: memoryLimitBytes))
+        throw ExitCode(ImportWorker.run(file: file, output: output, memoryLimitBytes: memoryLimitBytes, parent: parent))
     }
 }
 
-#if os(Linux)
-/// glibc's mallopt(3), which the Glibc module does not export (it lives in malloc.h).
-@_silgen_name("mallopt")
-func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-#endif
+

@@ -114,4 +114,79 @@ struct HostileInputTests {
         #expect(named.last?.contains("u.jsonl:30: entity: ") == true, "\(named.last ?? "")")
         #expect(result.stdout.contains("applied 1 of 31 lines, rejected 30"), "\(result.stdout)")
     }
+
+    /// The import workers' memory files never outlive a run: a parent killed in the middle of an
+    /// import leaves nothing in the folder, and its worker dies with it.
+    @Test func anInterruptedImportLeavesNothingBehind() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let model = TwinBinary.repository + "/../shared/models/IFC/AC14-FZK-Haus.ifc"
+        let file = FileManager.default.fileExists(atPath: model) ? model : TwinBinary.repository + "/Assets/demo/hall.glb"
+        for delayMicroseconds: UInt32 in [50_000, 150_000, 400_000] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: TwinBinary.path)
+            process.arguments = ["info", file]
+            process.environment = ProcessInfo.processInfo.environment.merging(["TWIN_IMPORT_DIR": dir]) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let parent = process.processIdentifier
+            usleep(delayMicroseconds)
+            kill(parent, SIGKILL)
+            process.waitUntilExit()
+            // The worker (if it had started) goes with its parent.
+            let end = Date().addingTimeInterval(10)
+            var orphans = Self.workers(of: parent)
+            while !orphans.isEmpty && Date() < end { usleep(20_000); orphans = Self.workers(of: parent) }
+            #expect(orphans.isEmpty, "workers of \(parent) still running: \(orphans)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+        }
+    }
+
+    /// Running import workers started by `parent` (their last argument names it).
+    static func workers(of parent: Int32) -> [String] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { Int($0) != nil }.compactMap { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard arguments.contains("import-worker"), arguments.last == String(parent) else { return nil }
+            // A zombie waiting for its reaper is gone already.
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            return status.contains(") Z ") ? nil : pid
+        }
+    }
+
+    /// A full memory file system is said to be one, not reported as a crash of Assimp (a mapped
+    /// page that cannot be backed is a bus error): the worker reserves the space first. Needs root
+    /// to mount a 1 MiB tmpfs; skipped otherwise.
+    @Test(.enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
+    func aFullMemoryFileSystemIsNamed() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=1M", "tmpfs", dir]
+        try mount.run(); mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else { return }
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [dir]
+            try? umount.run(); umount.waitUntilExit()
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TwinBinary.path)
+        process.arguments = ["info", "Assets/demo/plant.yaml"]
+        process.currentDirectoryURL = URL(fileURLWithPath: TwinBinary.repository)
+        process.environment = ProcessInfo.processInfo.environment.merging(["TWIN_IMPORT_DIR": dir]) { $1 }
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 2)
+        #expect(text == "twin: error: Assets/demo/plant.yaml:8: models[0].file: Assets/demo/hall.glb: import aborted: no room in \(dir) for the imported scene (6 MiB did not fit; free space there)\n", "\(text)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
 }

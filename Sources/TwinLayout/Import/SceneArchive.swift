@@ -15,16 +15,29 @@ enum SceneArchive {
 
     struct Malformed: Error {}
 
+    /// The file system has no room for the archive (a full /dev/shm): `bytes` were needed.
+    struct NoSpace: Error { var bytes: Int }
+
     /// Writes `view` to `path`, sized exactly.
     static func write(_ view: AssimpSceneView, to path: String) throws {
-        var counter = ArchiveSink(base: nil)
-        encode(view, into: &counter)
-        let size = counter.offset
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw Malformed() }
         defer { close(fd) }
-        guard ftruncate(fd, off_t(size)) == 0 else { throw Malformed() }
+        try write(view, toDescriptor: fd)
+    }
+
+    /// Writes `view` into the open file `fd`, sized exactly. The space is reserved first, so that
+    /// a full file system (tmpfs) is an error here rather than a bus error when a mapped page is
+    /// touched.
+    static func write(_ view: AssimpSceneView, toDescriptor fd: Int32) throws {
+        var counter = ArchiveSink(base: nil)
+        encode(view, into: &counter)
+        let size = counter.offset
+        guard ftruncate(fd, 0) == 0 else { throw Malformed() }
         guard size > 0 else { return }
+        let reserved = posix_fallocate(fd, 0, off_t(size))
+        if reserved == ENOSPC || reserved == EFBIG { throw NoSpace(bytes: size) }
+        guard reserved == 0 || ftruncate(fd, off_t(size)) == 0 else { throw Malformed() }
         // Populated up front: one call maps every page instead of one fault per page.
         guard let map = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0), map != MAP_FAILED else {
             throw Malformed()
@@ -65,6 +78,11 @@ enum SceneArchive {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw Malformed() }
         defer { close(fd) }
+        return try read(descriptor: fd)
+    }
+
+    /// Maps the archive in the open file `fd` and reads it.
+    static func read(descriptor fd: Int32) throws -> ImportedScene {
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_size > 0 else { throw Malformed() }
         let size = Int(info.st_size)

@@ -1,3 +1,4 @@
+import CTwinSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -11,8 +12,9 @@ public struct SceneImporter: Sendable {
     public enum Isolation: Sendable, Equatable {
         /// In this process: fastest, for files you trust.
         case inProcess
-        /// In child processes: `executable` is run as `executable import-worker FILE OUT MEMORY_BYTES`
-        /// (the `twin` binary answers that), with a memory limit and a time limit.
+        /// In child processes: `executable` is run as `executable import-worker FILE fd:4 MEMORY_BYTES
+        /// PARENT_PID` (the `twin` binary answers that), with a memory limit and a time limit; it
+        /// writes its scene into an unlinked memory file on descriptor 4 and dies with its parent.
         case worker(executable: String)
     }
 
@@ -57,10 +59,12 @@ public struct SceneImporter: Sendable {
     }
 }
 
-/// Runs import workers side by side and collects their scenes. A worker writes its scene to a
-/// file, then one byte to its ready pipe (fd 3); the parent reads the scene at once and reaps the
-/// worker afterwards, so that it never waits for a large process to tear itself down. A pipe that
-/// closes without that byte means the worker failed or died: its exit status says how.
+/// Runs import workers side by side and collects their scenes. A worker writes its scene into a
+/// memory file that the parent created and unlinked at once (so that nothing is left in /dev/shm
+/// whatever happens to either process) and handed over as descriptor 4, then one byte to its ready
+/// pipe (fd 3); the parent reads the scene at once and reaps the worker afterwards, so that it
+/// never waits for a large process to tear itself down. A pipe that closes without that byte means
+/// the worker failed or died: its exit status says how. A worker dies with its parent.
 struct WorkerPool {
     let executable: String
     let timeoutSeconds: Double
@@ -69,7 +73,9 @@ struct WorkerPool {
     private struct Running {
         var index: Int
         var path: String
-        var output: String
+        /// The unlinked memory file the worker writes into (its descriptor 4), and where it was made.
+        var output: Int32
+        var directory: String
         var pid: pid_t
         var ready: Int32
     }
@@ -96,7 +102,7 @@ struct WorkerPool {
                     var status: Int32 = 0
                     waitpid(worker.pid, &status, 0)
                     close(worker.ready)
-                    unlink(worker.output)
+                    close(worker.output)
                     results[worker.index] = .failure(.importAborted(
                         file: worker.path, reason: "Assimp did not finish within \(formatSeconds(timeoutSeconds)) (time limit)"))
                 }
@@ -115,25 +121,41 @@ struct WorkerPool {
         return results.map { $0! }
     }
 
+    /// Where the workers' memory files are made: `TWIN_IMPORT_DIR` when set, else /dev/shm
+    /// (memory), else the temporary folder.
+    static var memoryFileDirectory: String {
+        if let given = ProcessInfo.processInfo.environment["TWIN_IMPORT_DIR"], !given.isEmpty { return given }
+        return FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+    }
+
     private func start(path: String, index: Int) -> Result<Running, LayoutError> {
         guard FileManager.default.isReadableFile(atPath: path) else {
             return .failure(.fileNotFound(path: path, referencedFrom: nil, line: nil))
         }
-        let directory = FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        let directory = Self.memoryFileDirectory
         var template = Array("\(directory)/twin-import-XXXXXX".utf8CString)
-        let fd = mkstemp(&template)
-        guard fd >= 0 else { return .failure(.importAborted(file: path, reason: "cannot create a temporary file in \(directory)")) }
-        close(fd)
-        let output = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-
+        let made = mkstemp(&template)
+        // Moved above the descriptors the worker is given (3 and 4), so that setting those up in
+        // the child never overwrites one before it is copied; close-on-exec for other workers.
+        let output = made >= 0 ? fcntl(made, F_DUPFD_CLOEXEC, 10) : -1
+        if made >= 0 { close(made) }
+        guard output >= 0 else { return .failure(.importAborted(file: path, reason: "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))")) }
+        // Unlinked at once: the memory goes back when both processes close it, however they end.
+        unlink(template)
         var pipeFDs: [Int32] = [0, 0]
         // Close-on-exec, so that no other worker inherits this pipe and keeps it open.
-        guard pipe(&pipeFDs) == 0, fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC) == 0,
-              fcntl(pipeFDs[1], F_SETFD, FD_CLOEXEC) == 0 else {
-            unlink(output)
+        var made2 = pipe(&pipeFDs) == 0 && fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC) == 0
+        if made2 {
+            let high = fcntl(pipeFDs[1], F_DUPFD_CLOEXEC, 10)
+            close(pipeFDs[1])
+            pipeFDs[1] = high
+            made2 = high >= 0
+        }
+        guard made2 else {
+            close(output)
             return .failure(.importAborted(file: path, reason: "cannot create a pipe: \(String(cString: strerror(errno)))"))
         }
-        let arguments = [executable, "import-worker", path, output, String(memoryLimitBytes)]
+        let arguments = [executable, "import-worker", path, "fd:\(ImportWorker.outputDescriptor)", String(memoryLimitBytes), String(getpid())]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
         var actions = posix_spawn_file_actions_t()
@@ -144,28 +166,29 @@ struct WorkerPool {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], ImportWorker.readyDescriptor)
+        posix_spawn_file_actions_adddup2(&actions, output, ImportWorker.outputDescriptor)
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, nil, &argv, environ)
         close(pipeFDs[1])
         guard spawned == 0 else {
             close(pipeFDs[0])
-            unlink(output)
+            close(output)
             return .failure(.importAborted(file: path, reason: "cannot start the import worker \(executable): \(String(cString: strerror(spawned)))"))
         }
-        return .success(Running(index: index, path: path, output: output, pid: pid, ready: pipeFDs[0]))
+        return .success(Running(index: index, path: path, output: output, directory: directory, pid: pid, ready: pipeFDs[0]))
     }
 
     /// Reads the scene of a worker whose ready pipe has spoken, or the reason it failed.
     private func finish(_ worker: Running) -> Result<ImportedScene, LayoutError> {
         defer {
             close(worker.ready)
-            unlink(worker.output)
+            close(worker.output)
         }
         var byte: UInt8 = 0
         if read(worker.ready, &byte, 1) == 1 {
             let scene = Result { () throws(LayoutError) -> ImportedScene in
                 do {
-                    return try SceneArchive.read(path: worker.output)
+                    return try SceneArchive.read(descriptor: worker.output)
                 } catch {
                     throw .importAborted(file: worker.path, reason: "the import worker's result is malformed")
                 }
@@ -182,15 +205,27 @@ struct WorkerPool {
                 file: worker.path, reason: Self.describe(signal: status & 0x7f) + " (peak memory \(peakMiB) MiB of its \(limitMiB) MiB limit)"))
         }
         let code = (status >> 8) & 0xff
+        if code == ImportWorker.noSpaceExitCode {
+            let needed = Self.contents(of: worker.output)
+            return .failure(.importAborted(
+                file: worker.path, reason: "no room in \(worker.directory) for the imported scene (\(needed.isEmpty ? "it" : needed) did not fit; free space there)"))
+        }
         guard code == ImportWorker.failureExitCode else {
             return .failure(.importAborted(file: worker.path, reason: "the import worker exited with status \(code)"))
         }
-        let message = (try? String(contentsOfFile: worker.output, encoding: .utf8)) ?? ""
+        let message = Self.contents(of: worker.output)
         if message.contains("bad_alloc") {
             return .failure(.importAborted(
                 file: worker.path, reason: "Assimp ran out of memory (its limit is \(limitMiB) MiB; raise it with --import-memory)"))
         }
         return .failure(.importFailed(file: worker.path, message: message.isEmpty ? "unknown error" : message))
+    }
+
+    /// The text a failed worker left in its memory file (at most 64 KiB).
+    private static func contents(of fd: Int32) -> String {
+        var bytes = [UInt8](repeating: 0, count: 65536)
+        let n = pread(fd, &bytes, bytes.count, 0)
+        return n > 0 ? String(decoding: bytes[0..<n], as: UTF8.self) : ""
     }
 
     /// Waits for a finished worker on another thread, so that its teardown costs the caller nothing.
@@ -225,23 +260,46 @@ func formatSeconds(_ s: Double) -> String {
 public enum ImportWorker {
     /// The exit status with which the worker reports that Assimp refused the file.
     public static let failureExitCode: Int32 = 3
+    /// The exit status with which the worker reports that its scene found no room in the memory file.
+    public static let noSpaceExitCode: Int32 = 4
     /// The descriptor on which the worker says, with one byte, that its scene is complete.
     static let readyDescriptor: Int32 = 3
+    /// The descriptor of the memory file the worker writes into (`fd:4` as its output).
+    static let outputDescriptor: Int32 = 4
 
-    /// Imports `file` into `output` under `memoryLimitBytes` and returns the exit status.
-    public static func run(file: String, output: String, memoryLimitBytes: UInt64) -> Int32 {
+    /// Imports `file` into `output` (a path, or `fd:N` for an open descriptor) under
+    /// `memoryLimitBytes` and returns the exit status. With `parent`, the worker dies with that
+    /// process (and does not start when it is gone already).
+    public static func run(file: String, output: String, memoryLimitBytes: UInt64, parent: Int32? = nil) -> Int32 {
+        if let parent, twin_die_with_parent(pid_t(parent)) != 0 { return failureExitCode }
         var limit = rlimit(rlim_cur: rlim_t(memoryLimitBytes), rlim_max: rlim_t(memoryLimitBytes))
         setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
         // A crash should not leave a core file behind in the user's directory.
         var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
         setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
+        let descriptor: Int32? = output.hasPrefix("fd:") ? Int32(output.dropFirst(3)) : nil
+        func leave(_ message: String) {
+            if let descriptor {
+                _ = ftruncate(descriptor, 0)
+                _ = message.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+            } else {
+                try? Data(message.utf8).write(to: URL(fileURLWithPath: output))
+            }
+        }
         do {
+            var noSpace: Int?
             try AssimpImporter.withScene(at: file, release: false) { view throws(LayoutError) in
                 do {
-                    try SceneArchive.write(view, to: output)
+                    if let descriptor { try SceneArchive.write(view, toDescriptor: descriptor) } else { try SceneArchive.write(view, to: output) }
+                } catch let error as SceneArchive.NoSpace {
+                    noSpace = error.bytes
                 } catch {
                     throw LayoutError.importAborted(file: file, reason: "cannot write \(output)")
                 }
+            }
+            if let noSpace {
+                leave("\((noSpace + (1 << 20) - 1) >> 20) MiB")
+                return noSpaceExitCode
             }
             var byte: UInt8 = 1
             _ = write(readyDescriptor, &byte, 1)
@@ -249,7 +307,7 @@ public enum ImportWorker {
         } catch {
             let message: String
             if case .importFailed(_, let m) = error { message = m } else { message = error.description }
-            try? Data(message.utf8).write(to: URL(fileURLWithPath: output))
+            leave(message)
             return failureExitCode
         }
     }

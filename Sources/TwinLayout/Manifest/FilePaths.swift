@@ -5,9 +5,10 @@ import Foundation
 /// given as `../demo/plant.yaml`, through a symbolic link or by an absolute path finds the same
 /// models.
 public enum FilePaths {
-    /// `path` as written in `file`: absolute paths as they are; others from the folder holding
-    /// `file` (a symbolic link to a file is followed first, so its models are found beside the
-    /// real file), made absolute and canonical where the file exists.
+    /// `path` as written in `file`: absolute paths as they are; others joined to the folder that
+    /// holds `file` (a symbolic link to a file is followed first, so its models are found beside
+    /// the real file). The result is left for the file system to resolve ('..' after a linked
+    /// folder means what the system says it means), with only './' taken out.
     public static func resolve(_ path: String, besides file: String) -> String {
         if path.hasPrefix("/") { return path }
         var base = file
@@ -15,12 +16,18 @@ public enum FilePaths {
             base = target.hasPrefix("/") ? target : ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target)
         }
         let folder = (base as NSString).deletingLastPathComponent
-        let joined = folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
-        // Resolved by the file system (realpath: links and '..' as the system follows them, where
-        // a purely textual clean-up would go wrong after a linked folder); a path to nothing is
-        // left as joined, for the error that names it.
-        guard let real = realpath(joined, nil) else { return joined }
-        defer { free(real) }
-        return String(cString: real)
+        let parts = (folder.isEmpty ? path : folder + "/" + path).split(separator: "/", omittingEmptySubsequences: false)
+        let kept = parts.enumerated().filter { $0.element != "." && ($0.element != "" || $0.offset == 0) }.map(\.element)
+        return kept.joined(separator: "/")
+    }
+
+    /// `path` made absolute and canonical by the file system where it exists (realpath), else
+    /// made absolute from the working folder.
+    public static func absolute(_ path: String) -> String {
+        if let real = realpath(path, nil) {
+            defer { free(real) }
+            return String(cString: real)
+        }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 }

@@ -29,7 +29,7 @@ extension Scenario {
         }
         let top = try ManifestField.document(text, file: path, emptyMessage: "the scenario file is empty")
             .mapping(allowed: ["name", "description", "plant", "start", "end", "step_s", "timeline"])
-        func resolve(_ file: String) -> String { FilePaths.resolve(file, besides: path) }
+        func resolve(_ file: String) -> String { FilePaths.absolute(FilePaths.resolve(file, besides: path)) }
         let startField = try top.required("start")
         guard let start = Timestamp(iso8601: try startField.string()) else {
             throw startField.error("expected an ISO 8601 time such as 2026-05-04T06:00:00Z")
