@@ -53,9 +53,19 @@ public enum HTTPAPI {
             ])))
             o.append("event_streams", .number(Double(live.eventStreams)))
             if let mqtt {
-                o.append("mqtt", .object(JSONObject([.init(key: "broker", value: .string(mqtt.broker.description)),
-                                                     .init(key: "connected", value: .bool(mqtt.client.isConnected)),
-                                                     .init(key: "connections", value: .number(Double(mqtt.client.connectionCount)))])))
+                var m = JSONObject([.init(key: "broker", value: .string(mqtt.broker.description)),
+                                    .init(key: "connected", value: .bool(mqtt.client.isConnected)),
+                                    .init(key: "connections", value: .number(Double(mqtt.client.connectionCount)))])
+                if let away = mqtt.client.awaySince { m.append("disconnected_since", .string(Timestamp(away).description)) }
+                // Each time the broker had lost the twin's session: what it held for the twin while
+                // it was away is gone (the gap), said here and in the log.
+                let losses = mqtt.client.sessionLosses
+                m.append("sessions_lost", .number(Double(losses.count)))
+                m.append("session_gaps", .array(losses.suffix(20).map { loss in
+                    .object(JSONObject([.init(key: "from", value: loss.awaySince.map { .string(Timestamp($0).description) } ?? .null),
+                                        .init(key: "to", value: .string(Timestamp(loss.reconnected).description))]))
+                }))
+                o.append("mqtt", .object(m))
             }
             return json(.object(o))
         }

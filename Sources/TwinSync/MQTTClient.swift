@@ -29,7 +29,20 @@ public final class MQTTClient: @unchecked Sendable {
     private var connectedFlag = false
     private var connections = 0
     private var acknowledged = 0
+    private var lostSessions: [SessionLoss] = []
+    private var disconnectedSince: Date?
+    /// Hears each session the broker lost, on the network thread.
+    private var sessionLossHandler: @Sendable (SessionLoss) -> Void = { _ in }
+
+    /// A reconnection to a broker that no longer held this client's persistent session (it was
+    /// restarted without its saved state, say): what was published for the client while it was
+    /// away, from `awaySince` to `reconnected`, is lost.
+    public struct SessionLoss: Sendable {
+        public var awaySince: Date?
+        public var reconnected: Date
+    }
     public let clientId: String
+    public let cleanSession: Bool
 
     private static let library: Void = { mosquitto_lib_init(); return () }()
 
@@ -37,20 +50,27 @@ public final class MQTTClient: @unchecked Sendable {
     public init(clientId: String, cleanSession: Bool = false) throws(MQTTError) {
         _ = Self.library
         self.clientId = clientId
+        self.cleanSession = cleanSession
         guard let handle = mosquitto_new(clientId, cleanSession, nil) else { throw MQTTError("cannot create an MQTT client") }
         self.handle = handle
         mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
-        mosquitto_reconnect_delay_set(handle, 1, 30, true)
+        // Back within a second or two of the broker's return (1 s, then every 2 s): a twin that
+        // waits 30 s misses what live messages say meanwhile (QoS 0 ones are never queued).
+        mosquitto_reconnect_delay_set(handle, 1, 2, false)
         mosquitto_max_inflight_messages_set(handle, 1000)
-        mosquitto_connect_callback_set(handle) { _, user, rc in
+        // CONNACK's flags: bit 0 says whether the broker still held this client's session.
+        mosquitto_connect_with_flags_callback_set(handle) { _, user, rc, flags in
             guard let user else { return }
             let client = Unmanaged<MQTTClient>.fromOpaque(user).takeUnretainedValue()
-            client.connected(rc)
+            client.connected(rc, sessionPresent: flags & 1 != 0)
         }
         mosquitto_disconnect_callback_set(handle) { _, user, _ in
             guard let user else { return }
             let client = Unmanaged<MQTTClient>.fromOpaque(user).takeUnretainedValue()
-            client.lock.lock(); client.connectedFlag = false; client.lock.unlock()
+            client.lock.lock()
+            if client.connectedFlag { client.disconnectedSince = Date() }
+            client.connectedFlag = false
+            client.lock.unlock()
         }
         mosquitto_message_callback_set(handle) { _, user, message in
             guard let user, let message else { return }
@@ -73,12 +93,22 @@ public final class MQTTClient: @unchecked Sendable {
         mosquitto_destroy(handle)
     }
 
-    private func connected(_ rc: Int32) {
+    private func connected(_ rc: Int32, sessionPresent: Bool) {
         lock.lock()
         connectedFlag = rc == 0
-        if rc == 0 { connections += 1 }
-        let topics = subscriptions, qos = self.qos
+        var loss: SessionLoss?
+        if rc == 0 {
+            connections += 1
+            // A persistent session that the broker no longer holds after the client was away.
+            if !cleanSession && !sessionPresent && connections > 1 {
+                loss = SessionLoss(awaySince: disconnectedSince, reconnected: Date())
+                lostSessions.append(loss!)
+            }
+            disconnectedSince = nil
+        }
+        let topics = subscriptions, qos = self.qos, handler = sessionLossHandler
         lock.unlock()
+        if let loss { handler(loss) }
         // Subscribe again on every connection: a broker that lost its state still sends.
         for topic in topics { mosquitto_subscribe(handle, nil, topic, qos) }
     }
@@ -87,6 +117,16 @@ public final class MQTTClient: @unchecked Sendable {
     public var isConnected: Bool { lock.lock(); defer { lock.unlock() }; return connectedFlag }
     /// How many times it has connected (reconnections included).
     public var connectionCount: Int { lock.lock(); defer { lock.unlock() }; return connections }
+    /// The sessions the broker lost while this client was away, oldest first.
+    public var sessionLosses: [SessionLoss] { lock.lock(); defer { lock.unlock() }; return lostSessions }
+    /// Since when the client has been disconnected (nil while connected or before connecting).
+    public var awaySince: Date? { lock.lock(); defer { lock.unlock() }; return disconnectedSince }
+
+    /// Hears each session the broker lost (on the network thread), for the log.
+    public func onSessionLoss(_ handler: @escaping @Sendable (SessionLoss) -> Void) {
+        lock.lock(); sessionLossHandler = handler; lock.unlock()
+    }
+
     /// QoS 1 messages the broker has acknowledged.
     public var acknowledgedCount: Int { lock.lock(); defer { lock.unlock() }; return acknowledged }
 

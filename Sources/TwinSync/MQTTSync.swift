@@ -22,7 +22,11 @@ public final class MQTTSync: @unchecked Sendable {
     }
 
     public func start() throws(MQTTError) {
-        let mapper = self.mapper, live = self.live
+        let mapper = self.mapper, live = self.live, log = self.log
+        client.onSessionLoss { loss in
+            let since = loss.awaySince.map { " since \(Timestamp($0))" } ?? ""
+            log("the broker lost this twin's session (restarted without its saved state?): messages published for it while it was away\(since) are lost; subscribed again at \(Timestamp(loss.reconnected))")
+        }
         client.subscribe(mapper.subscriptions, qos: 1) { [weak self] topic, payload in
             let arrival = Timestamp(Date())
             switch mapper.update(topic: topic, payload: payload, arrival: arrival) {

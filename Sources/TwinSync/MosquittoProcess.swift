@@ -76,6 +76,15 @@ public final class MosquittoProcess {
 
     public func restart() throws(MQTTError) { stop(); try start() }
 
+    /// SIGKILL, as a crash or an out-of-memory kill ends it: it saves nothing on the way out.
+    public func crash() {
+        guard pid > 0 else { return }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        pid = 0
+    }
+
     deinit { stop() }
 
     /// A TCP port nothing listens on, on the loopback interface.

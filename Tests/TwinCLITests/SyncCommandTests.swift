@@ -30,6 +30,36 @@ struct SyncCommandTests {
         return JSONObject()
     }
 
+    /// A broker killed with SIGKILL forgets the twin's persistent session (mosquitto saves its
+    /// state every 30 minutes by default): the twin reads CONNACK's session-present flag, says so
+    /// in the log and /health with the gap, and is back within seconds.
+    @Test func aBrokerThatLostTheSessionIsReported() throws {
+        let (broker, server, base) = try Self.liveTwin()
+        let before = Self.object(try HTTP.request("GET", base + "/health"))
+        guard case .object(let m0)? = before["mqtt"] else { Issue.record("no mqtt in /health: \(before)"); return }
+        #expect(m0["sessions_lost"] == .number(0))
+        broker.process.crash()
+        try broker.process.start()
+        let reply = try HTTP.poll(base + "/health", token: TwinServer.readToken) { reply in
+            guard case .object(let m)? = Self.object(reply)["mqtt"] else { return false }
+            return m["sessions_lost"] == .number(1) && m["connected"] == .bool(true)
+        }
+        guard case .object(let m)? = Self.object(reply)["mqtt"], case .array(let gaps)? = m["session_gaps"] else { Issue.record("\(reply.text)"); return }
+        #expect(m["sessions_lost"] == .number(1), "\(reply.text)")
+        #expect(gaps.count == 1)
+        if case .object(let gap)? = gaps.first { #expect(gap["from"] != .null && gap["to"] != nil, "\(reply.text)") }
+        #expect(server.log.contains("the broker lost this twin's session"), "\(server.log)")
+        // A clean restart (SIGTERM: the broker saves its state) keeps the session: no new loss.
+        try broker.restart()
+        let again = try HTTP.poll(base + "/health", token: TwinServer.readToken) { reply in
+            guard case .object(let m)? = Self.object(reply)["mqtt"] else { return false }
+            return m["connections"] == .number(3) && m["connected"] == .bool(true)
+        }
+        guard case .object(let m2)? = Self.object(again)["mqtt"] else { Issue.record("\(again.text)"); return }
+        #expect(m2["connections"] == .number(3) && m2["sessions_lost"] == .number(1), "\(again.text)")
+        #expect(server.stop() == 0)
+    }
+
     @Test func messagesBecomeStateThatHTTPReturns() throws {
         let (broker, server, base) = try Self.liveTwin()
         let publisher = try Self.publisher(broker)
