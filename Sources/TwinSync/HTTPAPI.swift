@@ -38,7 +38,8 @@ public enum HTTPAPI {
         }.map(\.method)
     }
 
-    public static func router(live: LiveTwin, tokens: TokenConfig, mqtt: MQTTSync? = nil, options: Options = Options()) -> Router<BasicRequestContext> {
+    public static func router(live: LiveTwin, tokens: TokenConfig, mqtt: MQTTSync? = nil, options: Options = Options(),
+                              work: WorkPool = WorkPool()) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ProblemAndAuthMiddleware(tokens: tokens))
         router.get("/health") { _, _ -> Response in
@@ -52,6 +53,10 @@ public enum HTTPAPI {
                 .init(key: "oversized", value: .number(Double(c.oversized))), .init(key: "unknown", value: .number(Double(c.unknown))),
             ])))
             o.append("event_streams", .number(Double(live.eventStreams)))
+            let load = work.load
+            o.append("work", .object(JSONObject([.init(key: "running", value: .number(Double(load.running))),
+                                                 .init(key: "waiting", value: .number(Double(load.waiting))),
+                                                 .init(key: "workers", value: .number(Double(work.workers)))])))
             if let mqtt {
                 var m = JSONObject([.init(key: "broker", value: .string(mqtt.broker.description)),
                                     .init(key: "connected", value: .bool(mqtt.client.isConnected)),
@@ -143,18 +148,39 @@ public enum HTTPAPI {
             let samples = Int(request.uri.queryParameters.get("aa") ?? "4") ?? 0
             guard [1, 4, 8].contains(samples) else { return problem(.badRequest, "aa must be 1, 4 or 8") }
             let twin = live.twin
+            let request = SnapshotRequest(camera: .named(camera), width: width, height: height, samples: samples)
+            let rendered: Result<[UInt8], any Error>
             do {
-                let snapshot = try twin.render(SnapshotRequest(camera: .named(camera), width: width, height: height, samples: samples))
-                let png = try PNGEncoder.encode(snapshot.image, text: snapshot.textChunks(version: "http"))
-                return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
+                rendered = try await work.run { () -> Result<[UInt8], any Error> in
+                    Result {
+                        let snapshot = try twin.render(request)
+                        return try PNGEncoder.encode(snapshot.image, text: snapshot.textChunks(version: "http"))
+                    }
+                }
             } catch {
+                return busy()
+            }
+            switch rendered {
+            case .success(let png):
+                return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
+            case .failure(let error):
                 return problem(.badRequest, "\(error)")
             }
         }
         router.get("/check") { _, _ -> Response in
-            let twin = live.twin
+            let checked: Result<[RouteResult], PlantCollision.Problem>
+            do {
+                checked = try await work.run { () -> Result<[RouteResult], PlantCollision.Problem> in
+                    do throws(PlantCollision.Problem) { return .success(try live.checkRoutes()) } catch { return .failure(error) }
+                }
+            } catch {
+                return busy()
+            }
             let results: [RouteResult]
-            do { results = try twin.checkRoutes() } catch { return problem(.unprocessableContent, "\(error)") }
+            switch checked {
+            case .success(let r): results = r
+            case .failure(let error): return problem(.unprocessableContent, "\(error)")
+            }
             return json(.object(JSONObject([.init(key: "routes", value: .array(results.map { r in
                 var o = JSONObject([.init(key: "route", value: .string(r.route.id)), .init(key: "agv", value: .string(r.agv)),
                                     .init(key: "collides", value: .bool(r.report.collides)), .init(key: "margin_m", value: .number(r.margin))])
@@ -167,14 +193,24 @@ public enum HTTPAPI {
             }))])))
         }
         router.get("/events") { request, _ -> Response in
-            let stream = live.events()
+            let feed = live.eventFeed()
             let body = ResponseBody { writer in
                 // The stream ends when the client goes away (its subscription with it, rather
                 // than at the next event) and when the server shuts down gracefully (SIGTERM,
-                // SIGINT), which waits for open responses.
+                // SIGINT), which waits for open responses. Each wake-up sends everything new in
+                // one write; a client that fell too far behind gets a 'dropped' event and goes on
+                // from the oldest update still kept, so that a slow client never holds up ingest.
                 try await request.body.consumeWithCancellationOnInboundClose { _ in
-                    for await line in stream.cancelOnGracefulShutdown() {
-                        try await writer.write(ByteBuffer(string: "data: \(line)\n\n"))
+                    for await _ in feed.wakeUps.cancelOnGracefulShutdown() {
+                        while true {
+                            let (lines, skipped) = feed.next()
+                            if lines.isEmpty && skipped == 0 { break }
+                            var text = ""
+                            if skipped > 0 { text += "event: dropped\ndata: {\"dropped\":\(skipped),\"next_seq\":\(feed.cursor - Int64(lines.count) + 1)}\n\n" }
+                            for line in lines { text += "data: "; text += line; text += "\n\n" }
+                            try await writer.write(ByteBuffer(string: text))
+                            if lines.count < 4096 { break }
+                        }
                     }
                 }
                 try await writer.finish(nil)
@@ -194,6 +230,13 @@ public enum HTTPAPI {
             throw HTTPError(.badRequest, message: "the query parameter at is not an ISO 8601 time: '\(at)'")
         }
         do { return try live.state(at: time) } catch { throw HTTPError(.badRequest, message: "\(error)") }
+    }
+
+    /// 503 with Retry-After: every worker for renders and checks is taken and the queue is full.
+    static func busy() -> Response {
+        var response = problem(.serviceUnavailable, "the server is busy with other renders and checks; try again in a few seconds")
+        response.headers[.retryAfter] = "2"
+        return response
     }
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {

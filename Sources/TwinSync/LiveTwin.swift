@@ -26,13 +26,23 @@ public final class LiveTwin: @unchecked Sendable {
     private var state: PlantState
     private var pending = UpdateBatch()
     private var counters = Counters()
-    private var subscribers: [UUID: AsyncStream<String>.Continuation] = [:]
+    /// Clients following the applied updates: each is woken when there is something new and
+    /// reads it from the event ring itself, so that ingest never formats or queues per client.
+    private var subscribers: [UUID: AsyncStream<Void>.Continuation] = [:]
+    /// The latest applied updates by sequence number (slot = sequence % capacity), kept while
+    /// anyone follows them; a client more than the capacity behind skips ahead with a notice.
+    private var ring: [Update?] = []
+    public static let eventRingCapacity = 16_384
     private let wake = DispatchSemaphore(value: 0)
     private var stopping = false
     private var committer: Thread?
     private let committerDone = DispatchSemaphore(value: 0)
     private var lastCommitError: HistoryError?
     private let flushLock = NSLock()
+    /// Bumped by every applied layout edit: the collision world below is kept until it changes.
+    private var layoutVersion = 0
+    private var collisionWorld: (version: Int, layout: Plant, world: PlantCollision)?
+    private let collisionLock = NSLock()
 
     public init(plant: Plant, history: History?) throws(HistoryError) {
         self.plant = plant
@@ -97,18 +107,18 @@ public final class LiveTwin: @unchecked Sendable {
             return error
         }
         counters.applied += 1
+        if case .edit = update.action { layoutVersion += 1 }
         let sequence = state.sequence
         if history != nil { pending.append(sequence: sequence, clock: state.time ?? update.time, update: update) }
-        let subs = subscribers.isEmpty ? [] : Array(subscribers.values)
+        if !subscribers.isEmpty {
+            if ring.isEmpty { ring = [Update?](repeating: nil, count: Self.eventRingCapacity) }
+            ring[Int(sequence % Int64(Self.eventRingCapacity))] = update
+            // A wake-up, not the event: it coalesces while the client is busy writing.
+            for s in subscribers.values { s.yield(()) }
+        }
         let backlog = pending.count
         lock.unlock()
         if backlog >= 5000 { wake.signal() }
-        if !subs.isEmpty {
-            var o = JSONObject([.init(key: "seq", value: .number(Double(sequence)))])
-            if case .object(let u) = update.json { o.members += u.members }
-            let line = JSONWriter.string(.object(o))
-            for s in subs { s.yield(line) }
-        }
         return nil
     }
 
@@ -142,25 +152,87 @@ public final class LiveTwin: @unchecked Sendable {
     /// A twin value of the state now, for renders and checks.
     public var twin: Twin { Twin(plant: plant, state: current) }
 
+    /// Checks every route against the layout now. The collision world (every part's triangle
+    /// tree, the sketched obstacles, the keep-out zones) is built once per layout version and
+    /// kept: a check of an unchanged layout does not build it again.
+    public func checkRoutes() throws(PlantCollision.Problem) -> [RouteResult] {
+        lock.lock(); let (now, version) = (state, layoutVersion); lock.unlock()
+        collisionLock.lock()
+        let cached: (layout: Plant, world: PlantCollision)
+        if let c = collisionWorld, c.version == version {
+            cached = (c.layout, c.world)
+        } else {
+            let layout = plant.edited(by: now)
+            cached = (layout, PlantCollision(plant: layout))
+            collisionWorld = (version, cached.layout, cached.world)
+        }
+        collisionLock.unlock()
+        return try cached.world.check(routes: cached.layout.routes, plant: cached.layout)
+    }
+
     /// How many event streams are open (clients following `/events`).
     public var eventStreams: Int {
         lock.lock(); defer { lock.unlock() }
         return subscribers.count
     }
 
-    /// Applied updates as JSON lines, from now on, until the twin stops.
-    public func events() -> AsyncStream<String> {
-        let id = UUID()
-        return AsyncStream(bufferingPolicy: .bufferingNewest(10_000)) { continuation in
-            lock.lock()
-            let stop = stopping
-            if !stop { subscribers[id] = continuation }
-            lock.unlock()
-            if stop { continuation.finish() }
-            continuation.onTermination = { [weak self] _ in
-                guard let self else { return }
-                self.lock.lock(); self.subscribers[id] = nil; self.lock.unlock()
-            }
+    /// A client's place in the applied updates: woken when there are new ones, it takes them in
+    /// batches with ``next(limit:)``.
+    public final class EventFeed: @unchecked Sendable {
+        public let wakeUps: AsyncStream<Void>
+        let live: LiveTwin
+        /// The sequence number of the last update handed out.
+        public private(set) var cursor: Int64
+
+        init(live: LiveTwin, wakeUps: AsyncStream<Void>, cursor: Int64) {
+            self.live = live; self.wakeUps = wakeUps; self.cursor = cursor
         }
+
+        /// The updates applied since the last call (at most `limit`), as JSON lines with their
+        /// sequence numbers, and how many were skipped because this client fell more than the
+        /// ring's capacity behind.
+        public func next(limit: Int = 4096) -> (lines: [String], skipped: Int64) {
+            let (updates, first, skipped) = live.updates(after: cursor, limit: limit)
+            cursor = first + Int64(updates.count) - 1
+            // Formatted here, on the client's task: never on the thread that applies updates.
+            let lines = updates.enumerated().map { i, update -> String in
+                var o = JSONObject([.init(key: "seq", value: .number(Double(first + Int64(i))))])
+                if case .object(let u) = update.json { o.members += u.members }
+                return JSONWriter.string(.object(o))
+            }
+            return (lines, skipped)
+        }
+    }
+
+    /// Updates after sequence `cursor` from the ring: the first one's sequence number and how
+    /// many were lost to the ring's capacity.
+    func updates(after cursor: Int64, limit: Int) -> (updates: [Update], first: Int64, skipped: Int64) {
+        lock.lock(); defer { lock.unlock() }
+        let latest = state.sequence
+        let oldest = max(cursor + 1, latest - Int64(Self.eventRingCapacity) + 1)
+        guard latest >= oldest, !ring.isEmpty else { return ([], max(cursor + 1, oldest), max(0, oldest - cursor - 1)) }
+        let last = min(latest, oldest + Int64(limit) - 1)
+        var result: [Update] = []
+        result.reserveCapacity(Int(last - oldest + 1))
+        for s in oldest...last { if let u = ring[Int(s % Int64(Self.eventRingCapacity))] { result.append(u) } }
+        return (result, oldest, oldest - cursor - 1)
+    }
+
+    /// Follows the updates applied from now on, until the twin stops (or the feed's stream ends).
+    public func eventFeed() -> EventFeed {
+        let id = UUID()
+        var cont: AsyncStream<Void>.Continuation!
+        let stream = AsyncStream<Void>(bufferingPolicy: .bufferingNewest(1)) { cont = $0 }
+        lock.lock()
+        let stop = stopping
+        let cursor = state.sequence
+        if !stop { subscribers[id] = cont }
+        lock.unlock()
+        if stop { cont.finish() }
+        cont.onTermination = { [weak self] _ in
+            guard let self else { return }
+            self.lock.lock(); self.subscribers[id] = nil; self.lock.unlock()
+        }
+        return EventFeed(live: self, wakeUps: stream, cursor: cursor)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FactoryTwin
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import TwinSync
 
 /// A broker address on the command line: mqtt://HOST:PORT (for `@Option(transform:)`).
@@ -128,12 +129,24 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("max-body"), help: "The largest request body, bytes.")
     var maxBody = 4 << 20
 
+    @Option(name: .customLong("max-connections"), help: "Connections served at once; more wait until one closes.")
+    var maxConnections = 512
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay silent (request headers unfinished, or idle between requests) before it is closed.")
+    var idleTimeout = 10.0
+
+    @Option(help: "Threads for renders and route checks (default: one per core); beyond them, 4 requests wait and more get 503.")
+    var workers: Int?
+
     @OptionGroup var history: HistoryOptions
     @OptionGroup var load: LoadOptions
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
         guard maxBody >= 1024 else { throw ValidationError("--max-body must be at least 1024 bytes") }
+        guard (1...100_000).contains(maxConnections) else { throw ValidationError("--max-connections must be 1 to 100000") }
+        guard idleTimeout > 0, idleTimeout <= 3600 else { throw ValidationError("--idle-timeout must be more than 0 and at most 3600 seconds") }
+        if let workers, !(1...256).contains(workers) { throw ValidationError("--workers must be 1 to 256") }
     }
 
     func run() throws {
@@ -142,9 +155,22 @@ struct ServeCommand: ParsableCommand {
         let setup = try LiveSetup(plant: plant, load: load, history: history, broker: broker, clientId: clientId)
         var options = HTTPAPI.Options()
         options.maximumBodyBytes = maxBody
-        let router = HTTPAPI.router(live: setup.live, tokens: tokenConfig, mqtt: setup.mqtt, options: options)
+        let work = workers.map { WorkPool(workers: $0) } ?? WorkPool()
+        let router = HTTPAPI.router(live: setup.live, tokens: tokenConfig, mqtt: setup.mqtt, options: options, work: work)
         let address = "\(host):\(port)"
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "FactoryTwin"),
+        // Every connection holds a file descriptor: take the hard limit, so that the connection
+        // limit, not the default 1,024 descriptors, is what bounds them.
+        var files = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &files) == 0, files.rlim_cur < files.rlim_max {
+            files.rlim_cur = files.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &files)
+        }
+        // Connections that never finish their request headers (or sit idle) are closed after
+        // --idle-timeout; at most --max-connections are served at once, the rest wait to be accepted.
+        let app = Application(router: router,
+                              server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(idleTimeout * 1000)))),
+                              configuration: .init(address: .hostname(host, port: port), serverName: "FactoryTwin",
+                                                   availableConnectionsDelegate: MaximumAvailableConnections(maxConnections)),
                               onServerRunning: { _ in log("serving \(address) (\(tokenConfig.tokens.count) tokens)") })
         let done = DispatchSemaphore(value: 0)
         let failure = FailureBox()
