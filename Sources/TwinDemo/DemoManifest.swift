@@ -56,7 +56,7 @@ extension DemoPlantGenerator {
         y.line("network:")
         y.line("  nodes:")
         for n in layout.nodes {
-            y.line("    - {id: \(n.id), x: \(f(n.x)), y: \(f(n.y))\(n.theta.map { ", theta: \(f($0, 6))" } ?? "")}")
+            y.line("    - {id: \(n.id), x: \(f(n.x)), y: \(f(n.y))\(n.theta.map { ", theta: \(angle($0))" } ?? "")}")
         }
         y.line("  edges:")
         for e in layout.edges {
@@ -111,7 +111,7 @@ extension DemoPlantGenerator {
         y.line("# Live data (twin sync, twin serve --broker): VDA 5050 v2 topics of the AGVs, and the machines'")
         y.line("# status topic, its payload fields mapped to statuses, signals and counters.")
         y.line("sync:")
-        y.line("  vda5050: {interface: uagv, version: v2}")
+        y.line("  vda5050: {interface: uagv, versions: [v2, v3]}")
         y.line("  machines:")
         y.line("    - topic: plant/hall/{id}/status")
         y.line("      status: state")
@@ -123,6 +123,12 @@ extension DemoPlantGenerator {
         y.line("      running: running")
         y.line("      speed_mps: speed")
         return y.text
+    }
+
+    /// An angle in radians with 6 decimals, cut toward zero so that it stays inside [-π, π] as
+    /// VDA 5050 requires (π rounded to 3.141593 lies above the schema's 3.14159265359).
+    func angle(_ theta: Double) -> String {
+        f((theta * 1e6).rounded(.towardZero) / 1e6, 6)
     }
 
     /// A number with up to `digits` decimals and no trailing zeros.

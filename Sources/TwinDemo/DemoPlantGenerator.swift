@@ -66,7 +66,7 @@ public struct DemoPlantGenerator {
             let id = String(format: "AGV-%02d", i + 1)
             if i % 2 == 0 || i >= layout.chargers.count {
                 let node = stops[(i * stops.count / max(spec.agvs, 1) + 1) % stops.count]
-                lines.append("    \"\(id)\": {\"pose\": {\"x\": \(f(node.x)), \"y\": \(f(node.y)), \"theta\": \(f(node.theta ?? 0, 6))}}")
+                lines.append("    \"\(id)\": {\"pose\": {\"x\": \(f(node.x)), \"y\": \(f(node.y)), \"theta\": \(angle(node.theta ?? 0))}}")
             }
         }
         return "{\n  \"time\": \"2026-05-04T08:15:00Z\",\n  \"entities\": {\n" + lines.joined(separator: ",\n") + "\n  }\n}\n"

@@ -21,9 +21,16 @@ public enum SignalValue: Sendable, Equatable {
     }
 }
 
-/// VDA 5050's operating modes.
+/// VDA 5050's operating modes (2.x; 3.0 adds STARTUP and INTERVENED and spells TEACH_IN, read as
+/// TEACHIN).
 public enum OperatingMode: String, Sendable, CaseIterable {
     case automatic = "AUTOMATIC", semiautomatic = "SEMIAUTOMATIC", manual = "MANUAL", service = "SERVICE", teachIn = "TEACHIN"
+    case startup = "STARTUP", intervened = "INTERVENED"
+
+    /// A mode as VDA 5050 2.x or 3.0 writes it.
+    public init?(vda5050 text: String) {
+        if text == "TEACH_IN" { self = .teachIn } else { self.init(rawValue: text) }
+    }
 }
 
 /// A load an AGV carries (VDA 5050 `loads[]`).
@@ -38,7 +45,8 @@ public struct AGVLoad: Sendable, Equatable {
 
 /// An error an AGV reports (VDA 5050 `errors[]`).
 public struct AGVError: Sendable, Equatable {
-    public enum Level: String, Sendable, CaseIterable { case warning = "WARNING", fatal = "FATAL" }
+    /// 2.x has WARNING and FATAL; 3.0 adds URGENT and CRITICAL.
+    public enum Level: String, Sendable, CaseIterable { case warning = "WARNING", fatal = "FATAL", urgent = "URGENT", critical = "CRITICAL" }
     public var type: String
     public var level: Level
     public var description: String?
@@ -61,7 +69,8 @@ public struct AGVState: Sendable, Equatable {
     public var errors: [AGVError] = []
     public var lastNode: String?
     public var order: String?
-    /// VDA 5050's connection state: ONLINE, OFFLINE or CONNECTIONBROKEN.
+    /// VDA 5050's connection state: ONLINE, OFFLINE or CONNECTIONBROKEN (2.x); ONLINE, OFFLINE,
+    /// HIBERNATING or CONNECTION_BROKEN (3.0), as the vehicle sent it.
     public var connection: String?
 
     public init() {}

@@ -128,7 +128,7 @@ public enum UpdateParser {
                     try allow(e, ["type", "level", "description"], g)
                     guard let type = e["type"] else { throw UpdateError(field: "\(g).type", message: "missing") }
                     guard case .string(let levelText)? = e["level"], let level = AGVError.Level(rawValue: levelText) else {
-                        throw UpdateError(field: "\(g).level", message: "expected WARNING or FATAL")
+                        throw UpdateError(field: "\(g).level", message: "expected \(AGVError.Level.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     errors.append(AGVError(type: try string(type, field: "\(g).type"), level: level,
                                            description: try e["description"].map { v throws(UpdateError) in try string(v, field: "\(g).description") }))
@@ -137,8 +137,10 @@ public enum UpdateParser {
             case "last_node": changes.append(.lastNode(v == .null ? nil : try string(v, field: f)))
             case "order": changes.append(.order(v == .null ? nil : try string(v, field: f)))
             case "connection":
-                guard case .string(let c) = v, ["ONLINE", "OFFLINE", "CONNECTIONBROKEN"].contains(c) else {
-                    throw UpdateError(field: f, message: "expected ONLINE, OFFLINE or CONNECTIONBROKEN, found \(describe(v))")
+                // VDA 5050 2.x's and 3.0's connection states, as the vehicle sent them.
+                let states = ["ONLINE", "OFFLINE", "CONNECTIONBROKEN", "HIBERNATING", "CONNECTION_BROKEN"]
+                guard case .string(let c) = v, states.contains(c) else {
+                    throw UpdateError(field: f, message: "expected \(states.joined(separator: ", ")), found \(describe(v))")
                 }
                 changes.append(.connection(c))
             case "status_since" where document: changes.append(.statusSince(try timestamp(v, field: f)))

@@ -70,6 +70,14 @@ public enum HTTPAPI {
                     .object(JSONObject([.init(key: "from", value: loss.awaySince.map { .string(Timestamp($0).description) } ?? .null),
                                         .init(key: "to", value: .string(Timestamp(loss.reconnected).description))]))
                 }))
+                // Per AGV: how old its last VDA 5050 message is, and the positions left out.
+                let now = Date()
+                m.append("agvs", .object(JSONObject(mqtt.agvFeeds.map { id, feed in
+                    .init(key: id, value: .object(JSONObject([
+                        .init(key: "last_message_age_s", value: feed.lastMessage.map { .number((now.timeIntervalSince($0) * 1000).rounded() / 1000) } ?? .null),
+                        .init(key: "ignored_poses", value: .number(Double(feed.ignoredPoses))),
+                    ])))
+                })))
                 o.append("mqtt", .object(m))
             }
             return json(.object(o))

@@ -13,6 +13,21 @@ public final class MQTTSync: @unchecked Sendable {
     private let lock = NSLock()
     private var logged: [String: Int] = [:]
 
+    /// What arrived from one AGV: when its last VDA 5050 message came (QoS 0 states are lost
+    /// while the twin is away, so their age says how current the AGV's state is), and how many of
+    /// its positions were left out because the vehicle said it was not localized.
+    public struct AGVFeed: Sendable {
+        public var lastMessage: Date?
+        public var ignoredPoses = 0
+    }
+    private var feeds: [String: AGVFeed] = [:]
+
+    /// Every AGV with a VDA 5050 identity, with what arrived from it.
+    public var agvFeeds: [(id: String, feed: AGVFeed)] {
+        lock.lock(); defer { lock.unlock() }
+        return live.plant.entities.filter { $0.category == .agv && $0.serialNumber != nil }.map { ($0.id, feeds[$0.id] ?? AGVFeed()) }
+    }
+
     public init(live: LiveTwin, broker: BrokerAddress, clientId: String, log: @escaping @Sendable (String) -> Void) throws(MQTTError) {
         self.live = live
         self.broker = broker
@@ -28,8 +43,11 @@ public final class MQTTSync: @unchecked Sendable {
             log("the broker lost this twin's session (restarted without its saved state?): messages published for it while it was away\(since) are lost; subscribed again at \(Timestamp(loss.reconnected))")
         }
         client.subscribe(mapper.subscriptions, qos: 1) { [weak self] topic, payload in
-            let arrival = Timestamp(Date())
-            switch mapper.update(topic: topic, payload: payload, arrival: arrival) {
+            let now = Date()
+            let arrival = Timestamp(now)
+            let mapped = mapper.map(topic: topic, payload: payload, arrival: arrival)
+            if let agv = mapped.agv { self?.heard(agv, at: now, ignoredPose: mapped.ignoredPoseOf != nil) }
+            switch mapped.result {
             case .success(let update):
                 if let error = live.apply(update) { self?.report("rejected", "\(topic): \(error)") }
             case .failure(let problem):
@@ -38,6 +56,19 @@ public final class MQTTSync: @unchecked Sendable {
             }
         }
         try client.connect(host: broker.host, port: broker.port)
+    }
+
+    private func heard(_ agv: String, at time: Date, ignoredPose: Bool) {
+        lock.lock()
+        var feed = feeds[agv] ?? AGVFeed()
+        feed.lastMessage = time
+        if ignoredPose { feed.ignoredPoses += 1 }
+        feeds[agv] = feed
+        let count = feed.ignoredPoses
+        lock.unlock()
+        if ignoredPose && (count == 1 || count % 1000 == 0) {
+            log("\(agv): position not used: the vehicle says it is not localized (\(count) so far; see /health)")
+        }
     }
 
     /// Logs the first problems of each kind, then one in a thousand.

@@ -26,9 +26,10 @@ public enum MessageProblem: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Turns MQTT messages into updates: VDA 5050 v2 `state`, `visualization` and `connection`
-/// messages of the plant's AGVs (matched by manufacturer and serial number), and machine topics as
-/// the manifest's `sync:` section maps them.
+/// Turns MQTT messages into updates: VDA 5050 `state`, `visualization` and `connection` messages
+/// (major versions 2 and 3, as the manifest's `sync.vda5050.versions` names them) of the plant's
+/// AGVs, matched by manufacturer and serial number, and machine topics as the manifest's `sync:`
+/// section maps them.
 public struct MessageMapper: Sendable {
     public let sync: SyncConfig
     /// AGV ids by "manufacturer/serialNumber".
@@ -49,12 +50,35 @@ public struct MessageMapper: Sendable {
 
     /// The topics to subscribe to.
     public var subscriptions: [String] {
-        let vda = ["state", "visualization", "connection"].map { "\(sync.interfaceName)/\(sync.majorVersion)/+/+/\($0)" }
+        let vda = sync.majorVersions.flatMap { version in
+            ["state", "visualization", "connection"].map { "\(sync.interfaceName)/\(version)/+/+/\($0)" }
+        }
         return vda + sync.machines.map(\.subscription)
+    }
+
+    /// What a message gives: its update (or why none), and, for a VDA 5050 message whose position
+    /// was left out because the vehicle says it is not localized, which AGV that was.
+    public struct Mapped: Sendable {
+        public var result: Result<Update, MessageProblem>
+        public var ignoredPoseOf: String?
+        /// The AGV a VDA 5050 message came from, when it is one of the plant's.
+        public var agv: String?
     }
 
     /// The update a message makes.
     public func update(topic: String, payload: UnsafeRawBufferPointer, arrival: Timestamp) -> Result<Update, MessageProblem> {
+        map(topic: topic, payload: payload, arrival: arrival).result
+    }
+
+    /// The update a message makes, and what was left out of it.
+    public func map(topic: String, payload: UnsafeRawBufferPointer, arrival: Timestamp) -> Mapped {
+        var ignored: String?, agv: String?
+        let result = mapped(topic: topic, payload: payload, arrival: arrival, ignoredPoseOf: &ignored, agv: &agv)
+        return Mapped(result: result, ignoredPoseOf: ignored, agv: agv)
+    }
+
+    private func mapped(topic: String, payload: UnsafeRawBufferPointer, arrival: Timestamp,
+                        ignoredPoseOf: inout String?, agv: inout String?) -> Result<Update, MessageProblem> {
         guard payload.count <= maximumPayloadBytes else { return .failure(.oversized(topic: topic, bytes: payload.count)) }
         let levels = topic.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let value: JSONValue
@@ -62,8 +86,10 @@ public struct MessageMapper: Sendable {
             return .failure(.malformed(topic: topic, reason: "not valid JSON: \(error)"))
         }
         guard case .object(let o) = value else { return .failure(.malformed(topic: topic, reason: "expected a JSON object")) }
-        if levels.count == 5, levels[0] == sync.interfaceName, levels[1] == sync.majorVersion, ["state", "visualization", "connection"].contains(levels[4]) {
-            return vda(o, topic: topic, manufacturer: levels[2], serial: levels[3], kind: levels[4], arrival: arrival)
+        if levels.count == 5, levels[0] == sync.interfaceName, sync.majorVersions.contains(levels[1]), ["state", "visualization", "connection"].contains(levels[4]) {
+            agv = agvs["\(levels[2])/\(levels[3])"]
+            return vda(o, topic: topic, version: levels[1], manufacturer: levels[2], serial: levels[3], kind: levels[4], arrival: arrival,
+                       ignoredPoseOf: &ignoredPoseOf)
         }
         for machine in sync.machines where MQTTClient.matches(machine.subscription, topic) {
             return self.machine(o, topic: topic, id: levels[machine.idLevel], mapping: machine, arrival: arrival)
@@ -71,7 +97,9 @@ public struct MessageMapper: Sendable {
         return .failure(.unknown(topic: topic, reason: "no mapping for this topic"))
     }
 
-    func vda(_ o: JSONObject, topic: String, manufacturer: String, serial: String, kind: String, arrival: Timestamp) -> Result<Update, MessageProblem> {
+    func vda(_ o: JSONObject, topic: String, version: String, manufacturer: String, serial: String, kind: String, arrival: Timestamp,
+             ignoredPoseOf: inout String?) -> Result<Update, MessageProblem> {
+        let v3 = version == "v3"
         guard let agv = agvs["\(manufacturer)/\(serial)"] else {
             return .failure(.unknown(topic: topic, reason: "no AGV with manufacturer '\(manufacturer)' and serial number '\(serial)'"))
         }
@@ -87,17 +115,27 @@ public struct MessageMapper: Sendable {
         func number(_ v: JSONValue?) -> Double? { if case .number(let n)? = v { return n }; return nil }
         func string(_ v: JSONValue?) -> String? { if case .string(let s)? = v { return s }; return nil }
         if kind == "connection" {
-            guard let state = string(o["connectionState"]), ["ONLINE", "OFFLINE", "CONNECTIONBROKEN"].contains(state) else {
-                return bad("connectionState: expected ONLINE, OFFLINE or CONNECTIONBROKEN")
+            let states = v3 ? ["ONLINE", "OFFLINE", "HIBERNATING", "CONNECTION_BROKEN"] : ["ONLINE", "OFFLINE", "CONNECTIONBROKEN"]
+            guard let state = string(o["connectionState"]), states.contains(state) else {
+                return bad("connectionState: expected \(states.joined(separator: ", "))")
             }
             changes.append(.connection(state))
-            return .success(Update(time: time, action: .set(entity: agv, changes: changes)))
+            // A broken connection is the vehicle's last will, which the broker sends with the
+            // timestamp of the vehicle's connect: it is stamped with the time it arrived instead.
+            let broken = state == "CONNECTIONBROKEN" || state == "CONNECTION_BROKEN"
+            return .success(Update(time: broken ? arrival : time, action: .set(entity: agv, changes: changes)))
         }
-        if let p = o["agvPosition"] {
+        // 2.x: agvPosition with positionInitialized; 3.0: mobileRobotPosition with localized.
+        let positionKey = v3 ? "mobileRobotPosition" : "agvPosition", validKey = v3 ? "localized" : "positionInitialized"
+        if let p = o[positionKey] {
             guard case .object(let position) = p, let x = number(position["x"]), let y = number(position["y"]), let theta = number(position["theta"]) else {
-                return bad("agvPosition: expected x, y and theta numbers")
+                return bad("\(positionKey): expected x, y and theta numbers")
             }
-            if position["positionInitialized"] != .bool(false) { changes.append(.pose(Pose2D(x: x, y: y, theta: theta))) }
+            if position[validKey] != .bool(false) {
+                changes.append(.pose(Pose2D(x: x, y: y, theta: theta)))
+            } else {
+                ignoredPoseOf = agv
+            }
         }
         if let v = o["velocity"] {
             guard case .object(let velocity) = v else { return bad("velocity: expected an object") }
@@ -109,10 +147,11 @@ public struct MessageMapper: Sendable {
                 changes.append(.driving(driving))
             }
             if let m = o["operatingMode"] {
-                guard let text = string(m), let mode = OperatingMode(rawValue: text) else { return bad("operatingMode: unknown mode") }
+                guard let text = string(m), let mode = OperatingMode(vda5050: text) else { return bad("operatingMode: unknown mode") }
                 changes.append(.operatingMode(mode))
             }
-            if case .object(let battery)? = o["batteryState"], let charge = number(battery["batteryCharge"]) {
+            // 2.x: batteryState.batteryCharge; 3.0: powerSupply.stateOfCharge.
+            if case .object(let battery)? = o[v3 ? "powerSupply" : "batteryState"], let charge = number(battery[v3 ? "stateOfCharge" : "batteryCharge"]) {
                 changes.append(.battery(min(max(charge, 0), 100)))
             }
             if let l = o["loads"] {
@@ -133,7 +172,10 @@ public struct MessageMapper: Sendable {
             if let node = string(o["lastNodeId"]) { changes.append(.lastNode(node.isEmpty ? nil : node)) }
             if let order = string(o["orderId"]) { changes.append(.order(order.isEmpty ? nil : order)) }
         }
-        guard !changes.isEmpty else { return bad("nothing the twin follows (agvPosition, velocity, driving, batteryState, ...)") }
+        guard !changes.isEmpty else {
+            if ignoredPoseOf != nil { return bad("its position is not localized (\(validKey): false) and it carries nothing else the twin follows") }
+            return bad("nothing the twin follows (\(positionKey), velocity, driving, \(v3 ? "powerSupply" : "batteryState"), ...)")
+        }
         return .success(Update(time: time, action: .set(entity: agv, changes: changes)))
     }
 

@@ -52,7 +52,7 @@ struct RenderBench: ParsableCommand {
     @Option(help: "Frames per configuration (the median is reported).")
     var frames: Int = 5
 
-    @Option(help: "Image size.")
+    @Option(help: "Image size WIDTHxHEIGHT, up to 16384 on each side.", transform: sizeArgument)
     var size: ImageSize = ImageSize(width: 1920, height: 1080)
 
     @Flag(help: "Leave llvmpipe out.")
@@ -120,7 +120,7 @@ struct ExactnessBench: ParsableCommand {
         abstract: "Id-pass agreement with Mesa's llvmpipe: the demo plant (plan and iso) and every model in ../shared/models.",
         discussion: "Agreement is compare_png.py --id's: the fraction of pixels whose region pairs hold (1.0 = the same regions exactly).")
 
-    @Option(help: "Image size.")
+    @Option(help: "Image size WIDTHxHEIGHT, up to 16384 on each side.", transform: sizeArgument)
     var size: ImageSize = ImageSize(width: 1920, height: 1080)
 
     @Option(help: "The folder of shared model files.")

@@ -41,7 +41,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Far clip distance.")
     var far: Double = 2000
 
-    @Option(help: "Image size WIDTHxHEIGHT, up to 16384 on each side.")
+    @Option(help: "Image size WIDTHxHEIGHT, up to 16384 on each side.", transform: sizeArgument)
     var size: ImageSize = ImageSize(width: 1920, height: 1080)
 
     @Option(help: "Samples per pixel: 1, 4 or 8.")
@@ -162,14 +162,16 @@ struct Vector3: ExpressibleByArgument {
     }
 }
 
-/// WIDTHxHEIGHT from the command line: TwinRender's one reading of a size, which checks each side
-/// before any arithmetic.
-extension ImageSize: ExpressibleByArgument {
-    public init?(argument: String) {
-        guard case .success(let size) = ImageSize.parse(argument) else { return nil }
-        self = size
+/// WIDTHxHEIGHT from the command line (`--size`), read by the one reading every part of the twin
+/// shares: each side checked before any arithmetic, and the reason said.
+func sizeArgument(_ text: String) throws -> ImageSize {
+    switch ImageSize.parse(text) {
+    case .success(let size): return size
+    case .failure(let problem): throw ValidationError(problem.description)
     }
+}
 
+extension ImageSize {
     /// Kept for the benchmarks' option checks: the size was checked when it was read.
     func check(_ option: String = "--size") throws {
         guard case .success = ImageSize.parse(description) else {

@@ -4,10 +4,10 @@ import Testing
 @Suite("twin bench: bad options")
 struct BenchInputTests {
     @Test(arguments: [
-        (["render", "--size", "0x0"], "--size: image size 0x0 is out of range (1 to 16384 on each side)"),
+        (["render", "--size", "0x0"], "The value '0x0' is invalid for '--size <size>': image size 0x0 is out of range (WIDTHxHEIGHT, each side 1 to 16384)"),
         (["render", "--frames", "0"], "--frames must be between 1 and 1000"),
         (["render", "--plants", "demo,demo-huge"], "--plants: unknown plant 'demo-huge' (known: demo, demo-large)"),
-        (["exactness", "--size", "20000x10"], "--size: image size 20000x10 is out of range (1 to 16384 on each side)"),
+        (["exactness", "--size", "20000x10"], "The value '20000x10' is invalid for '--size <size>': image size 20000x10 is out of range (WIDTHxHEIGHT, each side 1 to 16384)"),
         (["validate", "--runs", "0"], "--runs must be between 1 and 100"),
         (["collision", "--margin=-1"], "--margin must be a distance of 0 or more, in meters"),
         (["state", "--memory", "10"], "give at least 1,000 updates to each measurement"),

@@ -55,6 +55,36 @@ struct ServeHostileTests {
         #expect(Self.status(Self.raw(port: server.port, "GET /health HTTP/1.1")) == 200)
     }
 
+    /// Every query parameter the OpenAPI document lists, with values nobody means: each answer is
+    /// a 2xx or 4xx (never a 5xx, never a dead server).
+    @Test func everyQueryParameterSurvivesHostileValues() throws {
+        let server = try TwinServer(arguments: [])
+        defer { _ = server.stop() }
+        let read = "Authorization: Bearer \(TwinServer.readToken)"
+        let document = Self.raw(port: server.port, "GET /openapi.json HTTP/1.1\r\n\(read)")
+        let json = try #require(document.components(separatedBy: "\r\n\r\n").dropFirst().first)
+        guard case .object(let top)? = try? JSONParser.parse(json), case .object(let paths)? = top["paths"] else { Issue.record("no paths"); return }
+        let values = ["", "%FF%FE", "%00", "-1", "0", "1e309", "NaN", "99999999999999999999999", "3037000500x3037000500",
+                      "0x0", "..%2F..%2Fetc%2Fpasswd", "%E2%80%AE", String(repeating: "9", count: 4000), "a%20b", "%"]
+        var tried = 0
+        for member in paths.members where member.key != "/events" {
+            guard case .object(let operations) = member.value, case .object(let get)? = operations["get"],
+                  case .array(let parameters)? = get["parameters"] else { continue }
+            let path = member.key.replacingOccurrences(of: "{id}", with: "M-001")
+            for case .object(let parameter) in parameters {
+                guard parameter["in"] == .string("query"), case .string(let name)? = parameter["name"] else { continue }
+                for value in values {
+                    let reply = Self.raw(port: server.port, "GET \(path)?\(name)=\(value) HTTP/1.1\r\n\(read)")
+                    let status = Self.status(reply)
+                    #expect((200..<500).contains(status), "\(path)?\(name)=\(value.prefix(40)): \(reply.prefix(300))")
+                    tried += 1
+                }
+            }
+        }
+        #expect(tried >= values.count * 4)
+        #expect(Self.status(Self.raw(port: server.port, "GET /health HTTP/1.1")) == 200)
+    }
+
     /// Renders and checks run on a bounded pool of their own: /health answers at once while they
     /// run, and requests past the pool get 503 with Retry-After instead of piling up.
     @Test func healthAnswersWhileHeavyRequestsRun() throws {

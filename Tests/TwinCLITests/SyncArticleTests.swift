@@ -11,6 +11,7 @@ struct SyncArticleTests {
         let plant = try PlantLoader().load(path: TwinBinary.repository + "/Assets/demo/plant.yaml")
         let mapper = MessageMapper(plant: plant)
         #expect(mapper.subscriptions == ["uagv/v2/+/+/state", "uagv/v2/+/+/visualization", "uagv/v2/+/+/connection",
+                                         "uagv/v3/+/+/state", "uagv/v3/+/+/visualization", "uagv/v3/+/+/connection",
                                          "plant/hall/+/status", "plant/hall/+/belt"])
 
         let payload = Array(#"{"state":"FAULT","temp_C":81.5,"parts_ok":120,"ts":"2026-05-04T08:00:00Z"}"#.utf8)

@@ -18,6 +18,28 @@ struct JSONAndTimeTests {
         }
     }
 
+    /// Duplicate keys are found in linear time: an object of 40,000 keys (a 0.5 MB line, as an
+    /// MQTT payload may be) with its duplicate at the end is refused at once; it took 15 s of CPU
+    /// when each key was compared with every earlier one. (The bound is a hang detector, far above
+    /// the linear parse, not a speed target.)
+    @Test func duplicateKeysInLargeObjectsAreFoundInLinearTime() throws {
+        let count = 40_000
+        var text = "{" + (0..<count).map { "\"key\($0)\": \($0)" }.joined(separator: ", ")
+        let start = ContinuousClock.now
+        let whole = try JSONParser.parse(text + "}")
+        guard case .object(let o) = whole else { Issue.record("not an object"); return }
+        #expect(o.members.count == count)
+        text += ", \"key\(count - 1)\": 0}"
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(text) }
+        do { _ = try JSONParser.parse(text) } catch { #expect(error.message == "duplicate key 'key\(count - 1)'") }
+        #expect(ContinuousClock.now - start < .seconds(5))
+        // Below 16 members the scan is used, above it the set: a duplicate on either side is found.
+        for n in [3, 15, 16, 17, 100] {
+            let keys = (0..<n).map { "\"k\($0)\": 1" } + ["\"k0\": 2"]
+            #expect(throws: JSONSyntaxError.self, "\(n)") { try JSONParser.parse("{" + keys.joined(separator: ",") + "}") }
+        }
+    }
+
     @Test func rejectsBadJSONWithTheColumn() {
         let cases: [(String, String)] = [
             (#"{"a": }"#, "column 7: unexpected character '}'"),

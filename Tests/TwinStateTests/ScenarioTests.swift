@@ -66,7 +66,7 @@ struct ScenarioTests {
             ("timeline:\n  - at: \"06:00\"\n    assert: M-001.battery > 20\n", "timeline[0].assert: machine 'M-001' has no field 'battery' (only AGVs do)"),
             ("timeline:\n  - at: \"06:00\"\n    assert: AGV-01.status == running\n", "timeline[0].assert: agv 'AGV-01' has no field 'status' (only machines, conveyors, racks and stations do)"),
             ("timeline:\n  - at: \"06:00\"\n    assert: AGV-01.driving == yes\n", "timeline[0].assert: driving is true or false (or none), found 'yes'"),
-            ("timeline:\n  - at: \"06:00\"\n    assert: AGV-01.operating_mode == AUTO\n", "timeline[0].assert: unknown operating mode 'AUTO' (expected one of: AUTOMATIC, SEMIAUTOMATIC, MANUAL, SERVICE, TEACHIN, none)"),
+            ("timeline:\n  - at: \"06:00\"\n    assert: AGV-01.operating_mode == AUTO\n", "timeline[0].assert: unknown operating mode 'AUTO' (expected one of: AUTOMATIC, SEMIAUTOMATIC, MANUAL, SERVICE, TEACHIN, STARTUP, INTERVENED, none)"),
             ("timeline:\n  - at: \"06:00\"\n    assert: M-001.status < running\n", "timeline[0].assert: a status is compared with == or !=, not <"),
             ("timeline:\n  - at: \"06:00\"\n    assert: M-001.signals.temp > warm\n", "timeline[0].assert: > compares numbers, found 'warm'"),
             ("timeline:\n  - at: \"06:00\"\n    assert: M-001.counters.good == many\n", "timeline[0].assert: counters.good is a number, found 'many'"),

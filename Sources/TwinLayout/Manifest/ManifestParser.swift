@@ -99,9 +99,23 @@ struct ManifestParser {
         let m = try field.mapping(allowed: ["vda5050", "machines"])
         var sync = SyncConfig()
         if let v = m.optional("vda5050") {
-            let vm = try v.mapping(allowed: ["interface", "version"])
+            let vm = try v.mapping(allowed: ["interface", "version", "versions"])
             if let i = vm.optional("interface") { sync.interfaceName = try i.identifier() }
-            if let version = vm.optional("version") { sync.majorVersion = try version.identifier() }
+            let given: [ManifestField]
+            switch (vm.optional("version"), vm.optional("versions")) {
+            case (let one?, nil): given = [one]
+            case (nil, let list?): given = try list.sequence()
+            case (nil, nil): given = []
+            default: throw try vm.required("versions").error("give version or versions, not both")
+            }
+            if !given.isEmpty {
+                sync.majorVersions = []
+                for item in given {
+                    let version = try item.identifier()
+                    guard ["v2", "v3"].contains(version) else { throw item.error("unknown VDA 5050 major version '\(version)' (expected v2 or v3)") }
+                    if !sync.majorVersions.contains(version) { sync.majorVersions.append(version) }
+                }
+            }
         }
         if let machines = m.optional("machines") {
             for item in try machines.sequence() {
@@ -315,8 +329,12 @@ struct ManifestParser {
         var nodeIds = IdRegistry()
         for item in try m.optional("nodes")?.sequence() ?? [] {
             let n = try item.mapping(allowed: ["id", "x", "y", "theta"])
+            let theta = try n.optional("theta")?.double()
+            if let theta, abs(theta) > VDA5050Order.maximumAngle {
+                throw try n.required("theta").error("must lie within -π and π radians (VDA 5050: ±3.14159265359), found \(theta)")
+            }
             let node = AGVNetwork.Node(id: try n.required("id").identifier(), x: try n.required("x").double(),
-                                       y: try n.required("y").double(), theta: try n.optional("theta")?.double(),
+                                       y: try n.required("y").double(), theta: theta,
                                        line: item.line)
             try nodeIds.claim(node.id, in: "network node", at: item)
             nodes.append(node)

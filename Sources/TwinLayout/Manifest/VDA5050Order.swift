@@ -18,6 +18,9 @@ public struct VDA5050Order: Sendable {
         public var description: String { field.isEmpty ? "\(file): \(message)" : "\(file): \(field): \(message)" }
     }
 
+    /// The bound of every angle in VDA 5050 (node theta, edge orientation), as its schema writes π.
+    public static let maximumAngle = 3.14159265359
+
     public static func load(path: String) throws(Problem) -> VDA5050Order {
         guard let data = FileManager.default.contents(atPath: path) else { throw Problem(file: path, field: "", message: "file not found") }
         let object: Any
@@ -35,6 +38,20 @@ public struct VDA5050Order: Sendable {
             }
             return n.doubleValue
         }
+        /// A number within the schema's bounds.
+        func bounded(_ v: Any?, _ field: String, _ range: ClosedRange<Double>, _ what: String) throws(Problem) -> Double {
+            let n = try number(v, field)
+            guard range.contains(n) else { throw fail(field, "must be \(what), found \(n)") }
+            return n
+        }
+        func angle(_ v: Any?, _ field: String) throws(Problem) -> Double {
+            try bounded(v, field, -maximumAngle...maximumAngle, "within -π and π radians (±3.14159265359)")
+        }
+        func sequenceId(_ v: Any?, _ field: String) throws(Problem) -> Int {
+            let n = try bounded(v, field, 0...Double(Int32.max), "a whole number, 0 or more")
+            guard n == n.rounded() else { throw fail(field, "must be a whole number, 0 or more, found \(n)") }
+            return Int(n)
+        }
         guard let top = object as? [String: Any] else { throw fail("", "expected a JSON object") }
         guard let orderId = top["orderId"] as? String else { throw fail("orderId", "missing") }
         guard let nodeList = top["nodes"] as? [Any] else { throw fail("nodes", "expected a list") }
@@ -44,11 +61,13 @@ public struct VDA5050Order: Sendable {
             let f = "nodes[\(i)]"
             guard let n = raw as? [String: Any] else { throw fail(f, "expected an object") }
             guard let id = n["nodeId"] as? String, !id.isEmpty else { throw fail(f + ".nodeId", "missing") }
-            let sequence = Int(try number(n["sequenceId"], f + ".sequenceId"))
+            let sequence = try sequenceId(n["sequenceId"], f + ".sequenceId")
             guard let position = n["nodePosition"] as? [String: Any] else {
                 throw fail(f + ".nodePosition", "missing (a path needs every node's position)")
             }
-            let theta = try position["theta"].map { v throws(Problem) in try number(v, f + ".nodePosition.theta") }
+            let theta = try position["theta"].map { v throws(Problem) in try angle(v, f + ".nodePosition.theta") }
+            if let d = position["allowedDeviationXY"] { _ = try bounded(d, f + ".nodePosition.allowedDeviationXY", 0...Double.greatestFiniteMagnitude, "0 or more") }
+            if let d = position["allowedDeviationTheta"] { _ = try bounded(d, f + ".nodePosition.allowedDeviationTheta", 0...maximumAngle, "within 0 and π radians") }
             nodes.append((sequence, AGVNetwork.Node(id: id, x: try number(position["x"], f + ".nodePosition.x"),
                                                     y: try number(position["y"], f + ".nodePosition.y"), theta: theta)))
         }
@@ -94,10 +113,12 @@ public struct VDA5050Order: Sendable {
                 }
             }
             if let o = e["orientation"] {
-                edge.orientation = try number(o, f + ".orientation")
+                edge.orientation = try angle(o, f + ".orientation")
                 edge.orientationIsGlobal = (e["orientationType"] as? String) == "GLOBAL"
             }
-            edges.append((Int(try number(e["sequenceId"], f + ".sequenceId")), edge))
+            if let v = e["maxSpeed"] { _ = try bounded(v, f + ".maxSpeed", 0...Double.greatestFiniteMagnitude, "0 or more (m/s)") }
+            if let v = e["maxRotationSpeed"] { _ = try bounded(v, f + ".maxRotationSpeed", 0...Double.greatestFiniteMagnitude, "0 or more (rad/s)") }
+            edges.append((try sequenceId(e["sequenceId"], f + ".sequenceId"), edge))
         }
         edges.sort { $0.sequence < $1.sequence }
         let sequence = nodes.map(\.node.id)

@@ -2,7 +2,7 @@
 ///
 /// ```yaml
 /// sync:
-///   vda5050: {interface: uagv, version: v2}     # {interface}/{version}/{manufacturer}/{serialNumber}/state
+///   vda5050: {interface: uagv, versions: [v2, v3]}   # {interface}/{version}/{manufacturer}/{serialNumber}/state
 ///   machines:
 ///     - topic: plant/+/{id}/status              # {id}: the level that names the entity
 ///       status: state                           # payload fields: status, running, speed_mps, time
@@ -35,7 +35,8 @@ public struct SyncConfig: Sendable, Equatable {
     }
 
     public var interfaceName = "uagv"
-    public var majorVersion = "v2"
+    /// The VDA 5050 major versions followed (topic level 2): 2.x and 3.x by default.
+    public var majorVersions = ["v2", "v3"]
     public var machines: [MachineTopic] = []
 
     public init() {}
