@@ -1,7 +1,7 @@
 # The front door: `make demo` installs what is missing, builds in release and runs the main job
 # on the bundled demo plant; `make test` runs every test; `make bench` prints the benchmarks.
 SWIFT ?= swift
-DEB_PACKAGES := libassimp-dev libpng-dev libsqlite3-dev libmosquitto-dev mosquitto pkg-config
+DEB_PACKAGES := libassimp-dev libpng-dev libsqlite3-dev libmosquitto-dev mosquitto mosquitto-clients pkg-config python3-jsonschema
 TWIN := .build/release/twin
 
 .PHONY: demo scenarios changes test bench deps build assets clean
