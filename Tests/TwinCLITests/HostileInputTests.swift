@@ -186,7 +186,7 @@ struct HostileInputTests {
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 2)
-        #expect(text == "twin: error: Assets/demo/plant.yaml:8: models[0].file: Assets/demo/hall.glb: import aborted: no room in \(dir) for the imported scene (6 MiB did not fit; free space there)\n", "\(text)")
+        #expect(text == "twin: error: Assets/demo/plant.yaml:8: models[0].file: \(TwinBinary.repository)/Assets/demo/hall.glb: import aborted: no room in \(dir) for the imported scene (6 MiB did not fit; free space there)\n", "\(text)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 }

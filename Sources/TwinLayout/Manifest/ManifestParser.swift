@@ -510,7 +510,9 @@ struct ManifestParser {
 
     /// Resolves a model path against the manifest's folder and checks that the file is there.
     private func resolve(_ path: String, at field: ManifestField) throws(LayoutError) -> String {
-        let resolved = FilePaths.resolve(path, besides: file)
+        // Absolute and canonical, as model paths always were: the same model reached through
+        // another manifest path (relative, '..', a link) is the same file to the diff.
+        let resolved = FilePaths.absolute(FilePaths.resolve(path, besides: file))
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw LayoutError.manifest(file: file, line: field.line, field: field.field, message: "file not found: \(path)")
