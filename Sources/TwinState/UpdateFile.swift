@@ -178,20 +178,21 @@ public struct UpdateFile {
         var startHash = hash, startConsumed = consumed
         let fileProgress = { (h: UInt64, c: Int64, l: Int64) in SourceProgress(path: absolute, bytes: c, lines: l, hash: h) }
 
-        /// Handles the line in `line` (terminated or not); false when it is to stay unconsumed.
-        func finishLine(terminated: Bool) throws(Failure) -> Bool {
+        /// Handles a line: `bytes` are its first bytes (all of them unless it is over the limit),
+        /// `length` its full length (terminated or not); false when it is to stay unconsumed.
+        func finishLine(_ all: UnsafeBufferPointer<UInt8>, length lineLength: Int, terminated: Bool) throws(Failure) -> Bool {
             lines += 1
             report.lines = lines
-            var end = line.count
-            while end > 0, line[end - 1] == 0x0D || line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+            var end = all.count
+            while end > 0, all[end - 1] == 0x0D || all[end - 1] == 0x20 || all[end - 1] == 0x09 { end -= 1 }
             var outcome: UpdateError?
             var blank = true
-            for i in 0..<end where line[i] != 0x20 && line[i] != 0x09 { blank = false; break }
+            for i in 0..<end where all[i] != 0x20 && all[i] != 0x09 { blank = false; break }
             if blank && lineLength <= maximumLineBytes { return true }
             if lineLength > maximumLineBytes {
                 outcome = UpdateError(field: "", message: "a line of \(lineLength) bytes (at most \(maximumLineBytes))")
             } else {
-                outcome = line.withUnsafeBufferPointer { all -> UpdateError? in
+                outcome = { () -> UpdateError? in
                     let text = UnsafeBufferPointer(rebasing: all[0..<end])
                     if !held.isEmpty {
                         var h = hashSeed
@@ -211,7 +212,7 @@ public struct UpdateFile {
                     } catch {
                         return error
                     }
-                }
+                }()
             }
             guard var e = outcome else { return true }
             e.file = path
@@ -250,10 +251,16 @@ public struct UpdateFile {
                     fingerprint(piece, into: &hash)
                     consumed += Int64(piece.count)
                     let text = i - segment
-                    if lineLength + text <= maximumLineBytes { line.append(contentsOf: chunk[segment..<i]) }
-                    lineLength += text
-                    _ = try finishLine(terminated: true)
-                    line.removeAll(keepingCapacity: lineLength <= 1 << 16)
+                    if lineLength == 0 {
+                        // The whole line lies in this chunk: handled in place, not copied.
+                        _ = try finishLine(UnsafeBufferPointer(rebasing: chunk[segment..<(segment + min(text, maximumLineBytes + 1))]),
+                                           length: text, terminated: true)
+                    } else {
+                        if lineLength + text <= maximumLineBytes { line.append(contentsOf: chunk[segment..<i]) }
+                        lineLength += text
+                        try line.withUnsafeBufferPointer { l throws(Failure) in _ = try finishLine(l, length: lineLength, terminated: true) }
+                        line.removeAll(keepingCapacity: lineLength <= 1 << 16)
+                    }
                     lineLength = 0
                     startHash = hash; startConsumed = consumed
                     batchLines += 1
@@ -279,7 +286,8 @@ public struct UpdateFile {
         }
         if lineLength > 0 {
             // The last line has no newline: applied (and consumed) when it can be.
-            if try finishLine(terminated: false) {
+            let whole = line
+            if try whole.withUnsafeBufferPointer({ l throws(Failure) in try finishLine(l, length: lineLength, terminated: false) }) {
                 startHash = hash; startConsumed = consumed
             }
         }
