@@ -44,7 +44,7 @@ public enum HTTPAPI {
         router.add(middleware: ProblemAndAuthMiddleware(tokens: tokens))
         router.get("/health") { _, _ -> Response in
             let c = live.counts, state = live.current
-            var o = JSONObject([.init(key: "status", value: .string("ok")), .init(key: "plant", value: .string(live.plant.name)),
+            var o = JSONObject([.init(key: "status", value: .string(live.commitError == nil ? "ok" : "degraded")), .init(key: "plant", value: .string(live.plant.name)),
                                 .init(key: "sequence", value: .number(Double(state.sequence))),
                                 .init(key: "time", value: state.time.map { .string($0.description) } ?? .null)])
             o.append("updates", .object(JSONObject([
@@ -53,6 +53,11 @@ public enum HTTPAPI {
                 .init(key: "oversized", value: .number(Double(c.oversized))), .init(key: "unknown", value: .number(Double(c.unknown))),
             ])))
             o.append("event_streams", .number(Double(live.eventStreams)))
+            // A history that cannot be written: the updates wait in memory and are tried again.
+            var history = JSONObject([.init(key: "uncommitted", value: .number(Double(live.uncommitted))),
+                                      .init(key: "failed_commits", value: .number(Double(c.failedCommits)))])
+            history.append("error", live.commitError.map { .string($0.description) } ?? .null)
+            o.append("history", .object(history))
             let load = work.load
             o.append("work", .object(JSONObject([.init(key: "running", value: .number(Double(load.running))),
                                                  .init(key: "waiting", value: .number(Double(load.waiting))),

@@ -20,6 +20,8 @@ public final class LiveTwin: @unchecked Sendable {
         public var unknown: Int64 = 0
         public var commits: Int64 = 0
         public var committed: Int64 = 0
+        /// Commits that failed (their updates were kept and tried again).
+        public var failedCommits: Int64 = 0
     }
 
     private let lock = NSLock()
@@ -88,12 +90,30 @@ public final class LiveTwin: @unchecked Sendable {
         lock.unlock()
         do {
             try history.commit(batch, state: snapshot)
-            lock.lock(); counters.commits += 1; counters.committed += Int64(batch.count); lock.unlock()
+            lock.lock()
+            counters.commits += 1; counters.committed += Int64(batch.count)
+            if lastCommitError != nil { lastCommitError = nil; FileHandle.standardError.write(Data("twin: history: committing again\n".utf8)) }
+            lock.unlock()
         } catch {
-            lock.lock(); lastCommitError = error; lock.unlock()
-            FileHandle.standardError.write(Data("twin: history: \(error)\n".utf8))
+            // Nothing is dropped: the batch goes back before what arrived meanwhile and is tried
+            // again at the next round (a full disk or a locked database may pass); /health says so.
+            lock.lock()
+            var again = batch
+            again.append(contentsOf: pending)
+            pending = again
+            counters.failedCommits += 1
+            let first = lastCommitError == nil
+            lastCommitError = error
+            lock.unlock()
+            if first { FileHandle.standardError.write(Data("twin: history: \(error) (the updates are kept and the commit is tried again)\n".utf8)) }
         }
     }
+
+    /// Why the last commit failed, while it has not succeeded since.
+    public var commitError: HistoryError? { lock.lock(); defer { lock.unlock() }; return lastCommitError }
+
+    /// Applied updates not yet in the history.
+    public var uncommitted: Int { lock.lock(); defer { lock.unlock() }; return pending.count }
 
     /// Checks and applies an update; nil when applied, else why not.
     @discardableResult

@@ -33,6 +33,15 @@ public struct UpdateBatch: Sendable {
         line.withUTF8 { append(sequence: sequence, clock: clock, entity: update.entity, line: $0) }
     }
 
+    /// Adds every update of `other` after these.
+    public mutating func append(contentsOf other: UpdateBatch) {
+        let offset = bytes.count
+        bytes.append(contentsOf: other.bytes)
+        rows.append(contentsOf: other.rows.map { row in
+            var r = row; r.start += offset; r.end += offset; return r
+        })
+    }
+
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         rows.removeAll(keepingCapacity: true)
