@@ -66,20 +66,16 @@ public final class MosquittoProcess {
     }
 
     /// SIGTERM, then waits for it to exit.
-    public func stop() {
-        guard pid > 0 else { return }
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        pid = 0
-    }
+    public func stop() { end(with: SIGTERM) }
 
     public func restart() throws(MQTTError) { stop(); try start() }
 
     /// SIGKILL, as a crash or an out-of-memory kill ends it: it saves nothing on the way out.
-    public func crash() {
+    public func crash() { end(with: SIGKILL) }
+
+    private func end(with signal: Int32) {
         guard pid > 0 else { return }
-        kill(pid, SIGKILL)
+        kill(pid, signal)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         pid = 0
