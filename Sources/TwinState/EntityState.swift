@@ -55,6 +55,20 @@ public struct AGVError: Sendable, Equatable {
     }
 }
 
+/// A zone request of a VDA 5050 3.0 vehicle (`zoneRequests[]`): access to, or replanning around,
+/// one zone of a zone set, and where the request stands.
+public struct AGVZoneRequest: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case access = "ACCESS", replanning = "REPLANNING" }
+    public enum Status: String, Sendable, CaseIterable { case requested = "REQUESTED", granted = "GRANTED", revoked = "REVOKED", expired = "EXPIRED" }
+    public var zoneSet: String
+    public var zone: String
+    public var kind: Kind
+    public var status: Status
+    public init(zoneSet: String, zone: String, kind: Kind, status: Status) {
+        self.zoneSet = zoneSet; self.zone = zone; self.kind = kind; self.status = status
+    }
+}
+
 /// The VDA 5050 state fields of an AGV that the twin follows. Nil: never reported.
 public struct AGVState: Sendable, Equatable {
     /// Where it stands on the floor (x, y in meters, theta in radians).
@@ -69,6 +83,9 @@ public struct AGVState: Sendable, Equatable {
     public var errors: [AGVError] = []
     public var lastNode: String?
     public var order: String?
+    /// VDA 5050 3.0: the zone sets the vehicle has enabled (one per map), and its zone requests.
+    public var zoneSets: [String] = []
+    public var zoneRequests: [AGVZoneRequest] = []
     /// VDA 5050's connection state: ONLINE, OFFLINE or CONNECTIONBROKEN (2.x); ONLINE, OFFLINE,
     /// HIBERNATING or CONNECTION_BROKEN (3.0), as the vehicle sent it.
     public var connection: String?

@@ -141,6 +141,8 @@ public struct PlantState: Sendable, Equatable {
         case .battery(let battery): entities[e].state.agv.battery = battery
         case .operatingMode(let mode): entities[e].state.agv.operatingMode = mode
         case .loads(let loads): entities[e].state.agv.loads = loads
+        case .zoneSets(let ids): entities[e].state.agv.zoneSets = ids
+        case .zoneRequests(let requests): entities[e].state.agv.zoneRequests = requests
         case .errors(let errors): entities[e].state.agv.errors = errors
         case .lastNode(let node): entities[e].state.agv.lastNode = node
         case .order(let order): entities[e].state.agv.order = order

@@ -55,6 +55,8 @@ extension PlantState {
         if let node = a.lastNode { o.append("last_node", .string(node)) }
         if let order = a.order { o.append("order", .string(order)) }
         if let c = a.connection { o.append("connection", .string(c)) }
+        if !a.zoneSets.isEmpty { o.append("zone_sets", .array(a.zoneSets.map(JSONValue.string))) }
+        if !a.zoneRequests.isEmpty { o.append("zone_requests", .array(a.zoneRequests.map(json))) }
         if let updated = s.updated { o.append("updated", .string(updated.description)) }
         return o
     }
@@ -74,6 +76,11 @@ extension PlantState {
         if let type = load.type { o.append("type", .string(type)) }
         if let w = load.weightKilograms { o.append("weight_kg", .number(w)) }
         return .object(o)
+    }
+
+    static func json(_ request: AGVZoneRequest) -> JSONValue {
+        .object(JSONObject([.init(key: "zone_set", value: .string(request.zoneSet)), .init(key: "zone", value: .string(request.zone)),
+                            .init(key: "type", value: .string(request.kind.rawValue)), .init(key: "status", value: .string(request.status.rawValue))]))
     }
 
     static func json(_ error: AGVError) -> JSONValue {

@@ -51,6 +51,9 @@ public enum Change: Sendable, Equatable {
     case lastNode(String?)
     case order(String?)
     case connection(String)
+    /// VDA 5050 3.0: the enabled zone sets and the zone requests.
+    case zoneSets([String])
+    case zoneRequests([AGVZoneRequest])
     /// Only in state documents: when the status last changed.
     case statusSince(Timestamp)
 
@@ -73,6 +76,8 @@ public enum Change: Sendable, Equatable {
         case .lastNode: return "set.last_node"
         case .order: return "set.order"
         case .connection: return "set.connection"
+        case .zoneSets: return "set.zone_sets"
+        case .zoneRequests: return "set.zone_requests"
         case .statusSince: return "set.status_since"
         }
     }
@@ -82,7 +87,8 @@ public enum Change: Sendable, Equatable {
         switch self {
         case .status, .signal, .counter, .counterIncrement, .statusSince: return category != .agv
         case .running, .speed: return category == .conveyor
-        case .pose, .velocity, .driving, .battery, .operatingMode, .loads, .errors, .lastNode, .order, .connection: return category == .agv
+        case .pose, .velocity, .driving, .battery, .operatingMode, .loads, .errors, .lastNode, .order, .connection, .zoneSets, .zoneRequests:
+            return category == .agv
         }
     }
 }

@@ -29,6 +29,8 @@ extension Update {
                 case .lastNode(let n): set.append("last_node", n.map(JSONValue.string) ?? .null)
                 case .order(let n): set.append("order", n.map(JSONValue.string) ?? .null)
                 case .connection(let c): set.append("connection", .string(c))
+                case .zoneSets(let ids): set.append("zone_sets", .array(ids.map(JSONValue.string)))
+                case .zoneRequests(let requests): set.append("zone_requests", .array(requests.map(PlantState.json)))
                 case .statusSince: break
                 }
             }

@@ -62,7 +62,7 @@ public enum UpdateParser {
     }
 
     static let setFields = ["status", "signals", "counters", "running", "speed_mps", "pose", "velocity", "driving", "battery",
-                            "operating_mode", "loads", "errors", "last_node", "order", "connection"]
+                            "operating_mode", "loads", "errors", "last_node", "order", "connection", "zone_sets", "zone_requests"]
 
     /// The changes of a `set` object (or of an entity in a state document, which may also carry
     /// `status_since` and `updated`).
@@ -136,6 +136,30 @@ public enum UpdateParser {
                 changes.append(.errors(errors))
             case "last_node": changes.append(.lastNode(v == .null ? nil : try string(v, field: f)))
             case "order": changes.append(.order(v == .null ? nil : try string(v, field: f)))
+            case "zone_sets":
+                guard case .array(let items) = v else { throw UpdateError(field: f, message: "expected an array of zone set ids, found \(v.kindName)") }
+                var ids: [String] = []
+                for (i, item) in items.enumerated() { ids.append(try string(item, field: "\(f)[\(i)]")) }
+                changes.append(.zoneSets(ids))
+            case "zone_requests":
+                guard case .array(let items) = v else { throw UpdateError(field: f, message: "expected an array of zone requests, found \(v.kindName)") }
+                var requests: [AGVZoneRequest] = []
+                for (i, item) in items.enumerated() {
+                    let g = "\(f)[\(i)]"
+                    let r = try obj(item, g)
+                    try allow(r, ["zone_set", "zone", "type", "status"], g)
+                    let typeText = try string(r["type"] ?? .null, field: "\(g).type")
+                    guard let kind = AGVZoneRequest.Kind(rawValue: typeText) else {
+                        throw UpdateError(field: "\(g).type", message: "expected \(AGVZoneRequest.Kind.allCases.map(\.rawValue).joined(separator: " or ")), found '\(typeText)'")
+                    }
+                    let statusText = try string(r["status"] ?? .null, field: "\(g).status")
+                    guard let status = AGVZoneRequest.Status(rawValue: statusText) else {
+                        throw UpdateError(field: "\(g).status", message: "expected \(AGVZoneRequest.Status.allCases.map(\.rawValue).joined(separator: ", ")), found '\(statusText)'")
+                    }
+                    requests.append(AGVZoneRequest(zoneSet: try string(r["zone_set"] ?? .null, field: "\(g).zone_set"),
+                                                   zone: try string(r["zone"] ?? .null, field: "\(g).zone"), kind: kind, status: status))
+                }
+                changes.append(.zoneRequests(requests))
             case "connection":
                 // VDA 5050 2.x's and 3.0's connection states, as the vehicle sent them.
                 let states = ["ONLINE", "OFFLINE", "CONNECTIONBROKEN", "HIBERNATING", "CONNECTION_BROKEN"]

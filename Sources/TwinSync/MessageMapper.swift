@@ -169,6 +169,27 @@ public struct MessageMapper: Sendable {
                                     description: string(error["errorDescription"]))
                 }))
             }
+            if v3, let z = o["zoneSets"] {
+                // The zone set each map has enabled.
+                guard case .array(let items) = z else { return bad("zoneSets: expected an array") }
+                changes.append(.zoneSets(items.compactMap { item in
+                    guard case .object(let set) = item, string(set["zoneSetStatus"]) == "ENABLED", let id = string(set["zoneSetId"]), !id.isEmpty else { return nil }
+                    return id
+                }))
+            }
+            if v3, let z = o["zoneRequests"] {
+                guard case .array(let items) = z else { return bad("zoneRequests: expected an array") }
+                var requests: [AGVZoneRequest] = []
+                for item in items {
+                    guard case .object(let r) = item, let set = string(r["zoneSetId"]), let zone = string(r["zoneId"]),
+                          let kind = string(r["requestType"]).flatMap(AGVZoneRequest.Kind.init(rawValue:)),
+                          let status = string(r["requestStatus"]).flatMap(AGVZoneRequest.Status.init(rawValue:)) else {
+                        return bad("zoneRequests: expected zoneSetId, zoneId, requestType (ACCESS, REPLANNING) and requestStatus")
+                    }
+                    requests.append(AGVZoneRequest(zoneSet: set, zone: zone, kind: kind, status: status))
+                }
+                changes.append(.zoneRequests(requests))
+            }
             if let node = string(o["lastNodeId"]) { changes.append(.lastNode(node.isEmpty ? nil : node)) }
             if let order = string(o["orderId"]) { changes.append(.order(order.isEmpty ? nil : order)) }
         }

@@ -134,6 +134,8 @@ struct VDA5050InteropTests {
              "mobileRobotPosition":{"x":41.5,"y":8.0,"theta":0.5,"mapId":"hall","localized":true},"velocity":{"vx":1.0,"vy":0,"omega":0},
              "powerSupply":{"stateOfCharge":64.0,"charging":false},"loads":[],"errors":[{"errorType":"bumper","errorLevel":"URGENT"}],
              "nodeStates":[],"edgeStates":[],"actionStates":[],"instantActionStates":[],"zoneActionStates":[],
+             "zoneSets":[{"zoneSetId":"ZS-7","mapId":"hall","zoneSetStatus":"ENABLED"},{"zoneSetId":"ZS-6","mapId":"hall","zoneSetStatus":"DISABLED"}],
+             "zoneRequests":[{"requestId":"r-1","requestType":"ACCESS","zoneId":"Z-3","zoneSetId":"ZS-7","requestStatus":"REQUESTED"}],
              "safetyState":{"activeEmergencyStop":"NONE","fieldViolation":false}}
             """#
         let lost3 = #"""
@@ -159,6 +161,10 @@ struct VDA5050InteropTests {
         // The pose is the localized one; the second message's (not localized) was left out.
         #expect(o["pose"] == .object(JSONObject([.init(key: "x", value: .number(41.5)), .init(key: "y", value: .number(8)), .init(key: "theta", value: .number(0.5))])), "\(agv.text)")
         #expect(o["order"] == .string("O-3") && o["last_node"] == .string("S3") && o["operating_mode"] == .string("AUTOMATIC"), "\(agv.text)")
+        // 3.0's zone state: the enabled zone set and the zone requests.
+        #expect(o["zone_sets"] == .array([.string("ZS-7")]), "\(agv.text)")
+        #expect(o["zone_requests"] == .array([.object(JSONObject([.init(key: "zone_set", value: .string("ZS-7")), .init(key: "zone", value: .string("Z-3")),
+                                                                  .init(key: "type", value: .string("ACCESS")), .init(key: "status", value: .string("REQUESTED"))]))]), "\(agv.text)")
         let agv2 = try HTTP.poll(base + "/state/AGV-02", token: TwinServer.readToken) { SyncCommandTests.object($0)["connection"] != nil }
         let o2 = SyncCommandTests.object(agv2)
         #expect(o2["connection"] == .string("CONNECTION_BROKEN"), "\(agv2.text)")
