@@ -251,7 +251,11 @@ public final class LiveTwin: @unchecked Sendable {
         if stop { cont.finish() }
         cont.onTermination = { [weak self] _ in
             guard let self else { return }
-            self.lock.lock(); self.subscribers[id] = nil; self.lock.unlock()
+            self.lock.lock()
+            self.subscribers[id] = nil
+            // Nobody follows any more: the ring's memory goes back (it is made anew for the next).
+            if self.subscribers.isEmpty { self.ring = [] }
+            self.lock.unlock()
         }
         return EventFeed(live: self, wakeUps: stream, cursor: cursor)
     }

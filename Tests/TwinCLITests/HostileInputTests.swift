@@ -122,11 +122,16 @@ struct HostileInputTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let model = TwinBinary.repository + "/../shared/models/IFC/AC14-FZK-Haus.ifc"
         let file = FileManager.default.fileExists(atPath: model) ? model : TwinBinary.repository + "/Assets/demo/hall.glb"
-        for delayMicroseconds: UInt32 in [50_000, 150_000, 400_000] {
+        func leftInShm() -> Set<String> {
+            Set(((try? FileManager.default.contentsOfDirectory(atPath: "/dev/shm")) ?? []).filter { $0.hasPrefix("twin-import-") })
+        }
+        let before = leftInShm()
+        for (run, delayMicroseconds) in [UInt32(50_000), 150_000, 400_000, 150_000, 400_000].enumerated() {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: TwinBinary.path)
             process.arguments = ["info", file]
-            process.environment = ProcessInfo.processInfo.environment.merging(["TWIN_IMPORT_DIR": dir]) { $1 }
+            // The first three in a folder of their own, the others where the files go by default.
+            if run < 3 { process.environment = ProcessInfo.processInfo.environment.merging(["TWIN_IMPORT_DIR": dir]) { $1 } }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -141,6 +146,10 @@ struct HostileInputTests {
             #expect(orphans.isEmpty, "workers of \(parent) still running: \(orphans)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
         }
+        // Nothing new stays in /dev/shm (each run left its file there before).
+        usleep(500_000)
+        let left = leftInShm().subtracting(before)
+        #expect(left.isEmpty, "left in /dev/shm: \(left)")
     }
 
     /// Running import workers started by `parent` (their last argument names it).
