@@ -11,8 +11,14 @@ struct ApplyCommand: ParsableCommand {
             for layout edits (see the README). Each line is checked and applied in order; a line that cannot be \
             applied is reported with its line number and field, and the rest goes on (--strict stops there). \
             Updates are committed in batches (--batch): a run that is killed leaves the history at the last batch, \
-            and applying the same file again goes on after it. Exit status: 0 all applied, 2 some line rejected \
-            or bad input.
+            and applying the same file again goes on after it, so that no line is applied twice: a file may grow \
+            (its last line may even lack its newline until the writer finishes it); after --strict stops at a \
+            bad line, fix it and apply the file again. Exit status: 0 all applied, 2 some line rejected or bad input.
+
+            Examples:
+              twin apply Assets/demo/plant.yaml updates.jsonl
+              twin apply Assets/demo/plant.yaml shift-1.jsonl shift-2.jsonl --db /tmp/demo.sqlite --json
+              twin apply Assets/demo/plant.yaml gateway.jsonl --strict
             """)
 
     @Argument(help: "A plant.yaml manifest or a model file.")
