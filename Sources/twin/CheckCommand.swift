@@ -26,7 +26,8 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "The AGV that drives (default: the route's own).")
     var agv: String?
 
-    @Option(help: "Required clearance in meters (default: each AGV's margin, else the manifest's collision.margin, else 0.1).")
+    // Unconditional parsing: a value may start with a minus sign, which is then refused clearly.
+    @Option(parsing: .unconditional, help: "Required clearance in meters (default: each AGV's margin, else the manifest's collision.margin, else 0.1).")
     var margin: Double?
 
     @Option(help: "Check a VDA 5050 order (JSON) instead of the plant's routes; the AGV is --agv or the order's manufacturer and serial number.")

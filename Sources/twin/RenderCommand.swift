@@ -87,6 +87,8 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("--fov, --ortho and --up need --eye and --target")
         }
         if legendJSON != nil && mode != .id { throw ValidationError("--legend-json needs --mode id") }
+        // Checked before the plant loads: a wrong sample count should not cost a load.
+        guard [1, 4, 8].contains(aa) else { throw ValidationError("--aa must be 1, 4 or 8 samples per pixel, found \(aa)") }
         guard (1...1000).contains(frames) else { throw ValidationError("--frames must be between 1 and 1000") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }

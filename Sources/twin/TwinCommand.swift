@@ -28,6 +28,17 @@ struct TwinCommand: ParsableCommand {
             _ = twin_mallopt(twin_m_mmap_threshold, 1 << 30)
             _ = twin_mallopt(twin_m_trim_threshold, 1 << 30)
         }
+        // A word where a command belongs that names none: said at once, with the nearest command,
+        // instead of the root's help (for `twin rendr --help`) or "unexpected arguments".
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first, !first.hasPrefix("-"), first != "help" {
+            let names = configuration.subcommands.compactMap { $0.configuration.shouldDisplay ? $0.configuration.commandName : nil }
+            if !names.contains(first) && first != ImportWorkerCommand.configuration.commandName {
+                let nearest = names.min { editDistance(first, $0) < editDistance(first, $1) }
+                let hint = nearest.map { editDistance(first, $0) <= max(2, $0.count / 3) ? " (did you mean '\($0)'?)" : "" } ?? ""
+                exitWithError("unknown command '\(first)'\(hint); the commands are \(names.joined(separator: ", ")) (see 'twin --help')")
+            }
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -134,4 +145,18 @@ struct ImportWorkerCommand: ParsableCommand {
     }
 }
 
-
+/// Levenshtein distance between two words, for "did you mean" hints.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.lowercased()), b = Array(b.lowercased())
+    guard !a.isEmpty else { return b.count }
+    guard !b.isEmpty else { return a.count }
+    var previous = Array(0...b.count), current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -198,4 +198,26 @@ struct HostileInputTests {
         #expect(text == "twin: error: Assets/demo/plant.yaml:8: models[0].file: \(TwinBinary.repository)/Assets/demo/hall.glb: import aborted: no room in \(dir) for the imported scene (6 MiB did not fit; free space there)\n", "\(text)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
+
+    /// A misspelled command is named, with the nearest one (it printed the root help and exited 0
+    /// for `twin rendr --help`); options are checked before the plant loads, and a negative margin
+    /// is refused as such (it read "Missing value").
+    @Test func misspelledCommandsAndBadOptionsAreSaidAtOnce() throws {
+        let cases: [([String], String)] = [
+            (["rendr", "--help"], "twin: error: unknown command 'rendr' (did you mean 'render'?); the commands are info, render, check, state, apply, run, validate, sync, serve, generate, bench (see 'twin --help')"),
+            (["chek", "Assets/demo/plant.yaml"], "twin: error: unknown command 'chek' (did you mean 'check'?);"),
+            (["frobnicate"], "twin: error: unknown command 'frobnicate'; the commands are"),
+            (["render", "/nonexistent/plant.yaml", "--aa", "3", "-o", "/tmp/never.png"], "twin: error: --aa must be 1, 4 or 8 samples per pixel, found 3"),
+            (["check", "Assets/demo/plant.yaml", "--margin", "-1"], "twin: error: --margin must be a finite, non-negative number"),
+        ]
+        for (arguments, message) in cases {
+            let result = try TwinBinary.run(arguments, timeoutSeconds: 60)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix(message), "\(arguments): \(result.stderr)")
+            #expect(result.stdout.isEmpty, "\(arguments)")
+        }
+        // Real commands and help still work.
+        #expect(try TwinBinary.run(["help", "render"]).status == 0)
+        #expect(try TwinBinary.run(["--version"]).status == 0)
+    }
 }

@@ -39,7 +39,7 @@ struct RenderCommandTests {
         (["--size", "0x10"], "The value '0x10' is invalid for '--size <size>': image size 0x10 is out of range (WIDTHxHEIGHT, each side 1 to 16384)"),
         (["--size", "16385x10"], "The value '16385x10' is invalid for '--size <size>': image size 16385x10 is out of range (WIDTHxHEIGHT, each side 1 to 16384)"),
         (["--size", "3037000500x3037000500"], "The value '3037000500x3037000500' is invalid for '--size <size>': expected WIDTHxHEIGHT, each side 1 to 16384, such as 1920x1080; found '3037000500x3037000500'"),
-        (["--aa", "3"], "samples per pixel must be 1, 4 or 8, found 3"),
+        (["--aa", "3"], "--aa must be 1, 4 or 8 samples per pixel, found 3"),
         (["--camera", "attic"], "unknown camera 'attic' (known: plan, iso, overview, aisle-south, block-1, docks, west-detail)"),
         (["--eye", "0,10,0", "--target", "0,10,0", "--fov", "40"], "camera eye and target are the same point"),
         (["--eye", "0,10,0", "--target", "0,0,0", "--ortho", "20"], "camera up vector is zero or parallel to the view direction"),
