@@ -76,6 +76,10 @@ struct CheckCommand: ParsableCommand {
                 }?.id
             }
         }
+        // Nothing to check is said, not answered with silence (a bare model file has no routes).
+        guard !routes.isEmpty else {
+            throw CLIFailure.badInput("\(plant!): no AGV routes to check (a plant.yaml lists them under routes:; or give --order FILE or --fleet FILE)")
+        }
         if let route {
             guard let found = routes.first(where: { $0.id == route }) else {
                 throw CLIFailure.badInput(PlantCollision.Problem.unknownRoute(route, known: routes.map(\.id)).description)

@@ -209,6 +209,7 @@ struct HostileInputTests {
             (["frobnicate"], "twin: error: unknown command 'frobnicate'; the commands are"),
             (["render", "/nonexistent/plant.yaml", "--aa", "3", "-o", "/tmp/never.png"], "twin: error: --aa must be 1, 4 or 8 samples per pixel, found 3"),
             (["check", "Assets/demo/plant.yaml", "--margin", "-1"], "twin: error: --margin must be a finite, non-negative number"),
+            (["check", "Assets/demo/library/agv.glb"], "twin: error: Assets/demo/library/agv.glb: no AGV routes to check (a plant.yaml lists them under routes:; or give --order FILE or --fleet FILE)"),
         ]
         for (arguments, message) in cases {
             let result = try TwinBinary.run(arguments, timeoutSeconds: 60)
