@@ -109,8 +109,9 @@ struct ServeHostileTests {
             #expect(Self.status(health) == 200)
             usleep(100_000)
         }
-        // Generous: it took 24 s before; a render of this size takes seconds on two cores.
-        #expect(slowest < 2, "slowest /health: \(slowest) s")
+        // Generous (the whole suite shares two cores in CI): it took 24 s before; each of these
+        // renders takes seconds.
+        #expect(slowest < 5, "slowest /health: \(slowest) s")
         group.wait()
         let statuses = replies.items.map(Self.status)
         #expect(statuses.allSatisfy { $0 == 200 || $0 == 503 }, "\(statuses)")
