@@ -65,7 +65,8 @@ struct CheckCommand: ParsableCommand {
         var orderAGV: String?
         if let order {
             let parsed: VDA5050Order
-            do { parsed = try VDA5050Order.load(path: order) } catch { throw CLIFailure.badInput(error.description) }
+            do { parsed = try VDA5050Order.load(path: order, network: loaded.network) } catch { throw CLIFailure.badInput(error.description) }
+            for note in parsed.notes { FileHandle.standardError.write(Data("twin: note: \(order): \(note)\n".utf8)) }
             network = parsed.network
             routes = [Route(id: parsed.orderId, nodes: parsed.nodeSequence)]
             if let data = FileManager.default.contents(atPath: order),
@@ -159,7 +160,9 @@ struct CheckCommand: ParsableCommand {
             do {
                 switch entry.source {
                 case .route(let r): path = try PlantCollision.path(of: r, in: plant.network)
-                case .order(let o): path = try PlantCollision.path(of: Route(id: o.orderId, nodes: o.nodeSequence), in: o.network)
+                case .order(let o):
+                    for note in o.notes { FileHandle.standardError.write(Data("twin: note: order \(o.orderId): \(note)\n".utf8)) }
+                    path = try PlantCollision.path(of: Route(id: o.orderId, nodes: o.nodeSequence), in: o.network)
                 }
             } catch {
                 throw CLIFailure.badInput(error.description)

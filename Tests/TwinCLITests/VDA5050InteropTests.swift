@@ -121,6 +121,35 @@ struct VDA5050InteropTests {
         #expect(result.stderr.contains("range-test.yaml:163: network.nodes[15].theta: must lie within -π and π radians (VDA 5050: ±3.14159265359), found 3.15"), "\(result.stderr)")
     }
 
+    /// An order is held against the plant's network: a node without nodePosition (optional in VDA
+    /// 5050) takes the network's; a node elsewhere than the network's, or one the network lacks, is
+    /// said on stderr (and checked where the order puts it); a node with neither is refused.
+    @Test func ordersAreHeldAgainstThePlantsNetwork() throws {
+        let dir = NSTemporaryDirectory() + "vda-network-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func check(_ text: String) throws -> TwinBinary.Result {
+            try text.write(toFile: dir + "/order.json", atomically: true, encoding: .utf8)
+            return try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--order", dir + "/order.json", "--json"])
+        }
+        let plain = try check(CheckOrderFleetTests.order)
+        #expect(plain.status == 0 && plain.stderr.isEmpty, "\(plain.stderr)")
+        // S8 without its position: the network's is taken; the same answer, nothing said.
+        let withoutPosition = try check(CheckOrderFleetTests.order.replacingOccurrences(of: #", "nodePosition": {"x": 90, "y": 8, "mapId": "hall"}"#, with: ""))
+        #expect(withoutPosition.status == 0 && withoutPosition.stderr.isEmpty, "\(withoutPosition.stderr)")
+        #expect(withoutPosition.stdout.replacingOccurrences(of: "order-7", with: "") == plain.stdout.replacingOccurrences(of: "order-7", with: ""))
+        // S7 half a metre off the network's S7: said.
+        let moved = try check(CheckOrderFleetTests.order.replacingOccurrences(of: #"{"x": 78.857, "y": 8, "mapId""#, with: #"{"x": 78.857, "y": 8.5, "mapId""#))
+        #expect(moved.stderr.contains("twin: note: \(dir)/order.json: nodes[0]: node 'S7' lies at (78.857, 8.500), 0.500 m from the network's node of that id at (78.857, 8.000); checked where the order puts it"), "\(moved.stderr)")
+        // A node the network lacks: said; without a position as well: refused.
+        let unknown = CheckOrderFleetTests.order.replacingOccurrences(of: "\"S7\"", with: "\"Q7\"")
+        let unknownChecked = try check(unknown)
+        #expect(unknownChecked.stderr.contains("nodes[0]: node 'Q7' is not in the plant's network; checked where the order puts it"), "\(unknownChecked.stderr)")
+        let refused = try check(unknown.replacingOccurrences(of: #", "nodePosition": {"x": 78.857, "y": 8, "mapId": "hall"}"#, with: ""))
+        #expect(refused.status == 2)
+        #expect(refused.stderr == "twin: error: \(dir)/order.json: nodes[0].nodePosition: missing, and the plant's network has no node 'Q7' to take it from\n", "\(refused.stderr)")
+    }
+
     /// VDA 5050 3.0 vehicles publish on uagv/v3/...: the twin follows them (mobileRobotPosition,
     /// powerSupply, CONNECTION_BROKEN); positions a vehicle says are not localized are counted
     /// per AGV in /health; a last will is stamped with the time it arrived, not its connect time.

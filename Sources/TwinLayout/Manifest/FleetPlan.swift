@@ -48,7 +48,7 @@ public struct FleetPlan: Sendable {
                 let file = try o.string()
                 let resolved = FilePaths.resolve(file, besides: path)
                 do {
-                    source = .order(try VDA5050Order.load(path: resolved))
+                    source = .order(try VDA5050Order.load(path: resolved, network: plant.network))
                 } catch {
                     throw o.error(error.description)
                 }

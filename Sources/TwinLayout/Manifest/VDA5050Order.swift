@@ -9,6 +9,13 @@ public struct VDA5050Order: Sendable {
     public var network: AGVNetwork
     /// Node ids in sequence order.
     public var nodeSequence: [String]
+    /// What the order says that the plant's network does not (when it was read against one): node
+    /// ids the network lacks, positions that differ from the network's. The order is driven as it
+    /// is written; these are said so that nobody checks a different path without a word.
+    public var notes: [String] = []
+
+    /// How far an order's node may lie from the network's node of the same id before it is said.
+    public static let positionTolerance = 0.01
 
     /// Why an order cannot be used.
     public struct Problem: Error, CustomStringConvertible, Equatable {
@@ -21,16 +28,20 @@ public struct VDA5050Order: Sendable {
     /// The bound of every angle in VDA 5050 (node theta, edge orientation), as its schema writes π.
     public static let maximumAngle = 3.14159265359
 
-    public static func load(path: String) throws(Problem) -> VDA5050Order {
+    /// Reads the order at `path`. With the plant's `network`, the order is held against it: a node
+    /// without `nodePosition` (optional in VDA 5050) takes the network's position, and node ids the
+    /// network lacks or positions that differ from it are listed in ``notes``.
+    public static func load(path: String, network: AGVNetwork? = nil) throws(Problem) -> VDA5050Order {
         guard let data = FileManager.default.contents(atPath: path) else { throw Problem(file: path, field: "", message: "file not found") }
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
             throw Problem(file: path, field: "", message: "not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription)")
         }
-        return try parse(object, file: path)
+        return try parse(object, file: path, network: network)
     }
 
-    static func parse(_ object: Any, file: String) throws(Problem) -> VDA5050Order {
+    static func parse(_ object: Any, file: String, network plantNetwork: AGVNetwork? = nil) throws(Problem) -> VDA5050Order {
+        var notes: [String] = []
         func fail(_ field: String, _ message: String) -> Problem { Problem(file: file, field: field, message: message) }
         func number(_ v: Any?, _ field: String) throws(Problem) -> Double {
             guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue.isFinite else {
@@ -63,13 +74,31 @@ public struct VDA5050Order: Sendable {
             guard let id = n["nodeId"] as? String, !id.isEmpty else { throw fail(f + ".nodeId", "missing") }
             let sequence = try sequenceId(n["sequenceId"], f + ".sequenceId")
             guard let position = n["nodePosition"] as? [String: Any] else {
-                throw fail(f + ".nodePosition", "missing (a path needs every node's position)")
+                // Optional in VDA 5050: the plant's network knows where the node is.
+                if let known = plantNetwork?.node(id: id) {
+                    nodes.append((sequence, AGVNetwork.Node(id: id, x: known.x, y: known.y, theta: known.theta)))
+                    continue
+                }
+                throw fail(f + ".nodePosition", plantNetwork == nil ? "missing (a path needs every node's position)"
+                                                                    : "missing, and the plant's network has no node '\(id)' to take it from")
             }
             let theta = try position["theta"].map { v throws(Problem) in try angle(v, f + ".nodePosition.theta") }
             if let d = position["allowedDeviationXY"] { _ = try bounded(d, f + ".nodePosition.allowedDeviationXY", 0...Double.greatestFiniteMagnitude, "0 or more") }
             if let d = position["allowedDeviationTheta"] { _ = try bounded(d, f + ".nodePosition.allowedDeviationTheta", 0...maximumAngle, "within 0 and π radians") }
-            nodes.append((sequence, AGVNetwork.Node(id: id, x: try number(position["x"], f + ".nodePosition.x"),
-                                                    y: try number(position["y"], f + ".nodePosition.y"), theta: theta)))
+            let node = AGVNetwork.Node(id: id, x: try number(position["x"], f + ".nodePosition.x"),
+                                       y: try number(position["y"], f + ".nodePosition.y"), theta: theta)
+            if let plantNetwork {
+                if let known = plantNetwork.node(id: id) {
+                    let gap = ((known.x - node.x) * (known.x - node.x) + (known.y - node.y) * (known.y - node.y)).squareRoot()
+                    if gap > positionTolerance {
+                        notes.append(String(format: "%@: node '%@' lies at (%.3f, %.3f), %.3f m from the network's node of that id at (%.3f, %.3f); checked where the order puts it",
+                                            f, id, node.x, node.y, gap, known.x, known.y))
+                    }
+                } else {
+                    notes.append("\(f): node '\(id)' is not in the plant's network; checked where the order puts it")
+                }
+            }
+            nodes.append((sequence, node))
         }
         nodes.sort { $0.sequence < $1.sequence }
         let known = Set(nodes.map(\.node.id))
@@ -132,6 +161,6 @@ public struct VDA5050Order: Sendable {
             throw fail("edges", "an order of \(sequence.count) nodes needs \(max(0, sequence.count - 1)) edges, found \(edges.count)")
         }
         return VDA5050Order(orderId: orderId, network: AGVNetwork(nodes: nodes.map(\.node), edges: edges.map(\.edge)),
-                            nodeSequence: sequence)
+                            nodeSequence: sequence, notes: notes)
     }
 }

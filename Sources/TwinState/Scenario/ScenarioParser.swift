@@ -119,7 +119,7 @@ extension Scenario {
                     case (nil, let o?, nil):
                         let order: VDA5050Order
                         let orderPath = resolve(try o.string())
-                        do throws(VDA5050Order.Problem) { order = try VDA5050Order.load(path: orderPath) } catch { throw o.error(error.description) }
+                        do throws(VDA5050Order.Problem) { order = try VDA5050Order.load(path: orderPath, network: plant?.network) } catch { throw o.error(error.description) }
                         drive = Drive(agv: agv, name: order.orderId, nodes: order.nodeSequence, speed: speed, orderNetwork: order.network)
                     case (nil, nil, let n?):
                         var nodes: [String] = []
