@@ -53,7 +53,7 @@ final class TwinServer {
         var arguments = serve ? ["serve", "Assets/demo/plant.yaml", "--port", "\(port)", "--tokens", directory + "/tokens.yaml"] : ["sync", "Assets/demo/plant.yaml"]
         arguments += ["--db", directory + "/history.sqlite"] + extra
         process.arguments = arguments
-        FileManager.default.createFile(atPath: directory + "/log.txt", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory + "/log.txt", contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: directory + "/log.txt")
         process.standardError = FileHandle(forWritingAtPath: directory + "/log.txt")
         try process.run()
