@@ -25,6 +25,16 @@ public struct RouteReport: Sendable {
     public var withinMargin: [String]
     /// Distance queries made (each against all nearby obstacles).
     public var queries: Int
+    /// Seconds each phase took: the contact pass (advancement), the smallest clearance (branch and
+    /// bound), the search for every obstacle within the margin.
+    public var seconds = PhaseSeconds()
+
+    public struct PhaseSeconds: Sendable {
+        public var contactPass = 0.0
+        public var clearance = 0.0
+        public var marginSearch = 0.0
+        public init() {}
+    }
 
     public var collides: Bool { firstContact != nil }
 }
@@ -102,9 +112,14 @@ public struct RouteCheck: Sendable {
     }
 
     public func check(_ path: AGVPath) -> RouteReport {
+        let clock = ContinuousClock()
+        var seconds = RouteReport.PhaseSeconds()
+        let started = clock.now
         // The advancement's samples seed the search for the smallest clearance.
         var recorded: [(s: Double, d: Double, which: Int)]? = []
         let contact = advance(path, samples: &recorded)
+        let advanced = clock.now
+        seconds.contactPass = Self.seconds(advanced - started)
         let samples = recorded ?? []
         var queries = samples.count
         var minimum: RouteReport.Clearance?
@@ -113,8 +128,17 @@ public struct RouteCheck: Sendable {
         } else if let best = samples.min(by: { $0.d < $1.d }), best.d.isFinite {
             minimum = refineMinimum(path, samples: samples, best: best, queries: &queries)
         }
+        let refined = clock.now
+        seconds.clearance = Self.seconds(refined - advanced)
         let near = withinMargin(path, queries: &queries)
-        return RouteReport(length: path.travel, firstContact: contact, minimumClearance: minimum, withinMargin: near, queries: queries)
+        seconds.marginSearch = Self.seconds(clock.now - refined)
+        var report = RouteReport(length: path.travel, firstContact: contact, minimumClearance: minimum, withinMargin: near, queries: queries)
+        report.seconds = seconds
+        return report
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// Branch and bound for the smallest clearance: between samples at a and b the clearance is

@@ -45,6 +45,9 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "Write a plan view with the routes colored by clearance and the contacts marked.")
     var image: String?
 
+    @Flag(help: "Print one JSON line of where the time went to stderr: load, setup, and per route the contact pass, the smallest clearance and the margin search.")
+    var timings = false
+
     @OptionGroup var load: LoadOptions
 
     func validate() throws {
@@ -57,9 +60,13 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         if let caseFile { return try runCase(caseFile) }
+        let clock = ContinuousClock()
+        let started = clock.now
         let loaded = try load.loadPlant(plant!)
+        let loadedAt = clock.now
         if let fleet { return try runFleet(fleet, plant: loaded) }
         let world = PlantCollision(plant: loaded)
+        let setUpAt = clock.now
         var routes = loaded.routes
         var network = loaded.network
         var orderAGV: String?
@@ -95,6 +102,15 @@ struct CheckCommand: ParsableCommand {
         let lines = checked.map { Self.text(route: $0.route.id, agv: $0.agv, report: $0.report, margin: $0.margin) }
         let violations = checked.contains(where: \.isViolation)
         let usedMargin = checked.last?.margin ?? margin ?? loaded.defaultMargin
+        if timings {
+            // Where a slow check spent its time, in one JSON line on stderr.
+            let routeTimes = checked.map { r -> String in
+                let s = r.report.seconds
+                return #"{"route":"\#(r.route.id)","contact_pass_s":\#(Self.seconds(s.contactPass)),"clearance_s":\#(Self.seconds(s.clearance)),"margin_search_s":\#(Self.seconds(s.marginSearch)),"queries":\#(r.report.queries)}"#
+            }
+            let line = #"{"load_s":\#(Self.seconds((loadedAt - started).seconds)),"setup_s":\#(Self.seconds((setUpAt - loadedAt).seconds)),"check_s":\#(Self.seconds((clock.now - setUpAt).seconds)),"routes":[\#(routeTimes.joined(separator: ","))]}"#
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
         if json {
             let data = try JSONSerialization.data(withJSONObject: ["routes": results, "margin_m": usedMargin], options: [.sortedKeys, .prettyPrinted])
             print(String(decoding: data, as: UTF8.self))
@@ -104,6 +120,9 @@ struct CheckCommand: ParsableCommand {
         if let image { try drawImage(image, plant: loaded, results: checked) }
         if violations { throw ExitCode(1) }
     }
+
+    /// Seconds with microsecond digits, for --timings.
+    static func seconds(_ s: Double) -> String { String(format: "%.6f", s) }
 
     static func json(route: String, agv: String, report: RouteReport, plant: Plant, edges: [String]) -> [String: Any] {
         func where_(_ name: String) -> (Any, Any) {

@@ -112,3 +112,24 @@ struct CheckOrderFleetTests {
         #expect(result.stderr == "twin: error: \(file):3: agvs[1].agv: unknown AGV 'AGV-77'\n")
     }
 }
+
+@Suite("twin check --timings")
+struct CheckTimingsTests {
+    /// Where a route check spent its time: one JSON line on stderr, every phase of every route.
+    @Test func timingsSayWhereTheTimeWent() throws {
+        let result = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--timings", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any])
+        for key in ["load_s", "setup_s", "check_s"] { #expect((object[key] as? Double).map { $0 >= 0 } == true, "\(key)") }
+        let routes = try #require(object["routes"] as? [[String: Any]])
+        #expect(routes.map { $0["route"] as? String } == ["R-LOOP", "R-SUPPLY-1", "R-SUPPLY-2"])
+        for route in routes {
+            for key in ["contact_pass_s", "clearance_s", "margin_search_s"] { #expect((route[key] as? Double).map { $0 >= 0 } == true, "\(key)") }
+            #expect((route["queries"] as? Int).map { $0 > 0 } == true)
+        }
+        // stdout stays the report alone.
+        #expect((try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))) != nil)
+    }
+}
