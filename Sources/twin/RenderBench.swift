@@ -64,7 +64,6 @@ struct RenderBench: ParsableCommand {
     @OptionGroup var load: LoadOptions
 
     func validate() throws {
-        try size.check()
         guard (1...1000).contains(frames) else { throw ValidationError("--frames must be between 1 and 1000") }
         for name in plants.split(separator: ",", omittingEmptySubsequences: false) where !["demo", "demo-large"].contains(String(name)) {
             throw ValidationError("--plants: unknown plant '\(name)' (known: demo, demo-large)")
@@ -128,7 +127,6 @@ struct ExactnessBench: ParsableCommand {
 
     @OptionGroup var load: LoadOptions
 
-    func validate() throws { try size.check() }
 
     func run() throws {
         guard FileManager.default.fileExists(atPath: ReferenceHarness.llvmpipeScript) else {

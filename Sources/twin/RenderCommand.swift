@@ -173,13 +173,4 @@ func sizeArgument(_ text: String) throws -> ImageSize {
     }
 }
 
-extension ImageSize {
-    /// Kept for the benchmarks' option checks: the size was checked when it was read.
-    func check(_ option: String = "--size") throws {
-        guard case .success = ImageSize.parse(description) else {
-            throw ValidationError("\(option): image size \(width)x\(height) is out of range (1 to \(RenderSettings.maximumSize) on each side)")
-        }
-    }
-}
-
 extension RenderSettings.Mode: ExpressibleByArgument {}
