@@ -68,7 +68,12 @@ public struct UpdateFile {
     /// FNV-1a, 64 bits: the fingerprint of a file's consumed bytes and of single lines.
     @inline(__always)
     static func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>, into hash: inout UInt64) {
-        for c in bytes { hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3 }
+        for c in bytes { fingerprint(byte: c, into: &hash) }
+    }
+
+    @inline(__always)
+    static func fingerprint(byte c: UInt8, into hash: inout UInt64) {
+        hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3
     }
     static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
 
@@ -160,7 +165,7 @@ public struct UpdateFile {
                     }
                     let c = buffer[carry]
                     if c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A {
-                        hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3
+                        fingerprint(byte: c, into: &hash)
                         consumed += 1; carry += 1
                         if c == 0x0A { break }
                         continue
