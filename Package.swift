@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "twin", targets: ["twin"]),
         .library(name: "FactoryTwin", targets: ["FactoryTwin"]),
         .library(name: "TwinGeometry", targets: ["TwinGeometry"]),
+        .library(name: "TwinJSON", targets: ["TwinJSON"]),
         .library(name: "TwinLayout", targets: ["TwinLayout"]),
         .library(name: "TwinRender", targets: ["TwinRender"]),
         .library(name: "TwinCollision", targets: ["TwinCollision"]),
@@ -41,38 +42,40 @@ let package = Package(
 
         // Vectors, transforms, boxes, meshes, NURBS: no dependencies.
         .target(name: "TwinGeometry"),
+        // The strict JSON parser and writer, typed field reads, file positions: no dependencies.
+        .target(name: "TwinJSON"),
         // Assimp import (isolated in a worker process), the plant manifest, entities, AGV network.
         .target(
             name: "TwinLayout",
-            dependencies: ["TwinGeometry", "CAssimp", "CTwinSystem", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["TwinGeometry", "TwinJSON", "CAssimp", "CTwinSystem", .product(name: "Yams", package: "Yams")]),
         // Cameras, the tiled rasterizer, shading, overlays, text, PNG: draws a render-ready scene.
         .target(name: "TwinRender", dependencies: ["TwinGeometry", "CPNG"]),
         // AGV bodies, paths, exact swept checks, clearances, fleet conflicts: geometry and paths only.
-        .target(name: "TwinCollision", dependencies: ["TwinGeometry"]),
+        .target(name: "TwinCollision", dependencies: ["TwinGeometry", "TwinJSON"]),
         // Entity states, updates (JSON Lines), layout edits, history in SQLite, scenarios.
         .target(
             name: "TwinState",
             dependencies: [
-                "TwinGeometry", "TwinLayout", .product(name: "Yams", package: "Yams"),
+                "TwinGeometry", "TwinJSON", "TwinLayout", .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         // The deterministic generator of the demo plants in Assets/.
         .target(name: "TwinDemo", dependencies: ["TwinGeometry", "TwinLayout"]),
         // The `Twin` type that ties the modules together for library users.
-        .target(name: "FactoryTwin", dependencies: ["TwinGeometry", "TwinLayout", "TwinRender", "TwinCollision", "TwinState"]),
+        .target(name: "FactoryTwin", dependencies: ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState"]),
         // Layout changes: the diff of two layouts, the rules they must keep, reports and images.
-        .target(name: "TwinValidation", dependencies: ["FactoryTwin", "TwinCollision", "TwinLayout", "TwinGeometry", "TwinRender", "TwinState"]),
+        .target(name: "TwinValidation", dependencies: ["FactoryTwin", "TwinJSON", "TwinCollision", "TwinLayout", "TwinGeometry", "TwinRender", "TwinState"]),
         // Live sync: MQTT in (VDA 5050 and machine topics, libmosquitto), HTTP out (Hummingbird).
         .target(
             name: "TwinSync",
-            dependencies: ["FactoryTwin", "TwinState", "TwinLayout", "TwinRender", "TwinCollision", "CMosquitto",
+            dependencies: ["FactoryTwin", "TwinJSON", "TwinState", "TwinLayout", "TwinRender", "TwinCollision", "CMosquitto",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "twin",
             dependencies: [
-                "FactoryTwin", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinDemo", "CTwinSystem",
+                "FactoryTwin", "TwinJSON", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinDemo", "CTwinSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
@@ -81,12 +84,12 @@ let package = Package(
         .testTarget(name: "TwinLayoutTests", dependencies: ["TwinLayout"]),
         .testTarget(name: "TwinRenderTests", dependencies: ["TwinRender", "TwinGeometry"], exclude: ["Golden"]),
         .testTarget(name: "TwinCollisionTests", dependencies: ["TwinCollision", "TwinGeometry"]),
-        .testTarget(name: "TwinStateTests", dependencies: ["TwinState", "TwinLayout"]),
-        .testTarget(name: "TwinValidationTests", dependencies: ["TwinValidation", "FactoryTwin"]),
-        .testTarget(name: "FactoryTwinTests", dependencies: ["FactoryTwin"]),
+        .testTarget(name: "TwinStateTests", dependencies: ["TwinState", "TwinJSON", "TwinLayout"]),
+        .testTarget(name: "TwinValidationTests", dependencies: ["TwinValidation", "FactoryTwin", "TwinJSON"]),
+        .testTarget(name: "FactoryTwinTests", dependencies: ["FactoryTwin", "TwinJSON"]),
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinDemo", "TwinLayout"]),
         .testTarget(
             name: "TwinCLITests",
-            dependencies: ["TwinLayout", "TwinRender", "TwinGeometry", "TwinState", "TwinSync", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["TwinJSON", "TwinLayout", "TwinRender", "TwinGeometry", "TwinState", "TwinSync", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -31,7 +31,7 @@ public struct NURBSCurve: Sendable, Hashable {
 
         public var description: String {
             switch self {
-            case .degreeOutOfRange(let d): return "degree \(d) is out of range (1 to 10)"
+            case .degreeOutOfRange(let d): return "degree \(d) is out of range (1 to \(NURBSCurve.maximumDegree))"
             case .tooFewControlPoints(let c, let d): return "\(c) control points are too few for degree \(d) (need at least \(d + 1))"
             case .knotCountMismatch(let e, let f): return "knot vector has \(f) knots; control points + degree + 1 = \(e)"
             case .knotsDecreasing(let i): return "knot vector decreases at index \(i)"
@@ -43,13 +43,15 @@ public struct NURBSCurve: Sendable, Hashable {
     }
 
     public let degree: Int
+    /// The highest degree accepted: far past any trajectory a vehicle drives (VDA 5050 orders use 2 or 3).
+    public static let maximumDegree = 10
     public let knots: [Double]
     public let controlPoints: [ControlPoint]
 
     /// Checks the definition: degree, counts (knots = control points + degree + 1), a
     /// non-decreasing knot vector with a non-empty span, finite values and positive weights.
     public init(degree: Int, knots: [Double], controlPoints: [ControlPoint]) throws(DefinitionError) {
-        guard (1...10).contains(degree) else { throw .degreeOutOfRange(degree) }
+        guard (1...Self.maximumDegree).contains(degree) else { throw .degreeOutOfRange(degree) }
         guard controlPoints.count >= degree + 1 else {
             throw .tooFewControlPoints(count: controlPoints.count, degree: degree)
         }

@@ -1,3 +1,4 @@
+import TwinJSON
 import TwinGeometry
 import TwinLayout
 

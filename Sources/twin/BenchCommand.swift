@@ -1,3 +1,4 @@
+import TwinJSON
 import ArgumentParser
 import Foundation
 import TwinDemo

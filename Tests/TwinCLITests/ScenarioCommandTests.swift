@@ -1,3 +1,4 @@
+import TwinJSON
 import Foundation
 import Testing
 import TwinRender

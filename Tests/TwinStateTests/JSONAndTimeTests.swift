@@ -1,3 +1,4 @@
+import TwinJSON
 import Testing
 @testable import TwinState
 

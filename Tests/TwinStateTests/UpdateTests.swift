@@ -1,3 +1,4 @@
+import TwinJSON
 import Testing
 import TwinGeometry
 @testable import TwinState

@@ -1,5 +1,6 @@
 import Foundation
 import TwinGeometry
+import TwinJSON
 
 /// A VDA 5050 order (schema in ../shared/vda5050/order.schema): the nodes an AGV is to pass, with
 /// their positions, and the edges between them, straight or along a NURBS trajectory, with an
@@ -32,48 +33,48 @@ public struct VDA5050Order: Sendable {
     /// without `nodePosition` (optional in VDA 5050) takes the network's position, and node ids the
     /// network lacks or positions that differ from it are listed in ``notes``.
     public static func load(path: String, network: AGVNetwork? = nil) throws(Problem) -> VDA5050Order {
-        guard let data = FileManager.default.contents(atPath: path) else { throw Problem(file: path, field: "", message: "file not found") }
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw Problem(file: path, field: "", message: "not valid JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription)")
+        let document: JSONValue
+        do { document = try JSONDocument.read(path: path) } catch {
+            throw Problem(file: path, field: "", message: error.reason)
         }
-        return try parse(object, file: path, network: network)
+        return try parse(document, file: path, network: network)
     }
 
-    static func parse(_ object: Any, file: String, network plantNetwork: AGVNetwork? = nil) throws(Problem) -> VDA5050Order {
+    static func parse(_ document: JSONValue, file: String, network plantNetwork: AGVNetwork? = nil) throws(Problem) -> VDA5050Order {
+        do throws(JSONFieldError) {
+            return try parse(document, network: plantNetwork)
+        } catch {
+            throw Problem(file: file, field: error.field, message: error.message)
+        }
+    }
+
+    static func parse(_ document: JSONValue, network plantNetwork: AGVNetwork?) throws(JSONFieldError) -> VDA5050Order {
         var notes: [String] = []
-        func fail(_ field: String, _ message: String) -> Problem { Problem(file: file, field: field, message: message) }
-        func number(_ v: Any?, _ field: String) throws(Problem) -> Double {
-            guard let n = v as? NSNumber, String(cString: n.objCType) != "c", n.doubleValue.isFinite else {
-                throw fail(field, v == nil ? "missing" : "expected a finite number")
-            }
-            return n.doubleValue
+        func fail(_ field: String, _ message: String) -> JSONFieldError { JSONFieldError(field: field, message: message) }
+        func angle(_ v: JSONValue, _ field: String) throws(JSONFieldError) -> Double {
+            try v.number(field, in: -maximumAngle...maximumAngle, "within -π and π radians (±3.14159265359)")
         }
-        /// A number within the schema's bounds.
-        func bounded(_ v: Any?, _ field: String, _ range: ClosedRange<Double>, _ what: String) throws(Problem) -> Double {
-            let n = try number(v, field)
-            guard range.contains(n) else { throw fail(field, "must be \(what), found \(n)") }
-            return n
+        func sequenceId(_ v: JSONValue?, _ field: String) throws(JSONFieldError) -> Int {
+            guard let v else { throw fail(field, "missing") }
+            return try v.integer(field, in: 0...Int(Int32.max))
         }
-        func angle(_ v: Any?, _ field: String) throws(Problem) -> Double {
-            try bounded(v, field, -maximumAngle...maximumAngle, "within -π and π radians (±3.14159265359)")
+        func number(_ v: JSONValue?, _ field: String) throws(JSONFieldError) -> Double {
+            guard let v else { throw fail(field, "missing") }
+            return try v.number(field)
         }
-        func sequenceId(_ v: Any?, _ field: String) throws(Problem) -> Int {
-            let n = try bounded(v, field, 0...Double(Int32.max), "a whole number, 0 or more")
-            guard n == n.rounded() else { throw fail(field, "must be a whole number, 0 or more, found \(n)") }
-            return Int(n)
-        }
-        guard let top = object as? [String: Any] else { throw fail("", "expected a JSON object") }
-        guard let orderId = top["orderId"] as? String else { throw fail("orderId", "missing") }
-        guard let nodeList = top["nodes"] as? [Any] else { throw fail("nodes", "expected a list") }
-        guard let edgeList = top["edges"] as? [Any] else { throw fail("edges", "expected a list") }
+        let anyNumber = 0...Double.greatestFiniteMagnitude
+        let top = try document.object("")
+        let orderId = try top.required("orderId", "orderId").string("orderId")
+        let nodeList = try top.required("nodes", "nodes").array("nodes")
+        let edgeList = try top.required("edges", "edges").array("edges")
         var nodes: [(sequence: Int, node: AGVNetwork.Node)] = []
         for (i, raw) in nodeList.enumerated() {
             let f = "nodes[\(i)]"
-            guard let n = raw as? [String: Any] else { throw fail(f, "expected an object") }
-            guard let id = n["nodeId"] as? String, !id.isEmpty else { throw fail(f + ".nodeId", "missing") }
+            let n = try raw.object(f)
+            let id = try n.required("nodeId", f + ".nodeId").string(f + ".nodeId")
+            guard !id.isEmpty else { throw fail(f + ".nodeId", "must not be empty") }
             let sequence = try sequenceId(n["sequenceId"], f + ".sequenceId")
-            guard let position = n["nodePosition"] as? [String: Any] else {
+            guard let position = try n["nodePosition"]?.object(f + ".nodePosition") else {
                 // Optional in VDA 5050: the plant's network knows where the node is.
                 if let known = plantNetwork?.node(id: id) {
                     nodes.append((sequence, AGVNetwork.Node(id: id, x: known.x, y: known.y, theta: known.theta)))
@@ -82,9 +83,9 @@ public struct VDA5050Order: Sendable {
                 throw fail(f + ".nodePosition", plantNetwork == nil ? "missing (a path needs every node's position)"
                                                                     : "missing, and the plant's network has no node '\(id)' to take it from")
             }
-            let theta = try position["theta"].map { v throws(Problem) in try angle(v, f + ".nodePosition.theta") }
-            if let d = position["allowedDeviationXY"] { _ = try bounded(d, f + ".nodePosition.allowedDeviationXY", 0...Double.greatestFiniteMagnitude, "0 or more") }
-            if let d = position["allowedDeviationTheta"] { _ = try bounded(d, f + ".nodePosition.allowedDeviationTheta", 0...maximumAngle, "within 0 and π radians") }
+            let theta = try position["theta"].map { v throws(JSONFieldError) in try angle(v, f + ".nodePosition.theta") }
+            if let d = position["allowedDeviationXY"] { _ = try d.number(f + ".nodePosition.allowedDeviationXY", in: anyNumber, "0 or more") }
+            if let d = position["allowedDeviationTheta"] { _ = try d.number(f + ".nodePosition.allowedDeviationTheta", in: 0...maximumAngle, "within 0 and π radians") }
             let node = AGVNetwork.Node(id: id, x: try number(position["x"], f + ".nodePosition.x"),
                                        y: try number(position["y"], f + ".nodePosition.y"), theta: theta)
             if let plantNetwork {
@@ -106,27 +107,25 @@ public struct VDA5050Order: Sendable {
         var edges: [(sequence: Int, edge: AGVNetwork.Edge)] = []
         for (i, raw) in edgeList.enumerated() {
             let f = "edges[\(i)]"
-            guard let e = raw as? [String: Any] else { throw fail(f, "expected an object") }
-            let id = (e["edgeId"] as? String) ?? "edge-\(i)"
-            guard let start = e["startNodeId"] as? String, known.contains(start) else {
-                throw fail(f + ".startNodeId", "unknown node '\(e["startNodeId"] ?? "")'")
-            }
-            guard let end = e["endNodeId"] as? String, known.contains(end) else {
-                throw fail(f + ".endNodeId", "unknown node '\(e["endNodeId"] ?? "")'")
-            }
+            let e = try raw.object(f)
+            let id = try e["edgeId"]?.string(f + ".edgeId") ?? "edge-\(i)"
+            let start = try e.required("startNodeId", f + ".startNodeId").string(f + ".startNodeId")
+            guard known.contains(start) else { throw fail(f + ".startNodeId", "unknown node '\(start)'") }
+            let end = try e.required("endNodeId", f + ".endNodeId").string(f + ".endNodeId")
+            guard known.contains(end) else { throw fail(f + ".endNodeId", "unknown node '\(end)'") }
             var edge = AGVNetwork.Edge(id: id, start: start, end: end)
-            if let t = e["trajectory"] as? [String: Any] {
-                let degree = Int(try number(t["degree"], f + ".trajectory.degree"))
-                guard let knotList = t["knotVector"] as? [Any] else { throw fail(f + ".trajectory.knotVector", "expected a list") }
+            if let t = try e["trajectory"]?.object(f + ".trajectory") {
+                let degree = try t.required("degree", f + ".trajectory.degree").integer(f + ".trajectory.degree", in: 1...NURBSCurve.maximumDegree)
+                let knotList = try t.required("knotVector", f + ".trajectory.knotVector").array(f + ".trajectory.knotVector")
                 var knots: [Double] = []
                 for (k, v) in knotList.enumerated() { knots.append(try number(v, f + ".trajectory.knotVector[\(k)]")) }
-                guard let pointList = t["controlPoints"] as? [Any] else { throw fail(f + ".trajectory.controlPoints", "expected a list") }
+                let pointList = try t.required("controlPoints", f + ".trajectory.controlPoints").array(f + ".trajectory.controlPoints")
                 var points: [NURBSCurve.ControlPoint] = []
                 for (k, v) in pointList.enumerated() {
-                    guard let p = v as? [String: Any] else { throw fail(f + ".trajectory.controlPoints[\(k)]", "expected an object") }
                     let pf = f + ".trajectory.controlPoints[\(k)]"
+                    let p = try v.object(pf)
                     points.append(NURBSCurve.ControlPoint(x: try number(p["x"], pf + ".x"), y: try number(p["y"], pf + ".y"),
-                                                          weight: try p["weight"].map { w throws(Problem) in try number(w, pf + ".weight") } ?? 1))
+                                                          weight: try p["weight"].map { w throws(JSONFieldError) in try w.number(pf + ".weight") } ?? 1))
                 }
                 do {
                     edge.trajectory = try NURBSCurve(degree: degree, knots: knots, controlPoints: points)
@@ -143,10 +142,10 @@ public struct VDA5050Order: Sendable {
             }
             if let o = e["orientation"] {
                 edge.orientation = try angle(o, f + ".orientation")
-                edge.orientationIsGlobal = (e["orientationType"] as? String) == "GLOBAL"
+                edge.orientationIsGlobal = try e["orientationType"]?.string(f + ".orientationType") == "GLOBAL"
             }
-            if let v = e["maxSpeed"] { _ = try bounded(v, f + ".maxSpeed", 0...Double.greatestFiniteMagnitude, "0 or more (m/s)") }
-            if let v = e["maxRotationSpeed"] { _ = try bounded(v, f + ".maxRotationSpeed", 0...Double.greatestFiniteMagnitude, "0 or more (rad/s)") }
+            if let v = e["maxSpeed"] { _ = try v.number(f + ".maxSpeed", in: anyNumber, "0 or more (m/s)") }
+            if let v = e["maxRotationSpeed"] { _ = try v.number(f + ".maxRotationSpeed", in: anyNumber, "0 or more (rad/s)") }
             edges.append((try sequenceId(e["sequenceId"], f + ".sequenceId"), edge))
         }
         edges.sort { $0.sequence < $1.sequence }

@@ -40,6 +40,9 @@ public struct JSONWriter {
         }
     }
 
+    /// The text of `value` followed by a newline, as the CLI prints a result.
+    public static func line(_ value: JSONValue, pretty: Bool = true) -> String { string(value, pretty: pretty) + "\n" }
+
     static func newline(_ out: inout String, _ level: Int) {
         out += "\n"
         out += String(repeating: "  ", count: level)

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Reads a whole JSON file (a VDA 5050 order, a collision case, a scenario's state document) with
+/// the fast parser, and says where a syntax error is as `line:column`.
+public enum JSONDocument {
+    /// The largest JSON file read whole: ample for orders, cases and documents, and a bound on
+    /// what a file named on the command line can make this process hold.
+    public static let maximumBytes = 256 << 20
+
+    /// Why a JSON file cannot be read: `file: not valid JSON: line 3, column 7: expected ':' ...`.
+    public struct Failure: Error, Equatable, CustomStringConvertible, Sendable {
+        public var file: String
+        /// Line and column (1-based) of a syntax error, when it is one.
+        public var line: Int?
+        public var column: Int?
+        public var message: String
+        public var description: String { "\(file): \(reason)" }
+        /// The message without the file: what a caller puts after its own naming of the file.
+        public var reason: String {
+            guard let line, let column else { return message }
+            return "not valid JSON: line \(line), column \(column): \(message)"
+        }
+    }
+
+    /// Reads and parses the file at `path`.
+    public static func read(path: String) throws(Failure) -> JSONValue {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+            throw Failure(file: path, message: !exists ? "file not found" : isFolder.boolValue ? "is a folder, not a file" : "cannot be read")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do { data = try handle.read(upToCount: maximumBytes + 1) ?? Data() } catch {
+            throw Failure(file: path, message: "cannot be read: \(error.localizedDescription)")
+        }
+        guard data.count <= maximumBytes else { throw Failure(file: path, message: "larger than \(maximumBytes >> 20) MiB") }
+        return try parse(Array(data), file: path)
+    }
+
+    /// Parses `bytes`, naming `file` in an error.
+    public static func parse(_ bytes: [UInt8], file: String) throws(Failure) -> JSONValue {
+        let result: Result<JSONValue, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(JSONSyntaxError) { return .success(try JSONParser.parse(buffer)) } catch { return .failure(error) }
+        }
+        switch result {
+        case .success(let value): return value
+        case .failure(let error):
+            let (line, column) = position(of: error.offset, in: bytes)
+            throw Failure(file: file, line: line, column: column, message: error.message)
+        }
+    }
+
+    /// Line and column (1-based, columns in bytes) of a byte offset.
+    public static func position(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+        var line = 1, lineStart = 0
+        for i in 0..<min(offset, bytes.count) where bytes[i] == 0x0A {
+            line += 1
+            lineStart = i + 1
+        }
+        return (line, offset - lineStart + 1)
+    }
+}
