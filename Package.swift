@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "TwinRender", targets: ["TwinRender"]),
         .library(name: "TwinCollision", targets: ["TwinCollision"]),
         .library(name: "TwinState", targets: ["TwinState"]),
+        .library(name: "TwinOperations", targets: ["TwinOperations"]),
         .library(name: "TwinValidation", targets: ["TwinValidation"]),
         .library(name: "TwinSync", targets: ["TwinSync"]),
     ],
@@ -61,26 +62,34 @@ let package = Package(
             ]),
         // The deterministic generator of the demo plants in Assets/.
         .target(name: "TwinDemo", dependencies: ["TwinGeometry", "TwinLayout"]),
-        // The `Twin` type that ties the modules together for library users.
-        .target(name: "FactoryTwin", dependencies: ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState"]),
+        // Plant operations: the `Twin` of one plant (layout + state + history), plant scenes and
+        // snapshots, the collision world of a layout, layout edits applied, the scenario player,
+        // and the JSON of every result (route and fleet checks, info). What validation, sync and
+        // the CLI build on.
+        .target(name: "TwinOperations", dependencies: ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState"]),
         // Layout changes: the diff of two layouts, the rules they must keep, reports and images.
-        .target(name: "TwinValidation", dependencies: ["FactoryTwin", "TwinJSON", "TwinCollision", "TwinLayout", "TwinGeometry", "TwinRender", "TwinState"]),
+        .target(name: "TwinValidation", dependencies: ["TwinOperations", "TwinJSON", "TwinCollision", "TwinLayout", "TwinGeometry", "TwinRender", "TwinState", .product(name: "Yams", package: "Yams")]),
         // Live sync: MQTT in (VDA 5050 and machine topics, libmosquitto), HTTP out (Hummingbird).
         .target(
             name: "TwinSync",
-            dependencies: ["FactoryTwin", "TwinJSON", "TwinState", "TwinLayout", "TwinRender", "TwinCollision", "CMosquitto",
+            dependencies: ["TwinOperations", "TwinJSON", "TwinState", "TwinLayout", "TwinRender", "TwinCollision", "TwinGeometry", "CMosquitto",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        // The facade scripts import: re-exports the modules above, holds no code; nothing here depends on it.
+        .target(
+            name: "FactoryTwin",
+            dependencies: ["TwinJSON", "TwinGeometry", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "twin",
             dependencies: [
-                "FactoryTwin", "TwinJSON", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinDemo", "CTwinSystem",
+                "TwinOperations", "TwinJSON", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinDemo", "CTwinSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
 
         .testTarget(name: "TwinGeometryTests", dependencies: ["TwinGeometry"]),
+        .testTarget(name: "TwinJSONTests", dependencies: ["TwinJSON"]),
         .testTarget(name: "TwinLayoutTests", dependencies: ["TwinLayout"]),
         .testTarget(name: "TwinRenderTests", dependencies: ["TwinRender", "TwinGeometry"], exclude: ["Golden"]),
         .testTarget(name: "TwinCollisionTests", dependencies: ["TwinCollision", "TwinGeometry"]),

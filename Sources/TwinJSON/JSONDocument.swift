@@ -14,6 +14,14 @@ public enum JSONDocument {
         public var line: Int?
         public var column: Int?
         public var message: String
+
+        public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
+            self.file = file
+            self.line = line
+            self.column = column
+            self.message = message
+        }
+
         public var description: String { "\(file): \(reason)" }
         /// The message without the file: what a caller puts after its own naming of the file.
         public var reason: String {
@@ -24,11 +32,10 @@ public enum JSONDocument {
 
     /// Reads and parses the file at `path`.
     public static func read(path: String) throws(Failure) -> JSONValue {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            var isFolder: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-            throw Failure(file: path, message: !exists ? "file not found" : isFolder.boolValue ? "is a folder, not a file" : "cannot be read")
-        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw Failure(file: path, message: "file not found") }
+        guard !isFolder.boolValue else { throw Failure(file: path, message: "is a folder, not a file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure(file: path, message: "cannot be read (permission denied?)") }
         defer { try? handle.close() }
         let data: Data
         do { data = try handle.read(upToCount: maximumBytes + 1) ?? Data() } catch {

@@ -3,6 +3,11 @@ public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible, Sendab
     public var offset: Int
     public var message: String
     public var description: String { "column \(offset + 1): \(message)" }
+
+    public init(offset: Int, message: String) {
+        self.offset = offset
+        self.message = message
+    }
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes. It exists because updates arrive by the million:

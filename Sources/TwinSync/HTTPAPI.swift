@@ -1,9 +1,11 @@
-import TwinJSON
 import Foundation
-import FactoryTwin
 import Hummingbird
 import ServiceLifecycle
 import TwinCollision
+import TwinGeometry
+import TwinJSON
+import TwinLayout
+import TwinOperations
 import TwinRender
 import TwinState
 

@@ -1,7 +1,10 @@
-import TwinJSON
 import Foundation
-import FactoryTwin
+import TwinCollision
+import TwinGeometry
+import TwinJSON
 import TwinLayout
+import TwinOperations
+import TwinRender
 import TwinState
 
 /// A twin that updates arrive at from several threads (the MQTT network thread, HTTP handlers):

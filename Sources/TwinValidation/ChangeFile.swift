@@ -1,6 +1,10 @@
 import Foundation
-import FactoryTwin
+import TwinCollision
+import TwinGeometry
+import TwinJSON
 import TwinLayout
+import TwinOperations
+import TwinRender
 import TwinState
 import Yams
 

@@ -1,8 +1,10 @@
-import FactoryTwin
 import TwinCollision
 import TwinGeometry
+import TwinJSON
 import TwinLayout
+import TwinOperations
 import TwinRender
+import TwinState
 
 /// A plan view of a change: the new layout drawn, the base layout's outlines where things were,
 /// an arrow from old to new place for each move, added entities in green, removed ones outlined

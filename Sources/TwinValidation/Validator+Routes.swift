@@ -1,8 +1,10 @@
 import Foundation
-import FactoryTwin
 import TwinCollision
 import TwinGeometry
+import TwinJSON
 import TwinLayout
+import TwinOperations
+import TwinRender
 import TwinState
 
 extension Validator {

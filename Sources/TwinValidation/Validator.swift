@@ -1,8 +1,11 @@
 import Foundation
-import FactoryTwin
 import TwinCollision
 import TwinGeometry
+import TwinJSON
 import TwinLayout
+import TwinOperations
+import TwinRender
+import TwinState
 
 /// Checks a layout against its rules (``LayoutRules``): all of it, or only what a change
 /// touches. With a ``LayoutDiff`` the checks assume the base layout kept its rules and look at

@@ -1,11 +1,12 @@
-import TwinJSON
 import ArgumentParser
-import FactoryTwin
 import Foundation
 import TwinCollision
 import TwinGeometry
+import TwinJSON
 import TwinLayout
+import TwinOperations
 import TwinRender
+import TwinState
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

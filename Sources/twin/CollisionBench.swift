@@ -1,10 +1,12 @@
-import TwinJSON
 import ArgumentParser
-import FactoryTwin
 import Foundation
 import TwinCollision
 import TwinGeometry
+import TwinJSON
 import TwinLayout
+import TwinOperations
+import TwinRender
+import TwinState
 
 struct CollisionBench: ParsableCommand {
     static let configuration = CommandConfiguration(

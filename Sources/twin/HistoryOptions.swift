@@ -1,6 +1,12 @@
 import ArgumentParser
-import FactoryTwin
 import Foundation
+import TwinCollision
+import TwinGeometry
+import TwinJSON
+import TwinLayout
+import TwinOperations
+import TwinRender
+import TwinState
 
 /// Where a plant's history lives: `--db FILE`, else beside the plant (`plant.yaml` keeps
 /// `plant.history.sqlite`).

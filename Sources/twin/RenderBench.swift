@@ -1,9 +1,12 @@
 import ArgumentParser
-import FactoryTwin
 import Foundation
+import TwinCollision
 import TwinGeometry
+import TwinJSON
 import TwinLayout
+import TwinOperations
 import TwinRender
+import TwinState
 
 /// Where the shared reference harnesses live, beside the checkout.
 enum ReferenceHarness {

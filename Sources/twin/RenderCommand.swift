@@ -1,9 +1,12 @@
 import ArgumentParser
-import FactoryTwin
 import Foundation
+import TwinCollision
 import TwinGeometry
+import TwinJSON
 import TwinLayout
+import TwinOperations
 import TwinRender
+import TwinState
 
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,13 @@
 import ArgumentParser
-import FactoryTwin
 import Foundation
 import Hummingbird
+import TwinCollision
+import TwinGeometry
+import TwinJSON
+import TwinLayout
+import TwinOperations
+import TwinRender
+import TwinState
 import TwinSync
 
 struct SyncBench: ParsableCommand {

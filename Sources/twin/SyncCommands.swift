@@ -1,8 +1,14 @@
 import ArgumentParser
-import FactoryTwin
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import TwinCollision
+import TwinGeometry
+import TwinJSON
+import TwinLayout
+import TwinOperations
+import TwinRender
+import TwinState
 import TwinSync
 
 /// A broker address on the command line: mqtt://HOST:PORT (for `@Option(transform:)`).

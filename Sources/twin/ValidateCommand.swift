@@ -1,7 +1,12 @@
-import TwinJSON
 import ArgumentParser
-import FactoryTwin
 import Foundation
+import TwinCollision
+import TwinGeometry
+import TwinJSON
+import TwinLayout
+import TwinOperations
+import TwinRender
+import TwinState
 import TwinValidation
 
 struct ValidateCommand: ParsableCommand {

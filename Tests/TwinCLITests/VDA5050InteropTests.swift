@@ -100,10 +100,10 @@ struct VDA5050InteropTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let cases: [(String, String, String)] = [
             (#"{"x": 78.857, "y": 8, "mapId""#, #"{"x": 78.857, "y": 8, "theta": 3.141593, "mapId""#, "nodes[0].nodePosition.theta: must be within -π and π radians (±3.14159265359), found 3.141593"),
-            (#""sequenceId": 2,"#, #""sequenceId": -2,"#, "nodes[1].sequenceId: must be a whole number, 0 or more, found -2.0"),
-            (#""sequenceId": 1, "released": true"#, #""sequenceId": 1.5, "released": true"#, "edges[0].sequenceId: must be a whole number, 0 or more, found 1.5"),
-            (#""endNodeId": "S8", "actions": []"#, #""endNodeId": "S8", "actions": [], "orientation": 4"#, "edges[0].orientation: must be within -π and π radians (±3.14159265359), found 4.0"),
-            (#""endNodeId": "S8", "actions": []"#, #""endNodeId": "S8", "actions": [], "maxSpeed": -1"#, "edges[0].maxSpeed: must be 0 or more (m/s), found -1.0"),
+            (#""sequenceId": 2,"#, #""sequenceId": -2,"#, "nodes[1].sequenceId: must be a whole number from 0 to 2147483647, found -2"),
+            (#""sequenceId": 1, "released": true"#, #""sequenceId": 1.5, "released": true"#, "edges[0].sequenceId: must be a whole number from 0 to 2147483647, found 1.5"),
+            (#""endNodeId": "S8", "actions": []"#, #""endNodeId": "S8", "actions": [], "orientation": 4"#, "edges[0].orientation: must be within -π and π radians (±3.14159265359), found 4"),
+            (#""endNodeId": "S8", "actions": []"#, #""endNodeId": "S8", "actions": [], "maxSpeed": -1"#, "edges[0].maxSpeed: must be 0 or more (m/s), found -1"),
         ]
         for (old, new, message) in cases {
             let text = CheckOrderFleetTests.order.replacingOccurrences(of: old, with: new)

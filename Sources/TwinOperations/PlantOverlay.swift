@@ -1,6 +1,7 @@
 import Foundation
 import TwinGeometry
 import TwinLayout
+import TwinState
 import TwinRender
 
 /// The overlay of a plant view: zones on the floor, the AGV network with its direction, labels

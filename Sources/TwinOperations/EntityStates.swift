@@ -2,6 +2,7 @@ import TwinJSON
 import Foundation
 import TwinGeometry
 import TwinLayout
+import TwinState
 
 extension MachineStatus {
     /// The default color (sRGB, 0...1) a machine in this state is tinted with.

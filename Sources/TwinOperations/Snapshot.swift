@@ -2,6 +2,7 @@ import TwinJSON
 import Foundation
 import TwinGeometry
 import TwinLayout
+import TwinState
 import TwinRender
 
 /// What to draw: which camera, how large, how many samples, which mode.

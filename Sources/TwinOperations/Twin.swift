@@ -1,8 +1,8 @@
-@_exported import TwinGeometry
-@_exported import TwinLayout
-@_exported import TwinRender
-@_exported import TwinState
 import TwinCollision
+import TwinGeometry
+import TwinLayout
+import TwinRender
+import TwinState
 
 /// Why a twin cannot be made or cannot go on.
 public enum TwinError: Error, CustomStringConvertible {
