@@ -63,6 +63,12 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 
     /// A number, or null when there is none (a clearance that was not measured).
     public static func number(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
+    /// A 32-bit float in its own shortest form (0.58, not the 0.5799999833106995 of its double):
+    /// what glTF files and other float data read back exactly.
+    public static func number(_ value: Float) -> JSONValue {
+        guard value.isFinite else { return .null }
+        return .number(Double("\(value)") ?? Double(value))
+    }
     /// A string, or null when there is none.
     public static func string(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
     /// A number rounded to `places` decimals: measured lengths and times without the noise of
@@ -78,6 +84,11 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 extension JSONObject: ExpressibleByDictionaryLiteral {
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements.map { Member(key: $0.0, value: $0.1) })
+    }
+
+    /// Sets every member of `other` here, in its order (replacing members of the same key).
+    public mutating func merge(_ other: JSONObject) {
+        for member in other.members { self[set: member.key] = member.value }
     }
 
     /// Sets `key` to `value`: replaces the member when there is one, else appends it.

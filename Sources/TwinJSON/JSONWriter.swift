@@ -1,13 +1,15 @@
 /// Writes JSON compactly or indented, members in the order given, numbers in their shortest
 /// form that reads back to the same double.
 public struct JSONWriter {
-    public static func string(_ value: JSONValue, pretty: Bool = false) -> String {
+    /// `sortedKeys`: every object's members in the order of their keys, case aside as Foundation
+    /// sorts them (for files compared byte for byte, such as the demo's glTF), else in the order given.
+    public static func string(_ value: JSONValue, pretty: Bool = false, sortedKeys: Bool = false) -> String {
         var out = ""
-        write(value, to: &out, indent: pretty ? 0 : nil)
+        write(value, to: &out, indent: pretty ? 0 : nil, sorted: sortedKeys)
         return out
     }
 
-    static func write(_ value: JSONValue, to out: inout String, indent: Int?) {
+    static func write(_ value: JSONValue, to out: inout String, indent: Int?, sorted: Bool) {
         switch value {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -21,19 +23,19 @@ public struct JSONWriter {
             for (i, item) in items.enumerated() {
                 if i > 0 { out += flat ? (indent == nil ? "," : ", ") : "," }
                 if !flat, let indent { newline(&out, indent + 1) }
-                write(item, to: &out, indent: flat ? nil : indent.map { $0 + 1 })
+                write(item, to: &out, indent: flat ? nil : indent.map { $0 + 1 }, sorted: sorted)
             }
             if !flat, let indent { newline(&out, indent) }
             out += "]"
         case .object(let object):
             if object.members.isEmpty { out += "{}"; return }
             out += "{"
-            for (i, member) in object.members.enumerated() {
+            for (i, member) in (sorted ? object.members.sorted { ($0.key.lowercased(), $0.key) < ($1.key.lowercased(), $1.key) } : object.members).enumerated() {
                 if i > 0 { out += "," }
                 if let indent { newline(&out, indent + 1) }
                 writeString(member.key, to: &out)
                 out += indent == nil ? ":" : ": "
-                write(member.value, to: &out, indent: indent.map { $0 + 1 })
+                write(member.value, to: &out, indent: indent.map { $0 + 1 }, sorted: sorted)
             }
             if let indent { newline(&out, indent) }
             out += "}"

@@ -146,13 +146,14 @@ public struct Snapshot: Sendable {
         return "\(cameraName): eye \(e.x),\(e.y),\(e.z) target \(t.x),\(t.y),\(t.z) \(projection)"
     }
 
-    /// The id pass's legend: each item's color as #rrggbb mapped to its node path.
-    public func legendJSON() throws -> Data {
-        var legend: [String: String] = [:]
+    /// The id pass's legend: each item's color as #rrggbb mapped to its node path, sorted by color.
+    public var legendJSON: JSONValue {
+        var legend: [(color: String, name: String)] = []
         for (i, name) in itemNames.enumerated() {
             let c = ColorSpace.idColor(i)
-            legend[String(format: "#%02x%02x%02x", c.x, c.y, c.z)] = name
+            legend.append((String(format: "#%02x%02x%02x", c.x, c.y, c.z), name))
         }
-        return try JSONSerialization.data(withJSONObject: legend, options: [.sortedKeys, .prettyPrinted])
+        legend.sort { $0.color < $1.color }
+        return .object(JSONObject(legend.map { .init(key: $0.color, value: .string($0.name)) }))
     }
 }

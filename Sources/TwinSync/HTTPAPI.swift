@@ -184,29 +184,23 @@ public enum HTTPAPI {
             }
         }
         router.get("/check") { _, _ -> Response in
-            let checked: Result<[RouteResult], PlantCollision.Problem>
+            let checked: Result<JSONValue, PlantCollision.Problem>
             do {
-                checked = try await work.run { () -> Result<[RouteResult], PlantCollision.Problem> in
-                    do throws(PlantCollision.Problem) { return .success(try live.checkRoutes()) } catch { return .failure(error) }
+                checked = try await work.run { () -> Result<JSONValue, PlantCollision.Problem> in
+                    do throws(PlantCollision.Problem) {
+                        let (layout, results) = try live.checkRoutes()
+                        return .success(RouteResult.json(results, plant: layout, defaultMargin: layout.defaultMargin))
+                    } catch {
+                        return .failure(error)
+                    }
                 }
             } catch {
                 return busy()
             }
-            let results: [RouteResult]
             switch checked {
-            case .success(let r): results = r
+            case .success(let document): return json(document)
             case .failure(let error): return problem(.unprocessableContent, "\(error)")
             }
-            return json(.object(JSONObject([.init(key: "routes", value: .array(results.map { r in
-                var o = JSONObject([.init(key: "route", value: .string(r.route.id)), .init(key: "agv", value: .string(r.agv)),
-                                    .init(key: "collides", value: .bool(r.report.collides)), .init(key: "margin_m", value: .number(r.margin))])
-                o.append("first_contact", r.report.firstContact.map { c in .object(JSONObject([
-                    .init(key: "entity", value: .string(c.obstacle)), .init(key: "s_m", value: .number(c.s)),
-                    .init(key: "x", value: .number(c.pose.x)), .init(key: "y", value: .number(c.pose.y))])) } ?? .null)
-                o.append("min_clearance_m", r.report.minimumClearance.map { .number($0.distance) } ?? .null)
-                o.append("within_margin", .array(r.report.withinMargin.map(JSONValue.string)))
-                return .object(o)
-            }))])))
         }
         router.get("/events") { request, _ -> Response in
             let feed = live.eventFeed()

@@ -179,7 +179,8 @@ public final class LiveTwin: @unchecked Sendable {
     /// Checks every route against the layout now. The collision world (every part's triangle
     /// tree, the sketched obstacles, the keep-out zones) is built once per layout version and
     /// kept: a check of an unchanged layout does not build it again.
-    public func checkRoutes() throws(PlantCollision.Problem) -> [RouteResult] {
+    /// Returns the layout checked with the results (where each obstacle stands in it).
+    public func checkRoutes() throws(PlantCollision.Problem) -> (layout: Plant, results: [RouteResult]) {
         lock.lock(); let (now, version) = (state, layoutVersion); lock.unlock()
         collisionLock.lock()
         let cached: (layout: Plant, world: PlantCollision)
@@ -191,7 +192,7 @@ public final class LiveTwin: @unchecked Sendable {
             collisionWorld = (version, cached.layout, cached.world)
         }
         collisionLock.unlock()
-        return try cached.world.check(routes: cached.layout.routes, plant: cached.layout)
+        return (cached.layout, try cached.world.check(routes: cached.layout.routes, plant: cached.layout))
     }
 
     /// How many event streams are open (clients following `/events`).

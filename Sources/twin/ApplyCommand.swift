@@ -58,7 +58,7 @@ struct ApplyCommand: ParsableCommand {
         let store = try history.open(plant: loaded, at: plant)
         var state: PlantState
         do { state = try store.state() } catch { throw CLIFailure.badInput(error.description) }
-        var summaries: [[String: Any]] = []
+        var summaries: [JSONValue] = []
         var rejectedAny = false
         for file in files {
             var bar = ProgressBar("applying \((file as NSString).lastPathComponent)")
@@ -82,8 +82,7 @@ struct ApplyCommand: ParsableCommand {
             bar.finish()
             rejectedAny = rejectedAny || report.rejectedCount > 0
             let rate = report.seconds > 0 ? Double(report.applied) / report.seconds : 0
-            summaries.append(["file": file, "lines": report.lines, "applied": report.applied, "rejected": report.rejectedCount,
-                              "resumed_after_line": report.resumedAfterLine, "already_held": report.alreadyHeld, "late": report.lateUpdates, "seconds": report.seconds])
+            summaries.append(.object(report.json(file: file)))
             if !json {
                 var line = "\(file): applied \(report.applied) of \(report.lines) lines"
                 if report.resumedAfterLine > 0 { line += " (lines 1-\(report.resumedAfterLine) were applied before)" }
@@ -96,10 +95,9 @@ struct ApplyCommand: ParsableCommand {
         }
         let counts = (try? store.counts()) ?? (updates: 0, snapshots: 0)
         if json {
-            let object: [String: Any] = ["files": summaries, "history": store.path, "sequence": state.sequence,
-                                         "time": state.time?.description ?? NSNull(), "updates_stored": counts.updates]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-            print(String(decoding: data, as: UTF8.self))
+            let object: JSONValue = ["files": .array(summaries), "history": .string(store.path), "sequence": .number(Double(state.sequence)),
+                                     "time": .string(state.time?.description), "updates_stored": .number(Double(counts.updates))]
+            print(JSONWriter.string(object, pretty: true))
         } else {
             print("history \(store.path): \(counts.updates) updates, \(counts.snapshots) snapshots; plant clock \(state.time?.description ?? "-")")
         }

@@ -54,14 +54,14 @@ struct LoadBench: ParsableCommand {
         }
         let figures = reports.map(LoadFigures.init)
         if json {
-            var object: [String: Any] = ["plant": path, "runs": runs, "triangles": triangles]
+            var object: JSONObject = ["plant": .string(path), "runs": .number(Double(runs)), "triangles": .number(Double(triangles))]
             for (mode, f) in zip(["worker", "in_process"], figures) {
-                object[mode] = ["parse_s": f.parse, "process_s": f.process, "process_share": f.share,
-                                "manifest_s": f.manifest, "import_overhead_s": f.importOverhead,
-                                "clean_s": f.clean, "flatten_s": f.flatten]
+                object.append(mode, ["parse_s": .number(f.parse, places: 6), "process_s": .number(f.process, places: 6),
+                                     "process_share": .number(f.share, places: 4), "manifest_s": .number(f.manifest, places: 6),
+                                     "import_overhead_s": .number(f.importOverhead, places: 6), "clean_s": .number(f.clean, places: 6),
+                                     "flatten_s": .number(f.flatten, places: 6)])
             }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(JSONWriter.string(.object(object)))
             return
         }
         print("twin bench load: \(path), \(grouped(triangles)) triangles, median of \(runs) loads per mode")

@@ -78,13 +78,9 @@ struct CheckCommand: ParsableCommand {
             for note in parsed.notes { FileHandle.standardError.write(Data("twin: note: \(order): \(note)\n".utf8)) }
             network = parsed.network
             routes = [Route(id: parsed.orderId, nodes: parsed.nodeSequence)]
-            if let data = FileManager.default.contents(atPath: order),
-               let header = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-                orderAGV = loaded.entities.first {
-                    $0.category == .agv && $0.manufacturer != nil && $0.manufacturer == header["manufacturer"] as? String
-                        && $0.serialNumber == header["serialNumber"] as? String
-                }?.id
-            }
+            orderAGV = loaded.entities.first {
+                $0.category == .agv && $0.manufacturer != nil && $0.manufacturer == parsed.manufacturer && $0.serialNumber == parsed.serialNumber
+            }?.id
         }
         // Nothing to check is said, not answered with silence (a bare model file has no routes).
         guard !routes.isEmpty else {
@@ -100,22 +96,21 @@ struct CheckCommand: ParsableCommand {
         do { checked = try world.check(routes: routes, plant: loaded, network: network, agv: agv ?? orderAGV, margin: margin) } catch {
             throw CLIFailure.badInput(error.description)
         }
-        let results = checked.map { Self.json(route: $0.route.id, agv: $0.agv, report: $0.report, plant: loaded, edges: $0.edges) }
         let lines = checked.map { Self.text(route: $0.route.id, agv: $0.agv, report: $0.report, margin: $0.margin) }
         let violations = checked.contains(where: \.isViolation)
-        let usedMargin = checked.last?.margin ?? margin ?? loaded.defaultMargin
         if timings {
             // Where a slow check spent its time, in one JSON line on stderr.
-            let routeTimes = checked.map { r -> String in
+            let routeTimes: [JSONValue] = checked.map { r in
                 let s = r.report.seconds
-                return #"{"route":"\#(r.route.id)","contact_pass_s":\#(Self.seconds(s.contactPass)),"clearance_s":\#(Self.seconds(s.clearance)),"margin_search_s":\#(Self.seconds(s.marginSearch)),"queries":\#(r.report.queries)}"#
+                return ["route": .string(r.route.id), "contact_pass_s": Self.seconds(s.contactPass), "clearance_s": Self.seconds(s.clearance),
+                        "margin_search_s": Self.seconds(s.marginSearch), "queries": .number(Double(r.report.queries))]
             }
-            let line = #"{"load_s":\#(Self.seconds((loadedAt - started).seconds)),"setup_s":\#(Self.seconds((setUpAt - loadedAt).seconds)),"check_s":\#(Self.seconds((clock.now - setUpAt).seconds)),"routes":[\#(routeTimes.joined(separator: ","))]}"#
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            let line: JSONValue = ["load_s": Self.seconds((loadedAt - started).seconds), "setup_s": Self.seconds((setUpAt - loadedAt).seconds),
+                                   "check_s": Self.seconds((clock.now - setUpAt).seconds), "routes": .array(routeTimes)]
+            FileHandle.standardError.write(Data(JSONWriter.line(line, pretty: false).utf8))
         }
         if json {
-            let data = try JSONSerialization.data(withJSONObject: ["routes": results, "margin_m": usedMargin], options: [.sortedKeys, .prettyPrinted])
-            print(String(decoding: data, as: UTF8.self))
+            print(JSONWriter.string(RouteResult.json(checked, plant: loaded, defaultMargin: margin ?? loaded.defaultMargin), pretty: true))
         } else {
             print(lines.joined(separator: "\n"))
         }
@@ -124,30 +119,7 @@ struct CheckCommand: ParsableCommand {
     }
 
     /// Seconds with microsecond digits, for --timings.
-    static func seconds(_ s: Double) -> String { String(format: "%.6f", s) }
-
-    static func json(route: String, agv: String, report: RouteReport, plant: Plant, edges: [String]) -> [String: Any] {
-        func where_(_ name: String) -> (Any, Any) {
-            if let e = plant.entity(id: name) { return (name, e.node.map { plant.nodes[$0].path } ?? NSNull()) }
-            return (NSNull(), name)
-        }
-        var out: [String: Any] = ["route": route, "agv": agv, "length_m": report.length, "collides": report.collides,
-                                  "within_margin": report.withinMargin, "distance_queries": report.queries]
-        if let c = report.firstContact {
-            let (entity, node) = where_(c.obstacle)
-            out["first_contact"] = ["s_m": c.s, "entity": entity, "node": node, "x": c.pose.x, "y": c.pose.y, "theta": c.pose.theta,
-                                    "edge": c.segment < edges.count ? edges[c.segment] as Any : NSNull()]
-        } else {
-            out["first_contact"] = NSNull()
-        }
-        if let m = report.minimumClearance {
-            let (entity, node) = where_(m.obstacle)
-            out["min_clearance"] = ["distance_m": m.distance, "s_m": m.s, "entity": entity, "node": node]
-        } else {
-            out["min_clearance"] = NSNull()
-        }
-        return out
-    }
+    static func seconds(_ s: Double) -> JSONValue { .number(s, places: 6) }
 
     static func text(route: String, agv: String, report: RouteReport, margin: Double) -> String {
         var line = "\(route) (\(agv), \(String(format: "%.2f", report.length)) m): "
@@ -162,12 +134,6 @@ struct CheckCommand: ParsableCommand {
             line += String(format: "; within the %.2f m margin: ", margin) + report.withinMargin.joined(separator: ", ")
         }
         return line
-    }
-
-    /// A fleet report as JSON: `conflicts` [{t_s, agvs, x, y}], `min_separation_m`, `min_separation_t_s`.
-    static func json(fleet report: FleetCheck.Report) -> [String: Any] {
-        let conflicts = report.conflicts.map { ["t_s": $0.time, "agvs": $0.agvs, "x": $0.position.x, "y": $0.position.y] as [String: Any] }
-        return ["conflicts": conflicts, "min_separation_m": report.minimumSeparation, "min_separation_t_s": report.minimumSeparationTime]
     }
 
     /// Several AGVs at once: conflicts between their bodies in time, and the smallest separation.
@@ -192,8 +158,7 @@ struct CheckCommand: ParsableCommand {
         }
         let report = FleetCheck(members: members).check()
         if json {
-            let data = try JSONSerialization.data(withJSONObject: Self.json(fleet: report), options: [.sortedKeys, .prettyPrinted])
-            print(String(decoding: data, as: UTF8.self))
+            print(JSONWriter.string(.object(report.json), pretty: true))
         } else {
             for c in report.conflicts {
                 print(String(format: "CONFLICT at t = %.3f s: %@ at (%.2f, %.2f)", c.time, c.agvs.joined(separator: " and "), c.position.x, c.position.y))
@@ -208,22 +173,18 @@ struct CheckCommand: ParsableCommand {
         do { c = try CollisionCase.load(path: file) } catch { throw CLIFailure.badInput(error.description) }
         if !c.fleet.isEmpty {
             let report = FleetCheck(members: c.fleet).check()
-            var object = Self.json(fleet: report)
-            object["case"] = c.name
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-            print(String(decoding: data, as: UTF8.self))
+            var object: JSONObject = ["case": .string(c.name)]
+            object.merge(report.json)
+            print(JSONWriter.string(.object(object), pretty: true))
             if !report.conflicts.isEmpty { throw ExitCode(1) }
             return
         }
         guard let path = c.path, let body = c.body else { throw CLIFailure.badInput("\(file): needs a path and an agv, or agvs") }
         let report = RouteCheck(body: body, margin: margin ?? c.margin, obstacles: c.obstacles).check(path)
         if json {
-            var object: [String: Any] = ["case": c.name, "length_m": report.length, "collides": report.collides,
-                                         "within_margin": report.withinMargin, "distance_queries": report.queries]
-            object["first_contact"] = report.firstContact.map { ["s_m": $0.s, "obstacle": $0.obstacle] } ?? NSNull()
-            object["min_clearance"] = report.minimumClearance.map { ["distance_m": $0.distance, "s_m": $0.s, "obstacle": $0.obstacle] } ?? NSNull()
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-            print(String(decoding: data, as: UTF8.self))
+            var object: JSONObject = ["case": .string(c.name)]
+            object.merge(report.json(margin: margin ?? c.margin))
+            print(JSONWriter.string(.object(object), pretty: true))
         } else {
             print(Self.text(route: c.name, agv: "agv", report: report, margin: margin ?? c.margin))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TwinJSON
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,10 +52,10 @@ struct ChildProcess {
     }
 
     /// The last line of `text` that parses as a JSON object (our --timings line, or a script's output).
-    static func json(in text: String) -> [String: Any]? {
-        if let whole = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] { return whole }
+    static func json(in text: String) -> JSONObject? {
+        if let whole = try? JSONParser.parse(text).objectValue { return whole }
         for line in text.split(separator: "\n").reversed() {
-            if let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { return object }
+            if let object = try? JSONParser.parse(String(line)).objectValue { return object }
         }
         return nil
     }

@@ -87,7 +87,7 @@ struct CollisionBench: ParsableCommand {
             var fcl = "", ratio = "", fullRatio = ""
             if haveFCL && !casePath.isEmpty {
                 let result = try ChildProcess.run(["python3", Self.reference, "--bench", casePath])
-                if let json = ChildProcess.json(in: result.stdout), let metres = json["route_m_per_s_collide"] as? Double {
+                if let json = ChildProcess.json(in: result.stdout), let metres = json["route_m_per_s_collide"]?.numberValue {
                     fcl = String(format: "%.0f", metres)
                     ratio = String(format: "%.1fx", length / contact / metres)
                     fullRatio = String(format: "%.1fx", length / full / metres)
@@ -105,14 +105,14 @@ struct CollisionBench: ParsableCommand {
     /// Writes a route as a case of the shared format: the body, the margin, mesh obstacles, the
     /// path's lines and arcs (NURBS edges as the circular arcs they are; turns on the spot left out).
     static func export(path: AGVPath, body: AGVBody, margin: Double, obstacles: [Obstacle], name: String, to file: String) throws {
-        var segments: [[String: Any]] = []
+        var segments: [JSONValue] = []
         for segment in path.segments {
             switch segment {
             case let .line(a, b):
-                segments.append(["type": "line", "from": [a.x, a.y], "to": [b.x, b.y]])
+                segments.append(["type": "line", "from": [.number(a.x), .number(a.y)], "to": [.number(b.x), .number(b.y)]])
             case let .arc(center, radius, start, sweep):
-                segments.append(["type": "arc", "center": [center.x, center.y], "radius": radius,
-                                 "start_deg": start * 180 / .pi, "sweep_deg": sweep * 180 / .pi])
+                segments.append(["type": "arc", "center": [.number(center.x), .number(center.y)], "radius": .number(radius),
+                                 "start_deg": .number(start * 180 / .pi), "sweep_deg": .number(sweep * 180 / .pi)])
             case let .curve(curve):
                 // The circle through the start, middle and end points.
                 let range = curve.parameterRange
@@ -120,7 +120,7 @@ struct CollisionBench: ParsableCommand {
                 let b = curve.point(at: range.upperBound)
                 let d = 2 * (a.x * (m.y - b.y) + m.x * (b.y - a.y) + b.x * (a.y - m.y))
                 guard abs(d) > 1e-12 else {
-                    segments.append(["type": "line", "from": [a.x, a.y], "to": [b.x, b.y]])
+                    segments.append(["type": "line", "from": [.number(a.x), .number(a.y)], "to": [.number(b.x), .number(b.y)]])
                     continue
                 }
                 let a2 = a.x * a.x + a.y * a.y, m2 = m.x * m.x + m.y * m.y, b2 = b.x * b.x + b.y * b.y
@@ -131,20 +131,21 @@ struct CollisionBench: ParsableCommand {
                 let cross = (m.x - a.x) * (b.y - a.y) - (m.y - a.y) * (b.x - a.x)
                 var sweep = remainder(end - start, 2 * .pi)
                 if (cross < 0) != (sweep > 0) { sweep = sweep > 0 ? sweep - 2 * .pi : sweep + 2 * .pi }
-                segments.append(["type": "arc", "center": [center.x, center.y], "radius": r,
-                                 "start_deg": start * 180 / .pi, "sweep_deg": sweep * 180 / .pi])
+                segments.append(["type": "arc", "center": [.number(center.x), .number(center.y)], "radius": .number(r),
+                                 "start_deg": .number(start * 180 / .pi), "sweep_deg": .number(sweep * 180 / .pi)])
             case .turn:
                 continue
             }
         }
-        var meshes: [[String: Any]] = []
+        var meshes: [JSONValue] = []
         for obstacle in obstacles {
             guard case .mesh(let bvh) = obstacle.shape else { continue }
-            meshes.append(["name": obstacle.name, "type": "mesh", "vertices": bvh.corners.flatMap { [$0.x, $0.y, $0.z] },
-                           "indices": Array(0..<bvh.corners.count)])
+            meshes.append(["name": .string(obstacle.name), "type": "mesh",
+                           "vertices": .array(bvh.corners.flatMap { [JSONValue.number($0.x), .number($0.y), .number($0.z)] }),
+                           "indices": .array((0..<bvh.corners.count).map { .number(Double($0)) })])
         }
-        let object: [String: Any] = ["name": name, "agv": ["length": body.length, "width": body.width, "height": body.height],
-                                     "margin": margin, "obstacles": meshes, "path": segments]
-        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: file))
+        let object: JSONValue = ["name": .string(name), "agv": ["length": .number(body.length), "width": .number(body.width), "height": .number(body.height)],
+                                 "margin": .number(margin), "obstacles": .array(meshes), "path": .array(segments)]
+        try Data(JSONWriter.string(object).utf8).write(to: URL(fileURLWithPath: file))
     }
 }

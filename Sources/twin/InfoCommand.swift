@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import TwinGeometry
+import TwinJSON
 import TwinLayout
+import TwinOperations
 
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +17,7 @@ struct InfoCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
-    @Flag(help: "List every node path (the names a manifest binds entities to).")
+    @Flag(help: "List every node path (the names a manifest binds entities to); with --json, as node_paths.")
     var nodes = false
 
     @OptionGroup var load: LoadOptions
@@ -24,91 +26,21 @@ struct InfoCommand: ParsableCommand {
         let plant = try load.loadPlant(self.plant)
         let summary = PlantSummary(plant)
         if json {
-            print(try summary.jsonString())
-        } else {
-            print(summary.text())
+            // JSON only: with --nodes, the paths are part of the document.
+            print(JSONWriter.string(summary.json(nodePaths: nodes), pretty: true))
+            return
         }
+        print(summary.text())
         if nodes {
-            for node in plant.nodes {
-                let triangles = node.meshes.reduce(0) { $0 + plant.meshes[$1].geometry.triangleCount }
-                print(triangles > 0 ? "\(node.path)  (\(triangles) triangles)" : node.path)
+            for node in summary.nodePaths {
+                print(node.triangles > 0 ? "\(node.path)  (\(node.triangles) triangles)" : node.path)
             }
         }
     }
 }
 
-/// What `twin info` reports, in the shape of its JSON.
-struct PlantSummary: Encodable {
-    struct Bounds: Encodable {
-        var min: [Double]
-        var max: [Double]
-        var frame = "scene: glTF meters, Y up; the floor's (x, y) is (X, -Z)"
-    }
-
-    struct Network: Encodable {
-        var nodes: Int
-        var edges: Int
-        var curved_edges: Int
-        var routes: Int
-    }
-
-    struct Timings: Encodable {
-        var parse_s: Double
-        var process_s: Double
-    }
-
-    var name: String
-    var source: String
-    var files: [String]
-    var nodes: Int
-    var meshes: Int
-    var triangles: Int
-    var mesh_triangles: Int
-    var degenerate_triangles_dropped: Int
-    var bounds: Bounds
-    var entities: [String: Int]
-    var network: Network
-    var zones: [String: Int]
-    var cameras: [String]
-    var timings: Timings
-
-    init(_ plant: Plant) {
-        name = plant.name
-        source = plant.source
-        var seen = Set<String>()
-        files = plant.models.map(\.path).filter { seen.insert($0).inserted }
-        nodes = plant.nodes.count
-        meshes = plant.meshes.count
-        triangles = plant.triangleCount
-        mesh_triangles = plant.meshTriangleCount
-        degenerate_triangles_dropped = plant.report.degenerateTriangles
-        let b = plant.bounds
-        bounds = Bounds(min: b.isEmpty ? [0, 0, 0] : [b.min.x, b.min.y, b.min.z],
-                        max: b.isEmpty ? [0, 0, 0] : [b.max.x, b.max.y, b.max.z])
-        entities = Dictionary(uniqueKeysWithValues: EntityCategory.allCases.map { c in
-            (c.rawValue, plant.entityCounts[c] ?? 0)
-        })
-        network = Network(nodes: plant.network.nodes.count, edges: plant.network.edges.count,
-                          curved_edges: plant.network.edges.filter { $0.trajectory != nil }.count,
-                          routes: plant.routes.count)
-        zones = plant.zones.reduce(into: [:]) { $0[$1.kind.rawValue, default: 0] += 1 }
-        cameras = plant.cameras.map(\.name)
-        timings = Timings(parse_s: plant.report.parseSeconds, process_s: plant.report.processSeconds)
-        report = plant.report
-    }
-
-    private var report: LoadReport
-    private enum CodingKeys: String, CodingKey {
-        case name, source, files, nodes, meshes, triangles, mesh_triangles, degenerate_triangles_dropped, bounds,
-             entities, network, zones, cameras, timings
-    }
-
-    func jsonString() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-
+/// `twin info`'s text: the summary in aligned rows, then (with --nodes) every node path.
+extension PlantSummary {
     func text() -> String {
         var lines: [String] = []
         func row(_ label: String, _ value: String) { lines.append(label.padding(toLength: 11, withPad: " ", startingAt: 0) + value) }
@@ -117,28 +49,28 @@ struct PlantSummary: Encodable {
         row("nodes", grouped(nodes))
         row("meshes", grouped(meshes))
         var triangleText = "\(grouped(triangles)) drawn"
-        if mesh_triangles != triangles { triangleText += " (\(grouped(mesh_triangles)) in distinct meshes)" }
-        if degenerate_triangles_dropped > 0 { triangleText += "; \(grouped(degenerate_triangles_dropped)) degenerate dropped" }
-        if report.nonTriangleFaces > 0 { triangleText += "; \(grouped(report.nonTriangleFaces)) point and line faces left out" }
+        if meshTriangles != triangles { triangleText += " (\(grouped(meshTriangles)) in distinct meshes)" }
+        if degenerateTrianglesDropped > 0 { triangleText += "; \(grouped(degenerateTrianglesDropped)) degenerate dropped" }
+        if nonTriangleFaces > 0 { triangleText += "; \(grouped(nonTriangleFaces)) point and line faces left out" }
         row("triangles", triangleText)
-        if bounds.min == bounds.max {
+        if boundsMin == boundsMax {
             row("bounds", "empty")
         } else {
-            let lo = bounds.min, hi = bounds.max
+            let lo = boundsMin, hi = boundsMax
             row("bounds", String(format: "floor x %.2f .. %.2f, y %.2f .. %.2f, height %.2f .. %.2f m",
                                  lo[0], hi[0], -hi[2], -lo[2], lo[1], hi[1]))
             row("", String(format: "(%.2f x %.2f x %.2f m)", hi[0] - lo[0], hi[2] - lo[2], hi[1] - lo[1]))
         }
-        let entityText = EntityCategory.allCases.compactMap { c -> String? in
-            guard let n = entities[c.rawValue], n > 0 else { return nil }
-            return "\(n) \(c.rawValue)\(n == 1 ? "" : "s")"
+        let entityText = entities.compactMap { e -> String? in
+            guard e.count > 0 else { return nil }
+            return "\(e.count) \(e.category)\(e.count == 1 ? "" : "s")"
         }
         row("entities", entityText.isEmpty ? "none" : entityText.joined(separator: ", "))
-        row("network", "\(network.nodes) nodes, \(network.edges) edges (\(network.curved_edges) curved), \(network.routes) routes")
-        row("zones", zones.isEmpty ? "none" : zones.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        row("network", "\(network.nodes) nodes, \(network.edges) edges (\(network.curvedEdges) curved), \(network.routes) routes")
+        row("zones", zones.isEmpty ? "none" : zones.map { "\($0.count) \($0.kind)" }.joined(separator: ", "))
         row("cameras", cameras.isEmpty ? "none" : cameras.joined(separator: ", "))
         row("load", String(format: "%.3f s: Assimp parse %.3f s, our processing %.3f s",
-                           timings.parse_s + timings.process_s, timings.parse_s, timings.process_s))
+                           parseSeconds + processSeconds, parseSeconds, processSeconds))
         return lines.joined(separator: "\n")
     }
 }

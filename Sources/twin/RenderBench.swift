@@ -91,20 +91,21 @@ struct RenderBench: ParsableCommand {
                 guard ours.status == 0, let t = ChildProcess.json(in: ours.stderr) else {
                     throw CLIFailure.badInput("twin render failed: \(ours.stderr)")
                 }
-                let triangles = t["triangles"] as? Int ?? 0
-                let frame = t["frame_s"] as? Double ?? 0
+                let triangles: Int = (t["triangles"]?.numberValue).map { Int($0) } ?? 0
+                let frame: Double = t["frame_s"]?.numberValue ?? 0
+                let sceneSeconds: Double = t["scene_s"]?.numberValue ?? 0, pngSeconds: Double = t["png_s"]?.numberValue ?? 0
                 var line = pad(name, 10) + " " + padLeft(grouped(triangles), 10) + String(format: "  %3d | %13.3f  %7.3f  %5.3f  %6.1f  %8.0f |",
-                                  aa, t["scene_s"] as? Double ?? 0, frame,
-                                  t["png_s"] as? Double ?? 0, Double(triangles) / max(frame, 1e-9) / 1e6, ours.peakMiB)
+                                  aa, sceneSeconds, frame, pngSeconds, Double(triangles) / max(frame, 1e-9) / 1e6, ours.peakMiB)
                 if reference {
                     let refOut = NSTemporaryDirectory() + "twin-bench-llvmpipe.png"
                     let ref = try ChildProcess.run(["python3", ReferenceHarness.llvmpipeScript, model, "-o", refOut,
                                                     "--size", "\(size.width)x\(size.height)", "--aa", "\(aa)",
                                                     "--frames", "\(frames)"] + camera.arguments)
-                    if ref.status == 0, let r = ChildProcess.json(in: ref.stdout), let refFrame = r["frame_s_median"] as? Double {
-                        line += String(format: " %17.3f  %7.3f  %6.1f  %8.0f | %5.2f",
-                                       r["upload_s"] as? Double ?? 0, refFrame, Double(triangles) / refFrame / 1e6, ref.peakMiB,
-                                       refFrame / max(frame, 1e-9))
+                    if ref.status == 0, let r = ChildProcess.json(in: ref.stdout), let refFrame = r["frame_s_median"]?.numberValue {
+                        let upload: Double = r["upload_s"]?.numberValue ?? 0
+                        let rate: Double = Double(triangles) / refFrame / 1e6
+                        let ratio: Double = refFrame / max(frame, 1e-9)
+                        line += String(format: " %17.3f  %7.3f  %6.1f  %8.0f | %5.2f", upload, refFrame, rate, ref.peakMiB, ratio)
                     } else {
                         line += " llvmpipe failed: " + (ref.stderr.split(separator: "\n").last.map(String.init) ?? "status \(ref.status)")
                     }
@@ -166,12 +167,12 @@ struct ExactnessBench: ParsableCommand {
                 continue
             }
             let compared = try ChildProcess.run(["python3", ReferenceHarness.compareScript, ours, ref, "--id"])
-            guard let result = ChildProcess.json(in: compared.stdout), let agreement = result["agreement"] as? Double else {
+            guard let result = ChildProcess.json(in: compared.stdout), let agreement = result["agreement"]?.numberValue else {
                 throw CLIFailure.badInput("compare_png.py failed: \(compared.stderr)")
             }
             worst = min(worst, agreement)
             print(pad(model, 70) + " " + pad(view, 5) + String(format: "  agreement %.5f  regions %d / %d", agreement,
-                                                               result["regions_a"] as? Int ?? 0, result["regions_b"] as? Int ?? 0))
+                                                               (result["regions_a"]?.numberValue).map { Int($0) } ?? 0, (result["regions_b"]?.numberValue).map { Int($0) } ?? 0))
         }
         print(String(format: "lowest agreement: %.5f (target: at least 0.995)", worst))
     }

@@ -131,17 +131,19 @@ struct RenderCommand: ParsableCommand {
         let pngSeconds = (ContinuousClock.now - pngStart).seconds
         if let legendJSON {
             do {
-                try snapshot.legendJSON().write(to: URL(fileURLWithPath: legendJSON), options: .atomic)
+                try Data(JSONWriter.line(snapshot.legendJSON).utf8).write(to: URL(fileURLWithPath: legendJSON), options: .atomic)
             } catch {
                 throw CLIFailure.cannotWrite(legendJSON, error)
             }
         }
         if timings {
             let t = snapshot.timings
-            let line = String(format: "{\"load_s\": %.4f, \"scene_s\": %.4f, \"setup_s\": %.4f, \"raster_s\": %.4f, \"frame_s\": %.4f, \"overlay_s\": %.4f, \"png_s\": %.4f, \"triangles\": %d, \"frames\": %d}\n",
-                              loadSeconds, t.sceneSeconds, t.setupSeconds, t.rasterSeconds, t.setupSeconds + t.rasterSeconds,
-                              t.overlaySeconds, pngSeconds, snapshot.triangles, frames)
-            FileHandle.standardError.write(Data(line.utf8))
+            func seconds(_ s: Double) -> JSONValue { .number(s, places: 4) }
+            let line: JSONValue = ["load_s": seconds(loadSeconds), "scene_s": seconds(t.sceneSeconds), "setup_s": seconds(t.setupSeconds),
+                                   "raster_s": seconds(t.rasterSeconds), "frame_s": seconds(t.setupSeconds + t.rasterSeconds),
+                                   "overlay_s": seconds(t.overlaySeconds), "png_s": seconds(pngSeconds),
+                                   "triangles": .number(Double(snapshot.triangles)), "frames": .number(Double(frames))]
+            FileHandle.standardError.write(Data(JSONWriter.line(line, pretty: false).utf8))
         }
     }
 

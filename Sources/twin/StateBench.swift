@@ -77,7 +77,7 @@ struct StateBench: ParsableCommand {
         do { plant = try PlantLoader().load(path: "Assets/demo/plant.yaml") } catch { throw CLIFailure.badInput(error.description) }
         let machines = plant.entities.filter { $0.category == .machine }.map(\.id)
         let agvs = plant.entities.filter { $0.category == .agv }.map(\.id)
-        var results: [String: Any] = ["plant": plant.name]
+        var results: JSONObject = ["plant": .string(plant.name)]
         func say(_ text: String) { if !json { print(text) } }
         say("twin bench state: \(plant.name) (\(machines.count) machines, \(agvs.count) AGVs)")
 
@@ -111,8 +111,8 @@ struct StateBench: ParsableCommand {
         }
         let applyRate = Double(memory) / best
         let parseApplyRate = Double(memory) / (parseSeconds + best)
-        results["memory"] = ["updates": memory, "applied_per_s": applyRate.rounded(), "parsed_per_s": (Double(memory) / parseSeconds).rounded(),
-                             "parsed_and_applied_per_s": parseApplyRate.rounded()]
+        results[set: "memory"] = ["updates": .number(Double(memory)), "applied_per_s": .number(applyRate.rounded()),
+                                  "parsed_per_s": .number((Double(memory) / parseSeconds).rounded()), "parsed_and_applied_per_s": .number(parseApplyRate.rounded())]
         say(String(format: "  in memory, %@ updates:   applied %@/s (parsed beforehand; target 1,000,000/s); parsed %@/s; both %@/s",
                    grouped(memory), grouped(Int(applyRate)), grouped(Int(Double(memory) / parseSeconds)), grouped(Int(parseApplyRate))))
         parsed = []
@@ -127,7 +127,7 @@ struct StateBench: ParsableCommand {
         try writeFile(ingestFile, count: ingest, machines: machines, agvs: agvs)
         let ingestRate = try ingestRun(file: ingestFile, db: folder + "/ingest.sqlite", plant: plant)
         try? FileManager.default.removeItem(atPath: ingestFile)
-        results["ingest"] = ["updates": ingest, "persisted_per_s": ingestRate.rounded(), "batch": 10_000]
+        results[set: "ingest"] = ["updates": .number(Double(ingest)), "persisted_per_s": .number(ingestRate.rounded()), "batch": 10_000]
         say(String(format: "  ingested and persisted, %@ updates: %@/s (JSON lines parsed, checked, applied, committed in batches of 10,000; target 200,000/s)",
                    grouped(ingest), grouped(Int(ingestRate))))
 
@@ -156,13 +156,13 @@ struct StateBench: ParsableCommand {
         times.sort()
         let median = times[times.count / 2], p95 = times[min(times.count - 1, times.count * 95 / 100)], worst = times.last!
         let size = ((try? FileManager.default.attributesOfItem(atPath: historyDB)[.size] as? Int) ?? 0)
-        results["history"] = ["updates": history, "built_per_s": buildRate.rounded(), "queries": queries, "query_median_ms": median * 1000,
-                              "query_p95_ms": p95 * 1000, "query_max_ms": worst * 1000, "answers_checked": checked, "db_mib": size >> 20]
+        results[set: "history"] = ["updates": .number(Double(history)), "built_per_s": .number(buildRate.rounded()), "queries": .number(Double(queries)),
+                                   "query_median_ms": .number(median * 1000, places: 3), "query_p95_ms": .number(p95 * 1000, places: 3),
+                                   "query_max_ms": .number(worst * 1000, places: 3), "answers_checked": .number(Double(checked)), "db_mib": .number(Double(size >> 20))]
         say(String(format: "  history of %@ updates (%d MiB, built at %@/s): state at a random past moment: median %.1f ms, p95 %.1f ms, max %.1f ms over %d queries (target under 50 ms); %d of %d answers at the expected update",
                    grouped(history), size >> 20, grouped(Int(buildRate)), median * 1000, p95 * 1000, worst * 1000, queries, checked, queries))
         if json {
-            let data = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(JSONWriter.string(.object(results)))
         }
     }
 

@@ -62,10 +62,11 @@ struct ValidateBench: ParsableCommand {
             fullCoverage = whole.coverage
         }
         if json {
-            let object: [String: Any] = ["plant": path, "load_s": loadSeconds, "moved": moved, "change_s": median(incremental), "full_s": median(full),
-                                         "change_violations": changeViolations, "full_violations": fullViolations, "runs": runs]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            let object: JSONValue = ["plant": .string(path), "load_s": .number(loadSeconds, places: 6), "moved": .number(Double(moved)),
+                                     "change_s": .number(median(incremental), places: 6), "full_s": .number(median(full), places: 6),
+                                     "change_violations": .number(Double(changeViolations)), "full_violations": .number(Double(fullViolations)),
+                                     "runs": .number(Double(runs))]
+            print(JSONWriter.string(object))
             return
         }
         print("twin bench validate: \(path), \(machines.count) machines, \(grouped(base.triangleCount)) triangles (loaded in \(String(format: "%.2f", loadSeconds)) s, not counted)")

@@ -74,67 +74,67 @@ public struct GLTFDocument: Sendable {
 public enum GLBWriter {
     public static func data(for document: GLTFDocument) throws -> Data {
         var binary = Data()
-        var accessors: [[String: Any]] = []
-        var bufferViews: [[String: Any]] = []
+        var accessors: [JSONValue] = []
+        var bufferViews: [JSONValue] = []
+        func int(_ n: Int) -> JSONValue { .number(Double(n)) }
+        func floats(_ values: [Float]) -> JSONValue { .array(values.map { JSONValue.number($0) }) }
 
         func append(_ bytes: UnsafeRawBufferPointer, target: Int) -> Int {
             while binary.count % 4 != 0 { binary.append(0) }
-            bufferViews.append(["buffer": 0, "byteOffset": binary.count, "byteLength": bytes.count, "target": target])
+            bufferViews.append(["buffer": 0, "byteOffset": int(binary.count), "byteLength": int(bytes.count), "target": int(target)])
             binary.append(contentsOf: bytes)
             return bufferViews.count - 1
         }
 
-        var meshesJSON: [[String: Any]] = []
+        var meshesJSON: [JSONValue] = []
         for mesh in document.meshes {
-            var primitives: [[String: Any]] = []
+            var primitives: [JSONValue] = []
             for (material, geometry) in mesh.primitives {
                 let positions = geometry.positions.flatMap { [$0.x, $0.y, $0.z] }
                 let normals = geometry.normals.flatMap { [$0.x, $0.y, $0.z] }
                 let bounds = geometry.bounds
                 let positionView = positions.withUnsafeBytes { append($0, target: 34962) }
-                accessors.append(["bufferView": positionView, "componentType": 5126, "count": geometry.vertexCount,
-                                  "type": "VEC3",
-                                  "min": [Float(bounds.min.x), Float(bounds.min.y), Float(bounds.min.z)],
-                                  "max": [Float(bounds.max.x), Float(bounds.max.y), Float(bounds.max.z)]])
+                accessors.append(["bufferView": int(positionView), "componentType": 5126, "count": int(geometry.vertexCount), "type": "VEC3",
+                                  "min": floats([Float(bounds.min.x), Float(bounds.min.y), Float(bounds.min.z)]),
+                                  "max": floats([Float(bounds.max.x), Float(bounds.max.y), Float(bounds.max.z)])])
                 let positionAccessor = accessors.count - 1
                 let normalView = normals.withUnsafeBytes { append($0, target: 34962) }
-                accessors.append(["bufferView": normalView, "componentType": 5126, "count": geometry.vertexCount, "type": "VEC3"])
+                accessors.append(["bufferView": int(normalView), "componentType": 5126, "count": int(geometry.vertexCount), "type": "VEC3"])
                 let normalAccessor = accessors.count - 1
                 let indexView = geometry.indices.withUnsafeBytes { append($0, target: 34963) }
-                accessors.append(["bufferView": indexView, "componentType": 5125, "count": geometry.indices.count, "type": "SCALAR"])
-                primitives.append(["attributes": ["POSITION": positionAccessor, "NORMAL": normalAccessor],
-                                   "indices": accessors.count - 1, "material": material, "mode": 4])
+                accessors.append(["bufferView": int(indexView), "componentType": 5125, "count": int(geometry.indices.count), "type": "SCALAR"])
+                primitives.append(["attributes": ["NORMAL": int(normalAccessor), "POSITION": int(positionAccessor)],
+                                   "indices": int(accessors.count - 1), "material": int(material), "mode": 4])
             }
-            meshesJSON.append(["name": mesh.name, "primitives": primitives])
+            meshesJSON.append(["name": .string(mesh.name), "primitives": .array(primitives)])
         }
         while binary.count % 4 != 0 { binary.append(0) }
 
-        let nodesJSON: [[String: Any]] = document.nodes.map { node in
-            var json: [String: Any] = ["name": node.name]
-            if node.transform != .identity { json["matrix"] = node.transform.columnMajor }
-            if let mesh = node.mesh { json["mesh"] = mesh }
-            if !node.children.isEmpty { json["children"] = node.children }
-            return json
+        let nodesJSON: [JSONValue] = document.nodes.map { node in
+            var json: JSONObject = [:]
+            if !node.children.isEmpty { json.append("children", .array(node.children.map(int))) }
+            if node.transform != .identity { json.append("matrix", .array(node.transform.columnMajor.map { .number($0) })) }
+            if let mesh = node.mesh { json.append("mesh", int(mesh)) }
+            json.append("name", .string(node.name))
+            return .object(json)
         }
-        let materialsJSON: [[String: Any]] = document.materials.map { m in
-            ["name": m.name, "pbrMetallicRoughness": [
-                "baseColorFactor": [m.baseColor.x, m.baseColor.y, m.baseColor.z, m.baseColor.w],
-                "metallicFactor": m.metallic, "roughnessFactor": m.roughness]]
+        let materialsJSON: [JSONValue] = document.materials.map { m in
+            ["name": .string(m.name), "pbrMetallicRoughness": [
+                "baseColorFactor": floats([m.baseColor.x, m.baseColor.y, m.baseColor.z, m.baseColor.w]),
+                "metallicFactor": .number(m.metallic), "roughnessFactor": .number(m.roughness)]]
         }
-        var json: [String: Any] = [
-            "asset": ["version": "2.0", "generator": "FactoryTwin"],
-            "scene": 0,
-            "scenes": [["nodes": document.roots]],
-            "nodes": nodesJSON,
-            "buffers": [["byteLength": binary.count]],
-        ]
-        if !meshesJSON.isEmpty {
-            json["meshes"] = meshesJSON
-            json["accessors"] = accessors
-            json["bufferViews"] = bufferViews
-        }
-        if !materialsJSON.isEmpty { json["materials"] = materialsJSON }
-        var jsonData = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        // Top-level members in alphabetical order, as the files have always been written.
+        var json: JSONObject = [:]
+        if !meshesJSON.isEmpty { json.append("accessors", .array(accessors)) }
+        json.append("asset", ["generator": "FactoryTwin", "version": "2.0"])
+        if !meshesJSON.isEmpty { json.append("bufferViews", .array(bufferViews)) }
+        json.append("buffers", [["byteLength": int(binary.count)]])
+        if !materialsJSON.isEmpty { json.append("materials", .array(materialsJSON)) }
+        if !meshesJSON.isEmpty { json.append("meshes", .array(meshesJSON)) }
+        json.append("nodes", .array(nodesJSON))
+        json.append("scene", 0)
+        json.append("scenes", [["nodes": .array(document.roots.map(int))]])
+        var jsonData = Data(JSONWriter.string(.object(json), sortedKeys: true).utf8)
         while jsonData.count % 4 != 0 { jsonData.append(0x20) }
 
         var out = Data()

@@ -7,6 +7,10 @@ import TwinJSON
 /// optional orientation. Read as a small network and the sequence of node ids to drive.
 public struct VDA5050Order: Sendable {
     public var orderId: String
+    /// The header's vehicle, when the order names one: matched to the plant's AGV of that
+    /// manufacturer and serial number.
+    public var manufacturer: String?
+    public var serialNumber: String?
     public var network: AGVNetwork
     /// Node ids in sequence order.
     public var nodeSequence: [String]
@@ -159,7 +163,7 @@ public struct VDA5050Order: Sendable {
         guard sequence.count >= 2, edges.count == sequence.count - 1 else {
             throw fail("edges", "an order of \(sequence.count) nodes needs \(max(0, sequence.count - 1)) edges, found \(edges.count)")
         }
-        return VDA5050Order(orderId: orderId, network: AGVNetwork(nodes: nodes.map(\.node), edges: edges.map(\.edge)),
-                            nodeSequence: sequence, notes: notes)
+        return VDA5050Order(orderId: orderId, manufacturer: top["manufacturer"]?.stringValue, serialNumber: top["serialNumber"]?.stringValue,
+                            network: AGVNetwork(nodes: nodes.map(\.node), edges: edges.map(\.edge)), nodeSequence: sequence, notes: notes)
     }
 }
