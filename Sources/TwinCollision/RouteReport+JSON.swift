@@ -1,26 +1,22 @@
 import TwinJSON
 
 // The JSON of collision results: one encoder per result, used by `twin check --json`, HTTP
-// `/check`, validation reports and benchmarks alike. Lengths in metres and times in seconds,
-// written to micrometres and microseconds: what the checks resolve, without the noise of the last
-// bits of a double.
+// `/check`, validation reports and benchmarks alike. Lengths in metres and times in seconds, each
+// in the shortest form that reads back to the same double: the checks are exact, and a clearance
+// of 0.1499996 m must not print as 0.15.
 
 extension RouteReport {
-    /// Decimals of lengths and times in JSON (micrometres, microseconds).
-    public static let jsonPlaces = 6
-
     /// The report's members: `margin_m`, `length_m`, `collides`, `first_contact` {`obstacle`, ...,
     /// `s_m`, `x`, `y`, `theta`, `edge`}, `min_clearance` {`obstacle`, ..., `distance_m`, `s_m`},
     /// `within_margin`, `distance_queries`. `place` adds what is known about an obstacle (a plant's
     /// entity and node); `edges` names the network edge of each path segment.
     public func json(margin: Double, place: (String) -> JSONObject = { _ in [:] }, edges: [String] = []) -> JSONObject {
-        let p = Self.jsonPlaces
-        var out: JSONObject = ["margin_m": .number(margin, places: p), "length_m": .number(length, places: p), "collides": .bool(collides)]
+        var out: JSONObject = ["margin_m": .number(margin), "length_m": .number(length), "collides": .bool(collides)]
         if let c = firstContact {
             var contact: JSONObject = ["obstacle": .string(c.obstacle)]
             contact.merge(place(c.obstacle))
-            contact.merge(["s_m": .number(c.s, places: p), "x": .number(c.pose.x, places: p), "y": .number(c.pose.y, places: p),
-                           "theta": .number(c.pose.theta, places: p), "edge": c.segment < edges.count ? .string(edges[c.segment]) : .null])
+            contact.merge(["s_m": .number(c.s), "x": .number(c.pose.x), "y": .number(c.pose.y),
+                           "theta": .number(c.pose.theta), "edge": c.segment < edges.count ? .string(edges[c.segment]) : .null])
             out.append("first_contact", .object(contact))
         } else {
             out.append("first_contact", .null)
@@ -28,7 +24,7 @@ extension RouteReport {
         if let m = minimumClearance {
             var clearance: JSONObject = ["obstacle": .string(m.obstacle)]
             clearance.merge(place(m.obstacle))
-            clearance.merge(["distance_m": .number(m.distance, places: p), "s_m": .number(m.s, places: p)])
+            clearance.merge(["distance_m": .number(m.distance), "s_m": .number(m.s)])
             out.append("min_clearance", .object(clearance))
         } else {
             out.append("min_clearance", .null)
@@ -42,12 +38,11 @@ extension RouteReport {
 extension FleetCheck.Report {
     /// `conflicts` [{`t_s`, `agvs`, `x`, `y`}], `min_separation_m`, `min_separation_t_s`.
     public var json: JSONObject {
-        let p = RouteReport.jsonPlaces
         let list: [JSONValue] = conflicts.map { c in
-            ["t_s": .number(c.time, places: p), "agvs": .array(c.agvs.map(JSONValue.string)),
-             "x": .number(c.position.x, places: p), "y": .number(c.position.y, places: p)]
+            ["t_s": .number(c.time), "agvs": .array(c.agvs.map(JSONValue.string)),
+             "x": .number(c.position.x), "y": .number(c.position.y)]
         }
-        return ["conflicts": .array(list), "min_separation_m": .number(minimumSeparation, places: p),
-                "min_separation_t_s": .number(minimumSeparationTime, places: p)]
+        return ["conflicts": .array(list), "min_separation_m": .number(minimumSeparation),
+                "min_separation_t_s": .number(minimumSeparationTime)]
     }
 }

@@ -62,15 +62,15 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(nilLiteral: ()) { self = .null }
 
     /// A number, or null when there is none (a clearance that was not measured).
-    public static func number(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
+    public static func numberOrNull(_ value: Double?) -> JSONValue { value.map { .number($0) } ?? .null }
     /// A 32-bit float in its own shortest form (0.58, not the 0.5799999833106995 of its double):
     /// what glTF files and other float data read back exactly.
-    public static func number(_ value: Float) -> JSONValue {
+    public static func float(_ value: Float) -> JSONValue {
         guard value.isFinite else { return .null }
         return .number(Double("\(value)") ?? Double(value))
     }
     /// A string, or null when there is none.
-    public static func string(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+    public static func stringOrNull(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
     /// A number rounded to `places` decimals: measured lengths and times without the noise of
     /// their last bits (0.30000000000000004 m is written 0.3 at micrometres).
     public static func number(_ value: Double, places: Int) -> JSONValue {

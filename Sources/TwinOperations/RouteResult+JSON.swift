@@ -15,12 +15,12 @@ extension RouteResult {
     /// The document of a route check, the same for `twin check --json` and HTTP `/check`:
     /// `margin_m` (the margin of the last route, or `defaultMargin` when there is none) and `routes`.
     public static func json(_ results: [RouteResult], plant: Plant, defaultMargin: Double) -> JSONValue {
-        ["margin_m": .number(results.last?.margin ?? defaultMargin, places: RouteReport.jsonPlaces),
+        ["margin_m": .number(results.last?.margin ?? defaultMargin),
          "routes": .array(results.map { .object($0.json(plant: plant)) })]
     }
 
     static func place(_ obstacle: String, in plant: Plant) -> JSONObject {
         guard let entity = plant.entity(id: obstacle) else { return ["entity": .null, "node": .string(obstacle)] }
-        return ["entity": .string(obstacle), "node": .string(entity.node.map { plant.nodes[$0].path })]
+        return ["entity": .string(obstacle), "node": .stringOrNull(entity.node.map { plant.nodes[$0].path })]
     }
 }

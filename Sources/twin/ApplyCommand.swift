@@ -96,7 +96,7 @@ struct ApplyCommand: ParsableCommand {
         let counts = (try? store.counts()) ?? (updates: 0, snapshots: 0)
         if json {
             let object: JSONValue = ["files": .array(summaries), "history": .string(store.path), "sequence": .number(Double(state.sequence)),
-                                     "time": .string(state.time?.description), "updates_stored": .number(Double(counts.updates))]
+                                     "time": .stringOrNull(state.time?.description), "updates_stored": .number(Double(counts.updates))]
             print(JSONWriter.string(object, pretty: true))
         } else {
             print("history \(store.path): \(counts.updates) updates, \(counts.snapshots) snapshots; plant clock \(state.time?.description ?? "-")")

@@ -62,7 +62,7 @@ struct ValidateBench: ParsableCommand {
             fullCoverage = whole.coverage
         }
         if json {
-            let object: JSONValue = ["plant": .string(path), "load_s": .number(loadSeconds, places: 6), "moved": .number(Double(moved)),
+            let object: JSONValue = ["plant": .string(path), "load_s": .number(loadSeconds, places: 6), "moved": .string(moved),
                                      "change_s": .number(median(incremental), places: 6), "full_s": .number(median(full), places: 6),
                                      "change_violations": .number(Double(changeViolations)), "full_violations": .number(Double(fullViolations)),
                                      "runs": .number(Double(runs))]

@@ -77,7 +77,7 @@ public enum GLBWriter {
         var accessors: [JSONValue] = []
         var bufferViews: [JSONValue] = []
         func int(_ n: Int) -> JSONValue { .number(Double(n)) }
-        func floats(_ values: [Float]) -> JSONValue { .array(values.map { JSONValue.number($0) }) }
+        func floats(_ values: [Float]) -> JSONValue { .array(values.map { JSONValue.float($0) }) }
 
         func append(_ bytes: UnsafeRawBufferPointer, target: Int) -> Int {
             while binary.count % 4 != 0 { binary.append(0) }
@@ -121,7 +121,7 @@ public enum GLBWriter {
         let materialsJSON: [JSONValue] = document.materials.map { m in
             ["name": .string(m.name), "pbrMetallicRoughness": [
                 "baseColorFactor": floats([m.baseColor.x, m.baseColor.y, m.baseColor.z, m.baseColor.w]),
-                "metallicFactor": .number(m.metallic), "roughnessFactor": .number(m.roughness)]]
+                "metallicFactor": .float(m.metallic), "roughnessFactor": .float(m.roughness)]]
         }
         // Top-level members in alphabetical order, as the files have always been written.
         var json: JSONObject = [:]
