@@ -75,6 +75,9 @@ let package = Package(
             dependencies: ["TwinOperations", "TwinJSON", "TwinState", "TwinLayout", "TwinRender", "TwinCollision", "TwinGeometry", "CMosquitto",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+        // Helpers for tests and benchmarks (a mosquitto broker on a free port, the repository's
+        // paths): in no library product, so that they are not API.
+        .target(name: "TwinTestSupport", dependencies: ["TwinRender"]),
         // The facade scripts import: re-exports the modules above, holds no code; nothing here depends on it.
         .target(
             name: "FactoryTwin",
@@ -83,22 +86,22 @@ let package = Package(
         .executableTarget(
             name: "twin",
             dependencies: [
-                "TwinOperations", "TwinJSON", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinDemo", "CTwinSystem",
+                "TwinOperations", "TwinJSON", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinDemo", "TwinTestSupport", "CTwinSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
 
         .testTarget(name: "TwinGeometryTests", dependencies: ["TwinGeometry"]),
         .testTarget(name: "TwinJSONTests", dependencies: ["TwinJSON"]),
-        .testTarget(name: "TwinLayoutTests", dependencies: ["TwinLayout"]),
-        .testTarget(name: "TwinRenderTests", dependencies: ["TwinRender", "TwinGeometry"], exclude: ["Golden"]),
-        .testTarget(name: "TwinCollisionTests", dependencies: ["TwinCollision", "TwinGeometry"]),
-        .testTarget(name: "TwinStateTests", dependencies: ["TwinState", "TwinJSON", "TwinLayout"]),
-        .testTarget(name: "TwinValidationTests", dependencies: ["TwinValidation", "FactoryTwin", "TwinJSON"]),
-        .testTarget(name: "FactoryTwinTests", dependencies: ["FactoryTwin", "TwinJSON"]),
-        .testTarget(name: "TwinDemoTests", dependencies: ["TwinDemo", "TwinLayout"]),
+        .testTarget(name: "TwinLayoutTests", dependencies: ["TwinTestSupport", "TwinLayout"]),
+        .testTarget(name: "TwinRenderTests", dependencies: ["TwinTestSupport", "TwinRender", "TwinGeometry"], exclude: ["Golden"]),
+        .testTarget(name: "TwinCollisionTests", dependencies: ["TwinTestSupport", "TwinCollision", "TwinGeometry"]),
+        .testTarget(name: "TwinStateTests", dependencies: ["TwinTestSupport", "TwinState", "TwinJSON", "TwinLayout"]),
+        .testTarget(name: "TwinValidationTests", dependencies: ["TwinTestSupport", "TwinValidation", "FactoryTwin", "TwinJSON"]),
+        .testTarget(name: "FactoryTwinTests", dependencies: ["TwinTestSupport", "FactoryTwin", "TwinJSON"]),
+        .testTarget(name: "TwinDemoTests", dependencies: ["TwinTestSupport", "TwinDemo", "TwinLayout"]),
         .testTarget(
             name: "TwinCLITests",
-            dependencies: ["TwinJSON", "TwinLayout", "TwinRender", "TwinGeometry", "TwinState", "TwinSync", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["TwinTestSupport", "TwinJSON", "TwinLayout", "TwinRender", "TwinGeometry", "TwinState", "TwinSync", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -12,31 +12,23 @@ public struct CollisionCase: Sendable {
     public var path: AGVPath?
     public var fleet: [FleetCheck.Member]
 
-    /// Why a case file cannot be used.
-    public struct Problem: Error, CustomStringConvertible {
-        public var file: String
-        public var field: String
-        public var message: String
-        public var description: String { field.isEmpty ? "\(file): \(message)" : "\(file): \(field): \(message)" }
-    }
-
-    public static func load(path file: String) throws(Problem) -> CollisionCase {
+    public static func load(path file: String) throws(CollisionError) -> CollisionCase {
         let document: JSONValue
-        do { document = try JSONDocument.read(path: file) } catch { throw Problem(file: file, field: "", message: error.reason) }
-        do throws(JSONFieldError) {
+        do { document = try JSONDocument.read(path: file) } catch { throw CollisionError(file: file, field: "", message: error.reason) }
+        do throws(JSONError) {
             return try parse(document, name: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)
         } catch {
-            throw Problem(file: file, field: error.field, message: error.message)
+            throw CollisionError(file: file, field: error.field, message: error.message)
         }
     }
 
     /// Reads a case from decoded JSON; `name` when the case names itself not.
-    public static func parse(_ document: JSONValue, name defaultName: String) throws(JSONFieldError) -> CollisionCase {
+    public static func parse(_ document: JSONValue, name defaultName: String) throws(JSONError) -> CollisionCase {
         let reader = CaseFields()
         let top = try document.object("")
         let name = try top["name"]?.string("name") ?? defaultName
         var result = CollisionCase(name: name, body: nil, margin: 0, obstacles: [], path: nil, fleet: [])
-        result.margin = try top["margin"].map { v throws(JSONFieldError) in try reader.nonNegative(v, "margin") } ?? 0
+        result.margin = try top["margin"].map { v throws(JSONError) in try reader.nonNegative(v, "margin") } ?? 0
         if let agv = top["agv"] { result.body = try reader.body(agv, "agv") }
         for (i, o) in try (top["obstacles"] ?? []).array("obstacles").enumerated() {
             result.obstacles.append(try reader.obstacle(o, "obstacles[\(i)]"))
@@ -46,53 +38,53 @@ public struct CollisionCase: Sendable {
             for (i, a) in try agvs.array("agvs").enumerated() {
                 let f = "agvs[\(i)]"
                 let m = try a.object(f)
-                guard let agv = m["agv"], let path = m["path"] else { throw JSONFieldError(field: f, message: "needs agv and path") }
+                guard let agv = m["agv"], let path = m["path"] else { throw JSONError(field: f, message: "needs agv and path") }
                 result.fleet.append(FleetCheck.Member(
                     name: try m["name"]?.string(f + ".name") ?? "AGV-\(i + 1)", body: try reader.body(agv, f + ".agv"),
                     path: try reader.path(path, f + ".path"), speed: try reader.positive(m["speed_mps"] ?? 1.0, f + ".speed_mps"),
                     start: try reader.nonNegative(m["start_s"] ?? 0.0, f + ".start_s")))
             }
         }
-        if result.path != nil && result.body == nil { throw JSONFieldError(field: "agv", message: "missing (a path needs an AGV)") }
+        if result.path != nil && result.body == nil { throw JSONError(field: "agv", message: "missing (a path needs an AGV)") }
         return result
     }
 }
 
 /// The shapes of a case file (bodies, obstacles, paths), read with errors that name the field.
 struct CaseFields {
-    func fail(_ field: String, _ message: String) -> JSONFieldError { JSONFieldError(field: field, message: message) }
+    func fail(_ field: String, _ message: String) -> JSONError { JSONError(field: field, message: message) }
 
-    func number(_ v: JSONValue?, _ field: String) throws(JSONFieldError) -> Double {
+    func number(_ v: JSONValue?, _ field: String) throws(JSONError) -> Double {
         guard let v else { throw fail(field, "missing") }
         return try v.number(field)
     }
 
-    func positive(_ v: JSONValue?, _ field: String) throws(JSONFieldError) -> Double {
+    func positive(_ v: JSONValue?, _ field: String) throws(JSONError) -> Double {
         let n = try number(v, field)
         guard n > 0 else { throw fail(field, "must be greater than zero, found \(n)") }
         return n
     }
 
-    func nonNegative(_ v: JSONValue?, _ field: String) throws(JSONFieldError) -> Double {
+    func nonNegative(_ v: JSONValue?, _ field: String) throws(JSONError) -> Double {
         let n = try number(v, field)
         guard n >= 0 else { throw fail(field, "must not be negative, found \(n)") }
         return n
     }
 
-    func vector(_ v: JSONValue?, _ field: String, count: Int) throws(JSONFieldError) -> [Double] {
+    func vector(_ v: JSONValue?, _ field: String, count: Int) throws(JSONError) -> [Double] {
         guard let a = v?.arrayValue, a.count == count else { throw fail(field, "expected \(count) numbers") }
         var out: [Double] = []
         for (i, x) in a.enumerated() { out.append(try x.number("\(field)[\(i)]")) }
         return out
     }
 
-    func body(_ v: JSONValue, _ field: String) throws(JSONFieldError) -> AGVBody {
+    func body(_ v: JSONValue, _ field: String) throws(JSONError) -> AGVBody {
         let o = try v.object(field)
         return AGVBody(length: try positive(o["length"], field + ".length"), width: try positive(o["width"], field + ".width"),
                        height: try positive(o["height"], field + ".height"))
     }
 
-    func obstacle(_ v: JSONValue, _ field: String) throws(JSONFieldError) -> Obstacle {
+    func obstacle(_ v: JSONValue, _ field: String) throws(JSONError) -> Obstacle {
         let o = try v.object(field)
         let name = try o["name"]?.string(field + ".name") ?? field
         switch o["type"]?.stringValue {
@@ -130,7 +122,7 @@ struct CaseFields {
         }
     }
 
-    func path(_ v: JSONValue, _ field: String) throws(JSONFieldError) -> AGVPath {
+    func path(_ v: JSONValue, _ field: String) throws(JSONError) -> AGVPath {
         var segments: [AGVPath.Segment] = []
         for (i, s) in try v.array(field).enumerated() {
             let f = "\(field)[\(i)]"
@@ -151,4 +143,18 @@ struct CaseFields {
         guard !segments.isEmpty else { throw fail(field, "a path needs at least one segment") }
         return AGVPath(segments)
     }
+}
+
+/// Why a collision case cannot be used, the one error type of TwinCollision (the checks themselves
+/// do not fail: they answer): the file and the field of the case that is wrong.
+public struct CollisionError: Error, CustomStringConvertible, Equatable, Sendable {
+    public var file: String
+    public var field: String
+    public var message: String
+
+    public init(file: String, field: String, message: String) {
+        self.file = file; self.field = field; self.message = message
+    }
+
+    public var description: String { field.isEmpty ? "\(file): \(message)" : "\(file): \(field): \(message)" }
 }

@@ -13,14 +13,9 @@ public struct ImageSize: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(width)x\(height)" }
 
-    /// Why a size was refused, in words that say what is expected.
-    public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
-        public var description: String
-    }
-
     /// Reads `WIDTHxHEIGHT` (`1920x1080`; `X` too), each side `minimumSide` to
     /// ``maximumSide``, and at most `maximumPixels` pixels in all when given.
-    public static func parse(_ text: String, minimumSide: Int = 1, maximumPixels: Int? = nil) -> Result<ImageSize, Problem> {
+    public static func parse(_ text: String, minimumSide: Int = 1, maximumPixels: Int? = nil) -> Result<ImageSize, GeometryError> {
         let limit = maximumSide
         var expected = "WIDTHxHEIGHT, each side \(minimumSide) to \(limit)"
         if let maximumPixels { expected += ", at most \(maximumPixels) pixels in all" }
@@ -31,13 +26,13 @@ public struct ImageSize: Sendable, Equatable, CustomStringConvertible {
             return Int(s)
         }
         guard parts.count == 2, let w = side(parts[0]), let h = side(parts[1]) else {
-            return .failure(Problem(description: "expected \(expected), such as 1920x1080; found '\(text.prefix(40))'"))
+            return .failure(.imageSize("expected \(expected), such as 1920x1080; found '\(text.prefix(40))'"))
         }
         guard (minimumSide...limit).contains(w), (minimumSide...limit).contains(h) else {
-            return .failure(Problem(description: "image size \(w)x\(h) is out of range (\(expected))"))
+            return .failure(.imageSize("image size \(w)x\(h) is out of range (\(expected))"))
         }
         if let maximumPixels, w * h > maximumPixels {
-            return .failure(Problem(description: "image size \(w)x\(h) is \(w * h) pixels, more than the \(maximumPixels) allowed here"))
+            return .failure(.imageSize("image size \(w)x\(h) is \(w * h) pixels, more than the \(maximumPixels) allowed here"))
         }
         return .success(ImageSize(width: w, height: h))
     }

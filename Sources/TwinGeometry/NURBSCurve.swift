@@ -19,28 +19,6 @@ public struct NURBSCurve: Sendable, Hashable {
         }
     }
 
-    /// Why a curve's definition cannot be evaluated.
-    public enum DefinitionError: Error, Equatable, CustomStringConvertible {
-        case degreeOutOfRange(Int)
-        case tooFewControlPoints(count: Int, degree: Int)
-        case knotCountMismatch(expected: Int, found: Int)
-        case knotsDecreasing(index: Int)
-        case emptyParameterRange
-        case nonFiniteValue
-        case nonPositiveWeight(index: Int)
-
-        public var description: String {
-            switch self {
-            case .degreeOutOfRange(let d): return "degree \(d) is out of range (1 to \(NURBSCurve.maximumDegree))"
-            case .tooFewControlPoints(let c, let d): return "\(c) control points are too few for degree \(d) (need at least \(d + 1))"
-            case .knotCountMismatch(let e, let f): return "knot vector has \(f) knots; control points + degree + 1 = \(e)"
-            case .knotsDecreasing(let i): return "knot vector decreases at index \(i)"
-            case .emptyParameterRange: return "knot vector spans an empty parameter range"
-            case .nonFiniteValue: return "a knot, control point or weight is not a finite number"
-            case .nonPositiveWeight(let i): return "control point \(i) has a weight that is not positive"
-            }
-        }
-    }
 
     public let degree: Int
     /// The highest degree accepted: far past any trajectory a vehicle drives (VDA 5050 orders use 2 or 3).
@@ -50,7 +28,7 @@ public struct NURBSCurve: Sendable, Hashable {
 
     /// Checks the definition: degree, counts (knots = control points + degree + 1), a
     /// non-decreasing knot vector with a non-empty span, finite values and positive weights.
-    public init(degree: Int, knots: [Double], controlPoints: [ControlPoint]) throws(DefinitionError) {
+    public init(degree: Int, knots: [Double], controlPoints: [ControlPoint]) throws(GeometryError) {
         guard (1...Self.maximumDegree).contains(degree) else { throw .degreeOutOfRange(degree) }
         guard controlPoints.count >= degree + 1 else {
             throw .tooFewControlPoints(count: controlPoints.count, degree: degree)

@@ -7,54 +7,31 @@ public enum JSONDocument {
     /// what a file named on the command line can make this process hold.
     public static let maximumBytes = 256 << 20
 
-    /// Why a JSON file cannot be read: `file: not valid JSON: line 3, column 7: expected ':' ...`.
-    public struct Failure: Error, Equatable, CustomStringConvertible, Sendable {
-        public var file: String
-        /// Line and column (1-based) of a syntax error, when it is one.
-        public var line: Int?
-        public var column: Int?
-        public var message: String
-
-        public init(file: String, line: Int? = nil, column: Int? = nil, message: String) {
-            self.file = file
-            self.line = line
-            self.column = column
-            self.message = message
-        }
-
-        public var description: String { "\(file): \(reason)" }
-        /// The message without the file: what a caller puts after its own naming of the file.
-        public var reason: String {
-            guard let line, let column else { return message }
-            return "not valid JSON: line \(line), column \(column): \(message)"
-        }
-    }
-
     /// Reads and parses the file at `path`.
-    public static func read(path: String) throws(Failure) -> JSONValue {
+    public static func read(path: String) throws(JSONError) -> JSONValue {
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw Failure(file: path, message: "file not found") }
-        guard !isFolder.boolValue else { throw Failure(file: path, message: "is a folder, not a file") }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure(file: path, message: "cannot be read (permission denied?)") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw JSONError.file(path, message: "file not found") }
+        guard !isFolder.boolValue else { throw JSONError.file(path, message: "is a folder, not a file") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw JSONError.file(path, message: "cannot be read (permission denied?)") }
         defer { try? handle.close() }
         let data: Data
         do { data = try handle.read(upToCount: maximumBytes + 1) ?? Data() } catch {
-            throw Failure(file: path, message: "cannot be read: \(error.localizedDescription)")
+            throw JSONError.file(path, message: "cannot be read: \(error.localizedDescription)")
         }
-        guard data.count <= maximumBytes else { throw Failure(file: path, message: "larger than \(maximumBytes >> 20) MiB") }
+        guard data.count <= maximumBytes else { throw JSONError.file(path, message: "larger than \(maximumBytes >> 20) MiB") }
         return try parse(Array(data), file: path)
     }
 
     /// Parses `bytes`, naming `file` in an error.
-    public static func parse(_ bytes: [UInt8], file: String) throws(Failure) -> JSONValue {
-        let result: Result<JSONValue, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
-            do throws(JSONSyntaxError) { return .success(try JSONParser.parse(buffer)) } catch { return .failure(error) }
+    public static func parse(_ bytes: [UInt8], file: String) throws(JSONError) -> JSONValue {
+        let result: Result<JSONValue, JSONError> = bytes.withUnsafeBufferPointer { buffer in
+            do throws(JSONError) { return .success(try JSONParser.parse(buffer)) } catch { return .failure(error) }
         }
         switch result {
         case .success(let value): return value
         case .failure(let error):
-            let (line, column) = position(of: error.offset, in: bytes)
-            throw Failure(file: file, line: line, column: column, message: error.message)
+            let (line, column) = position(of: error.offset ?? 0, in: bytes)
+            throw JSONError.file(file, line: line, column: column, message: error.message)
         }
     }
 

@@ -1,64 +1,49 @@
-/// Why a field of a JSON document cannot be used: the path of the field (`nodes[2].nodePosition.x`,
-/// empty for the document itself) and what is wrong with it. Modules that read JSON files convert
-/// it into their own error, adding the file.
-public struct JSONFieldError: Error, Equatable, CustomStringConvertible, Sendable {
-    public var field: String
-    public var message: String
-
-    public init(field: String, message: String) {
-        self.field = field
-        self.message = message
-    }
-
-    public var description: String { field.isEmpty ? message : "\(field): \(message)" }
-}
-
 /// Typed reads of decoded JSON whose errors name the field: the one way every module checks the
 /// shape of a JSON document (VDA 5050 orders, collision cases, request bodies), so that the same
 /// mistake reads the same everywhere ("expected a finite number, found a string").
 extension JSONValue {
     /// This value as an object, or why not.
-    public func object(_ field: String) throws(JSONFieldError) -> JSONObject {
+    public func object(_ field: String) throws(JSONError) -> JSONObject {
         guard case .object(let o) = self else { throw Self.expected("an object", found: self, field) }
         return o
     }
 
     /// This value as an array, or why not.
-    public func array(_ field: String) throws(JSONFieldError) -> [JSONValue] {
+    public func array(_ field: String) throws(JSONError) -> [JSONValue] {
         guard case .array(let a) = self else { throw Self.expected("a list", found: self, field) }
         return a
     }
 
     /// This value as a string, or why not.
-    public func string(_ field: String) throws(JSONFieldError) -> String {
+    public func string(_ field: String) throws(JSONError) -> String {
         guard case .string(let s) = self else { throw Self.expected("a string", found: self, field) }
         return s
     }
 
     /// This value as a finite number (the parser never yields another, but values built in code may).
-    public func number(_ field: String) throws(JSONFieldError) -> Double {
+    public func number(_ field: String) throws(JSONError) -> Double {
         guard case .number(let n) = self, n.isFinite else { throw Self.expected("a finite number", found: self, field) }
         return n
     }
 
     /// This value as a number within `range`; `what` says the range in words ("0 or more").
-    public func number(_ field: String, in range: ClosedRange<Double>, _ what: String) throws(JSONFieldError) -> Double {
+    public func number(_ field: String, in range: ClosedRange<Double>, _ what: String) throws(JSONError) -> Double {
         let n = try number(field)
-        guard range.contains(n) else { throw JSONFieldError(field: field, message: "must be \(what), found \(JSONWriter.number(n))") }
+        guard range.contains(n) else { throw JSONError(field: field, message: "must be \(what), found \(JSONWriter.number(n))") }
         return n
     }
 
     /// This value as a whole number within `range`.
-    public func integer(_ field: String, in range: ClosedRange<Int>) throws(JSONFieldError) -> Int {
+    public func integer(_ field: String, in range: ClosedRange<Int>) throws(JSONError) -> Int {
         let n = try number(field)
         guard n == n.rounded(), n >= Double(range.lowerBound), n <= Double(range.upperBound) else {
-            throw JSONFieldError(field: field, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound), found \(JSONWriter.number(n))")
+            throw JSONError(field: field, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound), found \(JSONWriter.number(n))")
         }
         return Int(n)
     }
 
     /// This value as a boolean, or why not.
-    public func bool(_ field: String) throws(JSONFieldError) -> Bool {
+    public func bool(_ field: String) throws(JSONError) -> Bool {
         guard case .bool(let b) = self else { throw Self.expected("true or false", found: self, field) }
         return b
     }
@@ -72,15 +57,15 @@ extension JSONValue {
     /// The array, if this value is one.
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
 
-    static func expected(_ what: String, found value: JSONValue, _ field: String) -> JSONFieldError {
-        JSONFieldError(field: field, message: "expected \(what), found \(value.kindName)")
+    static func expected(_ what: String, found value: JSONValue, _ field: String) -> JSONError {
+        JSONError(field: field, message: "expected \(what), found \(value.kindName)")
     }
 }
 
 extension JSONObject {
     /// The member `key`, required: its absence is an error naming `field`.
-    public func required(_ key: String, _ field: String) throws(JSONFieldError) -> JSONValue {
-        guard let value = self[key] else { throw JSONFieldError(field: field, message: "missing") }
+    public func required(_ key: String, _ field: String) throws(JSONError) -> JSONValue {
+        guard let value = self[key] else { throw JSONError(field: field, message: "missing") }
         return value
     }
 }

@@ -1,21 +1,9 @@
-/// Why a text is not JSON: the message and the byte offset (0-based) where it went wrong.
-public struct JSONSyntaxError: Error, Equatable, CustomStringConvertible, Sendable {
-    public var offset: Int
-    public var message: String
-    public var description: String { "column \(offset + 1): \(message)" }
-
-    public init(offset: Int, message: String) {
-        self.offset = offset
-        self.message = message
-    }
-}
-
 /// A strict RFC 8259 parser over UTF-8 bytes. It exists because updates arrive by the million:
 /// it reads a 120-byte update in well under a microsecond, allocates only the values it returns,
 /// and reports the column of the first error.
 public struct JSONParser {
     /// Parses one JSON text (a whole line of a JSON Lines file, say).
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipSpace()
         let value = try parser.value(depth: 0)
@@ -24,10 +12,10 @@ public struct JSONParser {
         return value
     }
 
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    public static func parse(_ text: String) throws(JSONError) -> JSONValue {
         var copy = text
-        let result: Result<JSONValue, JSONSyntaxError> = copy.withUTF8 { buffer in
-            do throws(JSONSyntaxError) { return .success(try parse(buffer)) } catch { return .failure(error) }
+        let result: Result<JSONValue, JSONError> = copy.withUTF8 { buffer in
+            do throws(JSONError) { return .success(try parse(buffer)) } catch { return .failure(error) }
         }
         return try result.get()
     }
@@ -39,7 +27,7 @@ public struct JSONParser {
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    func error(_ message: String) -> JSONSyntaxError { JSONSyntaxError(offset: position, message: message) }
+    func error(_ message: String) -> JSONError { JSONError.syntax(offset: position, message: message) }
 
     mutating func skipSpace() {
         while position < bytes.count {
@@ -49,7 +37,7 @@ public struct JSONParser {
         }
     }
 
-    mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    mutating func value(depth: Int) throws(JSONError) -> JSONValue {
         guard position < bytes.count else { throw error("unexpected end of the text") }
         switch bytes[position] {
         case UInt8(ascii: "{"): return .object(try object(depth: depth + 1))
@@ -68,7 +56,7 @@ public struct JSONParser {
         (0x21...0x7E).contains(byte) ? "unexpected character '\(Character(Unicode.Scalar(byte)))'" : "unexpected byte 0x" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
     }
 
-    mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
+    mutating func literal(_ word: StaticString) throws(JSONError) {
         let count = word.utf8CodeUnitCount
         guard position + count <= bytes.count else { throw error("unexpected end of the text") }
         for i in 0..<count where bytes[position + i] != word.utf8Start[i] {
@@ -77,7 +65,7 @@ public struct JSONParser {
         position += count
     }
 
-    mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONObject {
+    mutating func object(depth: Int) throws(JSONError) -> JSONObject {
         guard depth <= Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
         position += 1
         var result = JSONObject()
@@ -105,7 +93,7 @@ public struct JSONParser {
             }
             if duplicate {
                 let shown = key.count > 60 ? key.prefix(60) + "..." : Substring(key)
-                throw JSONSyntaxError(offset: keyStart, message: "duplicate key '\(shown)'")
+                throw JSONError.syntax(offset: keyStart, message: "duplicate key '\(shown)'")
             }
             skipSpace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':' after the member name") }
@@ -120,7 +108,7 @@ public struct JSONParser {
         }
     }
 
-    mutating func array(depth: Int) throws(JSONSyntaxError) -> [JSONValue] {
+    mutating func array(depth: Int) throws(JSONError) -> [JSONValue] {
         guard depth <= Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
         position += 1
         var result: [JSONValue] = []
@@ -137,7 +125,7 @@ public struct JSONParser {
         }
     }
 
-    mutating func string() throws(JSONSyntaxError) -> String {
+    mutating func string() throws(JSONError) -> String {
         position += 1
         let start = position
         // Fast path: no escapes.
@@ -151,7 +139,7 @@ public struct JSONParser {
                 // generic call, a quarter of the parse time when done for every key).
                 if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
                 guard let text = String(validating: slice, as: UTF8.self) else {
-                    throw JSONSyntaxError(offset: start, message: "a string that is not valid UTF-8")
+                    throw JSONError.syntax(offset: start, message: "a string that is not valid UTF-8")
                 }
                 return text
             }
@@ -166,7 +154,7 @@ public struct JSONParser {
             if c == UInt8(ascii: "\"") {
                 position += 1
                 guard let text = String(validating: scalars, as: UTF8.self) else {
-                    throw JSONSyntaxError(offset: start, message: "a string that is not valid UTF-8")
+                    throw JSONError.syntax(offset: start, message: "a string that is not valid UTF-8")
                 }
                 return text
             }
@@ -204,10 +192,10 @@ public struct JSONParser {
                 throw error("an unknown escape '\\\(Character(Unicode.Scalar(escaped)))'")
             }
         }
-        throw JSONSyntaxError(offset: start - 1, message: "a string without its closing quote")
+        throw JSONError.syntax(offset: start - 1, message: "a string without its closing quote")
     }
 
-    mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+    mutating func hex4() throws(JSONError) -> UInt32 {
         guard position + 4 <= bytes.count else { throw error("an incomplete \\u escape") }
         var code: UInt32 = 0
         for _ in 0..<4 {
@@ -229,7 +217,7 @@ public struct JSONParser {
     /// correctly rounded (one IEEE operation on exact operands).
     static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
 
-    mutating func number() throws(JSONSyntaxError) -> Double {
+    mutating func number() throws(JSONError) -> Double {
         let start = position
         var negative = false
         if bytes[position] == UInt8(ascii: "-") { negative = true; position += 1 }
@@ -276,7 +264,7 @@ public struct JSONParser {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
-            throw JSONSyntaxError(offset: start, message: "a number out of range")
+            throw JSONError.syntax(offset: start, message: "a number out of range")
         }
         return value
     }

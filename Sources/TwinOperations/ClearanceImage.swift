@@ -7,7 +7,7 @@ import TwinRender
 /// the margin or more, amber down to the margin, red below it — and contacts marked with a red
 /// disc and the obstacle's name.
 public enum ClearanceImage {
-    public static func render(_ twin: Twin, results: [RouteResult], width: Int = 1920, height: Int = 1080) throws(SnapshotError) -> Image {
+    public static func render(_ twin: Twin, results: [RouteResult], width: Int = 1920, height: Int = 1080) throws(TwinError) -> Image {
         let plant = twin.layout
         let request = SnapshotRequest(camera: .named("plan"), width: width, height: height, samples: 4, overlays: false)
         let snapshot = try twin.render(request)

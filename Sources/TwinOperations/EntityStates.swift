@@ -45,15 +45,15 @@ public struct EntityStates: Sendable, Equatable {
 extension PlantState {
     /// Reads a state document (what `twin state --json` writes) onto the plant's fresh state.
     /// Errors are one line: the file, the field, what is wrong.
-    public static func load(documentAt path: String, plant: Plant) throws(UpdateError) -> PlantState {
+    public static func load(documentAt path: String, plant: Plant) throws(StateError) -> PlantState {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw UpdateError(file: path, field: "", message: "file not found")
+            throw StateError(file: path, field: "", message: "file not found")
         }
         let document: JSONValue
         do {
-            document = try data.withUnsafeBytes { raw throws(JSONSyntaxError) in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) }
+            document = try data.withUnsafeBytes { raw throws(JSONError) in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) }
         } catch {
-            throw UpdateError(file: path, field: "", message: "not valid JSON: \(error)")
+            throw StateError(file: path, field: "", message: "not valid JSON: \(error)")
         }
         var state = PlantState(plant: plant)
         try state.restore(document, file: path)

@@ -9,23 +9,6 @@ import TwinLayout
 public struct PlantCollision: Sendable {
     public var obstacles: [Obstacle]
 
-    /// Why a route cannot be checked.
-    public enum Problem: Error, CustomStringConvertible, Equatable {
-        case unknownRoute(String, known: [String])
-        case noAGV(route: String)
-        case missingEdge(route: String, from: String, to: String)
-        case unknownAGV(String)
-
-        public var description: String {
-            switch self {
-            case let .unknownRoute(id, known): return "unknown route '\(id)' (known: \(known.joined(separator: ", ")))"
-            case .noAGV(let route): return "route \(route) names no AGV, and none was given (--agv)"
-            case let .missingEdge(route, from, to): return "route \(route): no edge from '\(from)' to '\(to)'"
-            case .unknownAGV(let id): return "unknown AGV '\(id)'"
-            }
-        }
-    }
-
     public init(plant: Plant) {
         self.init(plant: plant, parts: PlantPart.parts(of: plant))
     }
@@ -70,13 +53,13 @@ public struct PlantCollision: Sendable {
 
     /// The path of a route: its edges in order, straight or along their trajectories, with a turn
     /// on the spot wherever one edge leaves a node in another direction than the last arrived.
-    public static func path(of route: Route, in network: AGVNetwork) throws(Problem) -> AGVPath {
+    public static func path(of route: Route, in network: AGVNetwork) throws(TwinError) -> AGVPath {
         try pathWithEdges(of: route, in: network).path
     }
 
     /// The path of a route and, for each of its segments, the id of the edge it belongs to (a turn
     /// on the spot belongs to the edge it turns onto).
-    public static func pathWithEdges(of route: Route, in network: AGVNetwork) throws(Problem) -> (path: AGVPath, edges: [String]) {
+    public static func pathWithEdges(of route: Route, in network: AGVNetwork) throws(TwinError) -> (path: AGVPath, edges: [String]) {
         var edgeIds: [String] = []
         var segments: [AGVPath.Segment] = []
         var headings: [AGVPath.Heading] = []

@@ -21,7 +21,7 @@ extension PlantCollision {
     /// Checks routes through `network` (the plant's own by default) against this world's
     /// obstacles: each driven by `agv` or the route's own AGV, keeping `margin` or the AGV's own.
     public func check(routes: [Route], plant: Plant, network: AGVNetwork? = nil, agv: String? = nil,
-                      margin: Double? = nil) throws(Problem) -> [RouteResult] {
+                      margin: Double? = nil) throws(TwinError) -> [RouteResult] {
         var results: [RouteResult] = []
         for route in routes {
             guard let agvId = agv ?? route.agv else { throw .noAGV(route: route.id) }

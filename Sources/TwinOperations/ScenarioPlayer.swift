@@ -6,23 +6,6 @@ import TwinLayout
 import TwinRender
 import TwinState
 
-/// Why a scenario could not be played to its end.
-public enum ScenarioError: Error, CustomStringConvertible {
-    case rejected(file: String, line: Int?, UpdateError)
-    case drive(file: String, line: Int?, String)
-    case history(HistoryError)
-    case output(path: String, message: String)
-
-    public var description: String {
-        switch self {
-        case let .rejected(file, line, error): return "\(file):\(line.map(String.init) ?? "?"): the twin rejected an update: \(error)"
-        case let .drive(file, line, message): return "\(file):\(line.map(String.init) ?? "?"): \(message)"
-        case .history(let error): return error.description
-        case let .output(path, message): return "\(path): \(message)"
-        }
-    }
-}
-
 /// Plays a scenario on a simulated clock, as fast as the work allows: applies its updates and
 /// edits, moves AGVs along their drives a step at a time (each pose an update in the history),
 /// renders frames, checks routes and evaluates assertions, and writes what happened into a
@@ -62,7 +45,7 @@ public struct ScenarioPlayer {
     }
 
     /// Plays the whole scenario. `progress` hears the fraction of simulated time done.
-    public mutating func play(progress: (Double) -> Void = { _ in }) throws(ScenarioError) -> ScenarioReport {
+    public mutating func play(progress: (Double) -> Void = { _ in }) throws(TwinError) -> ScenarioReport {
         let wallStart = ContinuousClock.now
         var clock = scenario.start
         twin.advanceClock(to: clock)
@@ -101,7 +84,7 @@ public struct ScenarioPlayer {
     // MARK: Driving
 
     /// Moves every driving AGV to where it is at `time`: one pose update each, in one commit.
-    mutating func moveAGVs(to time: Timestamp) throws(ScenarioError) {
+    mutating func moveAGVs(to time: Timestamp) throws(TwinError) {
         var updates: [Update] = []
         for (agv, var active) in drives.sorted(by: { $0.key < $1.key }) where !active.arrived {
             let s = active.s(at: time)
@@ -116,12 +99,12 @@ public struct ScenarioPlayer {
             drives[agv] = active
         }
         guard !updates.isEmpty else { return }
-        let outcome: [UpdateError?]
-        do { outcome = try twin.apply(updates) } catch { throw .history(error) }
-        if let error = outcome.compactMap({ $0 }).first { throw .rejected(file: scenario.file, line: nil, error) }
+        let outcome: [StateError?]
+        do { outcome = try twin.apply(updates) } catch { throw .state(error) }
+        if let error = outcome.compactMap({ $0 }).first { throw .scenario(file: scenario.file, line: nil, .state(error)) }
     }
 
-    mutating func startDrive(_ drive: Scenario.Drive, at time: Timestamp, line: Int?) throws(ScenarioError) {
+    mutating func startDrive(_ drive: Scenario.Drive, at time: Timestamp, line: Int?) throws(TwinError) {
         let layout = twin.layout
         guard let entity = layout.entity(id: drive.agv), let (body, _) = PlantCollision.body(of: entity, plant: layout) else {
             throw .drive(file: scenario.file, line: line, "AGV '\(drive.agv)' has no footprint to drive with")
@@ -149,18 +132,18 @@ public struct ScenarioPlayer {
         do {
             try twin.apply(Update(time: time, action: .set(entity: drive.agv, changes: [.order(order), .driving(true), .pose(path.pose(at: 0))])))
         } catch {
-            throw .rejected(file: scenario.file, line: line, error)
+            throw .scenario(file: scenario.file, line: line, .state(error))
         }
         report.record(time, line, "drive", "\(drive.agv) sets off along \(drive.name) (\(String(format: "%.1f", path.length)) m at \(JSONWriter.number(drive.speed)) m/s, arrives \(time.adding(seconds: path.length / drive.speed)))")
     }
 
     // MARK: Events
 
-    mutating func perform(_ event: Scenario.Event) throws(ScenarioError) {
+    mutating func perform(_ event: Scenario.Event) throws(TwinError) {
         for action in event.actions {
             switch action {
             case .update(let update):
-                do { try twin.apply(update) } catch { throw .rejected(file: scenario.file, line: event.line, error) }
+                do { try twin.apply(update) } catch { throw .scenario(file: scenario.file, line: event.line, .state(error)) }
                 if case .edit = update.action { routeResults = nil }
                 report.record(event.time, event.line, "update", update.summary)
             case .drive(let drive):
@@ -188,7 +171,7 @@ public struct ScenarioPlayer {
         }
     }
 
-    mutating func render(_ render: Scenario.Render, at time: Timestamp, line: Int?) throws(ScenarioError) {
+    mutating func render(_ render: Scenario.Render, at time: Timestamp, line: Int?) throws(TwinError) {
         let file = expand(render.file, at: time)
         let snapshot: Snapshot
         do {
@@ -202,7 +185,7 @@ public struct ScenarioPlayer {
     }
 
     /// Every route checked once per layout: a check and an assertion at the same moment share it.
-    mutating func checkRoutes(_ ids: [String]?, line: Int?) throws(ScenarioError) -> [RouteResult] {
+    mutating func checkRoutes(_ ids: [String]?, line: Int?) throws(TwinError) -> [RouteResult] {
         if routeResults == nil {
             do {
                 var results = try twin.checkRoutes()
@@ -222,7 +205,7 @@ public struct ScenarioPlayer {
         return ids.compactMap { id in routeResults!.first { $0.route.id == id } }
     }
 
-    mutating func evaluate(_ condition: Condition, line: Int?) throws(ScenarioError) -> (Bool, String) {
+    mutating func evaluate(_ condition: Condition, line: Int?) throws(TwinError) -> (Bool, String) {
         switch condition {
         case .field:
             return condition.evaluate(in: twin.state)
@@ -265,7 +248,7 @@ public struct ScenarioPlayer {
         path.hasPrefix(outputDirectory + "/") ? String(path.dropFirst(outputDirectory.count + 1)) : path
     }
 
-    func write(_ image: Image, to file: String, text: [(key: String, value: String)] = []) throws(ScenarioError) {
+    func write(_ image: Image, to file: String, text: [(key: String, value: String)] = []) throws(TwinError) {
         let folder = (file as NSString).deletingLastPathComponent
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw .output(path: folder, message: "cannot create the folder: " + WriteFailure.reason(writing: folder, error, creatingFolders: true))

@@ -37,21 +37,6 @@ public struct SnapshotRequest: Sendable {
     }
 }
 
-/// Why a snapshot cannot be made.
-public enum SnapshotError: Error, CustomStringConvertible, Equatable {
-    case unknownCamera(String, known: [String])
-    case render(RenderError)
-
-    public var description: String {
-        switch self {
-        case let .unknownCamera(name, known):
-            return "unknown camera '\(name)' (known: \(known.joined(separator: ", ")))"
-        case .render(let error):
-            return error.description
-        }
-    }
-}
-
 /// A rendered image of the twin, with what it took to make it.
 public struct Snapshot: Sendable {
     public var image: Image
@@ -67,7 +52,7 @@ public struct Snapshot: Sendable {
     public var stateTime: String?
 
     /// Renders the twin.
-    public static func render(_ twin: Twin, _ request: SnapshotRequest) throws(SnapshotError) -> Snapshot {
+    public static func render(_ twin: Twin, _ request: SnapshotRequest) throws(TwinError) -> Snapshot {
         var settings = RenderSettings(width: request.width, height: request.height, samples: request.samples, mode: request.mode)
         do { try settings.validate() } catch { throw .render(error) }
         let setupStart = ContinuousClock.now

@@ -4,19 +4,6 @@ import TwinLayout
 import TwinRender
 import TwinState
 
-/// Why a twin cannot be made or cannot go on.
-public enum TwinError: Error, CustomStringConvertible {
-    case layout(LayoutError)
-    case history(HistoryError)
-
-    public var description: String {
-        switch self {
-        case .layout(let e): return e.description
-        case .history(let e): return e.description
-        }
-    }
-}
-
 /// The digital twin of one plant, for Swift programs that script it: load a plant, apply updates,
 /// ask for the state at any moment, render it and check its AGV routes.
 ///
@@ -49,14 +36,14 @@ public struct Twin: Sendable {
         let plant: Plant
         do { plant = try PlantLoader(importer: importer).load(path: path) } catch { throw .layout(error) }
         if let historyPath {
-            do { try self.init(plant: plant, history: try History(path: historyPath, plant: plant)) } catch { throw .history(error) }
+            do { try self.init(plant: plant, history: try History(path: historyPath, plant: plant)) } catch { throw .state(error) }
         } else {
             self.init(plant: plant)
         }
     }
 
     /// A twin of a plant loaded elsewhere, in the state its history last recorded (or fresh).
-    public init(plant: Plant, history: History? = nil) throws(HistoryError) {
+    public init(plant: Plant, history: History? = nil) throws(StateError) {
         self.plant = plant
         self.history = history
         state = try history?.state() ?? PlantState(plant: plant)
@@ -87,9 +74,9 @@ public struct Twin: Sendable {
     /// Applies updates in order and commits the applied ones to the history in one transaction.
     /// Returns, for each update, nil when applied or why not; rejected ones change nothing.
     @discardableResult
-    public mutating func apply(_ updates: [Update]) throws(HistoryError) -> [UpdateError?] {
+    public mutating func apply(_ updates: [Update]) throws(StateError) -> [StateError?] {
         var batch = UpdateBatch()
-        var outcome: [UpdateError?] = []
+        var outcome: [StateError?] = []
         outcome.reserveCapacity(updates.count)
         for update in updates {
             do {
@@ -105,20 +92,20 @@ public struct Twin: Sendable {
     }
 
     /// Applies one update (and commits it, with a history), or throws without changing anything.
-    public mutating func apply(_ update: Update) throws(UpdateError) {
-        let outcome: [UpdateError?]
-        do { outcome = try apply([update]) } catch { throw UpdateError(field: "", message: error.description) }
-        if let error = outcome[0] { throw error }
+    public mutating func apply(_ update: Update) throws(StateError) {
+        // A refused update and a history that cannot take it are both StateErrors: `kind` tells
+        // them apart (.update or .history).
+        if let error = try apply([update])[0] { throw error }
     }
 
     /// Applies one update given as a line of JSON.
-    public mutating func apply(jsonLine: String) throws(UpdateError) {
+    public mutating func apply(jsonLine: String) throws(StateError) {
         try apply(try UpdateParser.parse(line: jsonLine))
     }
 
     /// Applies a JSON Lines file, committing in batches; see ``UpdateFile``.
     public mutating func apply(contentsOf path: String, options: UpdateFile.Options = UpdateFile.Options(),
-                               progress: (Int64, Int64) -> Void = { _, _ in }) throws(UpdateFile.Failure) -> UpdateFile.Report {
+                               progress: (Int64, Int64) -> Void = { _, _ in }) throws(StateError) -> UpdateFile.Report {
         try UpdateFile.apply(path: path, to: &state, history: history, options: options, progress: progress)
     }
 
@@ -127,10 +114,10 @@ public struct Twin: Sendable {
 
     /// The state when the plant clock reached `time`, from the history. Without a history only
     /// the present is known: a time at or after the clock gives the current state.
-    public func state(at time: Timestamp) throws(HistoryError) -> PlantState {
+    public func state(at time: Timestamp) throws(StateError) -> PlantState {
         if let history { return try history.state(at: time) }
         guard let now = state.time, time >= now else {
-            throw HistoryError(path: "(no history)", message: "this twin keeps no history, so it knows only the present state (give it a history)")
+            throw StateError(kind: .history, file: "(no history)", message: "this twin keeps no history, so it knows only the present state (give it a history)")
         }
         var current = state
         current.setClock(time)
@@ -140,12 +127,12 @@ public struct Twin: Sendable {
     // MARK: Pictures and checks
 
     /// Renders the twin in its current state (or in `request.states`, when given).
-    public func render(_ request: SnapshotRequest) throws(SnapshotError) -> Snapshot {
+    public func render(_ request: SnapshotRequest) throws(TwinError) -> Snapshot {
         try Snapshot.render(self, request)
     }
 
     /// Checks the routes with `ids` (all by default) against the layout as edited.
-    public func checkRoutes(_ ids: [String]? = nil, agv: String? = nil, margin: Double? = nil) throws(PlantCollision.Problem) -> [RouteResult] {
+    public func checkRoutes(_ ids: [String]? = nil, agv: String? = nil, margin: Double? = nil) throws(TwinError) -> [RouteResult] {
         let layout = self.layout
         var routes = layout.routes
         if let ids {

@@ -23,8 +23,8 @@ public struct Camera: Sendable, Equatable {
         self.projection = projection; self.near = near; self.far = far
     }
 
-    /// Why a camera cannot make an image.
-    public enum Problem: Error, Equatable, CustomStringConvertible {
+    /// Why a camera cannot make an image (thrown as ``RenderError/camera(_:)``).
+    public enum Problem: Equatable, Sendable, CustomStringConvertible {
         case notFinite(String)
         case eyeAtTarget
         case upParallelToView
@@ -45,17 +45,17 @@ public struct Camera: Sendable, Equatable {
     }
 
     /// Checks that the camera makes a well-defined image.
-    public func validate() throws(Problem) {
-        for (name, v) in [("eye", eye), ("target", target), ("up", up)] where !v.isFinite { throw .notFinite(name) }
-        guard near.isFinite, far.isFinite, near > 0, far > near else { throw .clipRange(near: near, far: far) }
+    public func validate() throws(RenderError) {
+        for (name, v) in [("eye", eye), ("target", target), ("up", up)] where !v.isFinite { throw .camera(.notFinite(name)) }
+        guard near.isFinite, far.isFinite, near > 0, far > near else { throw .camera(.clipRange(near: near, far: far)) }
         let forward = target - eye
-        guard simdLength(forward) > 1e-9 else { throw .eyeAtTarget }
-        guard simdLength(simdCross(simdNormalize(forward), up)) > 1e-9 else { throw .upParallelToView }
+        guard simdLength(forward) > 1e-9 else { throw .camera(.eyeAtTarget) }
+        guard simdLength(simdCross(simdNormalize(forward), up)) > 1e-9 else { throw .camera(.upParallelToView) }
         switch projection {
         case .perspective(let fov):
-            guard fov.isFinite, fov > 0, fov < 180 else { throw .fieldOfView(fov) }
+            guard fov.isFinite, fov > 0, fov < 180 else { throw .camera(.fieldOfView(fov)) }
         case .orthographic(let height):
-            guard height.isFinite, height > 0 else { throw .orthoHeight(height) }
+            guard height.isFinite, height > 0 else { throw .camera(.orthoHeight(height)) }
         }
     }
 

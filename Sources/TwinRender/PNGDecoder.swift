@@ -1,10 +1,10 @@
 import CPNG
 import Foundation
 
-/// Reads PNG files into RGBA8 images through libpng's simplified API: for golden-image tests
-/// and comparisons.
-public enum PNGDecoder {
-    public static func decode(_ bytes: [UInt8]) throws(RenderError) -> Image {
+/// Reads PNG files into RGBA8 images through libpng's simplified API: for golden-image tests,
+/// benchmarks and comparisons within this package (`package`, not API: the twin writes PNGs).
+package enum PNGDecoder {
+    package static func decode(_ bytes: [UInt8]) throws(RenderError) -> Image {
         var descriptor = png_image()
         descriptor.version = UInt32(PNG_IMAGE_VERSION)
         // libpng reads from the bytes until the image is finished: both calls stay inside one borrow.
@@ -20,16 +20,17 @@ public enum PNGDecoder {
         guard let result else {
             let text = message(descriptor)
             png_image_free(&descriptor)
-            throw .pngEncoding("cannot read PNG: \(text)")
+            throw .pngDecoding(text)
         }
         return result
     }
 
-    public static func read(path: String) throws(RenderError) -> Image {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .fileWrite(path: path, message: "cannot read the file")
+    package static func read(path: String) throws(RenderError) -> Image {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .fileRead(path: path, message: "cannot read the file") }
+        do { return try decode([UInt8](data)) } catch {
+            if case .pngDecoding(let reason) = error { throw .fileRead(path: path, message: "not a PNG libpng reads: \(reason)") }
+            throw error
         }
-        return try decode([UInt8](data))
     }
 
     private static func message(_ descriptor: png_image) -> String {

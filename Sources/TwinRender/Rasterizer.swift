@@ -51,7 +51,7 @@ public enum Rasterizer {
     /// Draws `scene` as `camera` sees it.
     public static func render(_ scene: RenderScene, camera: Camera, settings: RenderSettings) throws(RenderError) -> RenderedFrame {
         try settings.validate()
-        do { try camera.validate() } catch { throw .camera(error) }
+        try camera.validate()
         var timings = RenderTimings()
         let setupStart = ContinuousClock.now
         let frame = FrameSetup(scene: scene, camera: camera, settings: settings)

@@ -59,14 +59,16 @@ public struct Lighting: Sendable, Equatable {
     public init() {}
 }
 
-/// Why a frame cannot be drawn.
+/// Why a frame cannot be drawn or an image written or read, the one error type of TwinRender.
 public enum RenderError: Error, Equatable, CustomStringConvertible {
     case invalidSize(width: Int, height: Int)
     case invalidSamples(Int)
     case invalidThreads(Int)
     case camera(Camera.Problem)
     case pngEncoding(String)
+    case pngDecoding(String)
     case fileWrite(path: String, message: String)
+    case fileRead(path: String, message: String)
 
     public var description: String {
         switch self {
@@ -75,7 +77,9 @@ public enum RenderError: Error, Equatable, CustomStringConvertible {
         case .invalidThreads(let t): return "threads must be at least 1, found \(t)"
         case .camera(let problem): return problem.description
         case .pngEncoding(let message): return "PNG encoding failed: \(message)"
+        case .pngDecoding(let message): return "cannot read PNG: \(message)"
         case let .fileWrite(path, message): return "\(path): cannot write: \(message)"
+        case let .fileRead(path, message): return "\(path): \(message)"
         }
     }
 }

@@ -97,14 +97,14 @@ public struct PlantState: Sendable, Equatable {
     // MARK: Applying
 
     /// Checks an update against this state and applies it, or throws without changing anything.
-    public mutating func apply(_ update: Update) throws(UpdateError) {
+    public mutating func apply(_ update: Update) throws(StateError) {
         switch update.action {
         case let .set(id, changes):
-            guard let e = index[id] else { throw UpdateError(field: "entity", message: "unknown entity '\(id)'") }
-            guard !entities[e].removed else { throw UpdateError(field: "entity", message: "'\(id)' was removed from the layout") }
+            guard let e = index[id] else { throw StateError(field: "entity", message: "unknown entity '\(id)'") }
+            guard !entities[e].removed else { throw StateError(field: "entity", message: "'\(id)' was removed from the layout") }
             let category = entities[e].category
             for change in changes where !change.applies(to: category) {
-                throw UpdateError(field: change.field, message: "\(category.rawValue) '\(id)' has no such field")
+                throw StateError(field: change.field, message: "\(category.rawValue) '\(id)' has no such field")
             }
             for change in changes { set(change, of: e, at: update.time) }
             entities[e].state.updated = update.time
@@ -150,25 +150,25 @@ public struct PlantState: Sendable, Equatable {
         }
     }
 
-    private mutating func apply(_ edit: LayoutEdit) throws(UpdateError) {
+    private mutating func apply(_ edit: LayoutEdit) throws(StateError) {
         switch edit {
         case let .move(id, placement):
-            guard let e = index[id] else { throw UpdateError(field: "entity", message: "unknown entity '\(id)'") }
-            guard !entities[e].removed else { throw UpdateError(field: "entity", message: "'\(id)' was removed from the layout") }
+            guard let e = index[id] else { throw StateError(field: "entity", message: "unknown entity '\(id)'") }
+            guard !entities[e].removed else { throw StateError(field: "entity", message: "'\(id)' was removed from the layout") }
             guard let current = entities[e].placement else {
-                throw UpdateError(field: "entity", message: entities[e].category == .agv
+                throw StateError(field: "entity", message: entities[e].category == .agv
                     ? "AGV '\(id)' moves by its pose (set.pose), not by a layout edit"
                     : "'\(id)' has no placement in the layout to move")
             }
             let moved = placement.applied(to: current)
-            guard moved.x.isFinite, moved.y.isFinite, moved.theta.isFinite else { throw UpdateError(field: "x", message: "the move leaves the entity at a non-finite place") }
+            guard moved.x.isFinite, moved.y.isFinite, moved.theta.isFinite else { throw StateError(field: "x", message: "the move leaves the entity at a non-finite place") }
             entities[e].placement = moved
         case let .add(id, category, kind, shape, pose):
-            if let e = index[id], !entities[e].removed { throw UpdateError(field: "entity", message: "'\(id)' is already in the layout") }
-            guard category != .agv else { throw UpdateError(field: "category", message: "AGVs are declared in the plant file, not added by a layout edit") }
+            if let e = index[id], !entities[e].removed { throw StateError(field: "entity", message: "'\(id)' is already in the layout") }
+            guard category != .agv else { throw StateError(field: "category", message: "AGVs are declared in the plant file, not added by a layout edit") }
             if case .like(let model) = shape {
                 guard copyable.contains(model) else {
-                    throw UpdateError(field: "like", message: "'\(model)' is not an entity of the plant file whose look can be copied")
+                    throw StateError(field: "like", message: "'\(model)' is not an entity of the plant file whose look can be copied")
                 }
             }
             var record = EntityRecord(id: id, category: category, kind: kind)
@@ -181,29 +181,29 @@ public struct PlantState: Sendable, Equatable {
                 entities.append(record)
             }
         case let .remove(id):
-            guard let e = index[id] else { throw UpdateError(field: "entity", message: "unknown entity '\(id)'") }
-            guard !entities[e].removed else { throw UpdateError(field: "entity", message: "'\(id)' was removed already") }
-            guard entities[e].category != .agv else { throw UpdateError(field: "entity", message: "AGVs are declared in the plant file, not removed by a layout edit") }
+            guard let e = index[id] else { throw StateError(field: "entity", message: "unknown entity '\(id)'") }
+            guard !entities[e].removed else { throw StateError(field: "entity", message: "'\(id)' was removed already") }
+            guard entities[e].category != .agv else { throw StateError(field: "entity", message: "AGVs are declared in the plant file, not removed by a layout edit") }
             entities[e].removed = true
         case let .addNode(node):
-            guard !nodes.contains(where: { $0.id == node.id }) else { throw UpdateError(field: "node", message: "node '\(node.id)' is already in the network") }
+            guard !nodes.contains(where: { $0.id == node.id }) else { throw StateError(field: "node", message: "node '\(node.id)' is already in the network") }
             nodes.append(node)
             networkEdited = true
         case let .removeNode(id):
-            guard let n = nodes.firstIndex(where: { $0.id == id }) else { throw UpdateError(field: "node", message: "unknown network node '\(id)'") }
+            guard let n = nodes.firstIndex(where: { $0.id == id }) else { throw StateError(field: "node", message: "unknown network node '\(id)'") }
             let using = edges.filter { $0.start == id || $0.end == id }.map(\.id)
-            guard using.isEmpty else { throw UpdateError(field: "node", message: "node '\(id)' still has edges \(using.joined(separator: ", ")); remove them first") }
+            guard using.isEmpty else { throw StateError(field: "node", message: "node '\(id)' still has edges \(using.joined(separator: ", ")); remove them first") }
             nodes.remove(at: n)
             networkEdited = true
         case let .addEdge(id, from, to, bidirectional):
-            guard !edges.contains(where: { $0.id == id }) else { throw UpdateError(field: "edge", message: "edge '\(id)' is already in the network") }
-            guard nodes.contains(where: { $0.id == from }) else { throw UpdateError(field: "from", message: "unknown network node '\(from)'") }
-            guard nodes.contains(where: { $0.id == to }) else { throw UpdateError(field: "to", message: "unknown network node '\(to)'") }
-            guard from != to else { throw UpdateError(field: "to", message: "an edge needs two different nodes") }
+            guard !edges.contains(where: { $0.id == id }) else { throw StateError(field: "edge", message: "edge '\(id)' is already in the network") }
+            guard nodes.contains(where: { $0.id == from }) else { throw StateError(field: "from", message: "unknown network node '\(from)'") }
+            guard nodes.contains(where: { $0.id == to }) else { throw StateError(field: "to", message: "unknown network node '\(to)'") }
+            guard from != to else { throw StateError(field: "to", message: "an edge needs two different nodes") }
             edges.append(NetworkEdge(id: id, start: from, end: to, bidirectional: bidirectional, addedByEdit: true))
             networkEdited = true
         case let .removeEdge(id):
-            guard let k = edges.firstIndex(where: { $0.id == id }) else { throw UpdateError(field: "edge", message: "unknown network edge '\(id)'") }
+            guard let k = edges.firstIndex(where: { $0.id == id }) else { throw StateError(field: "edge", message: "unknown network edge '\(id)'") }
             edges.remove(at: k)
             networkEdited = true
         }
@@ -221,7 +221,7 @@ public struct PlantState: Sendable, Equatable {
 
     // MARK: Restoring from a document (no sequence numbers spent)
 
-    mutating func applyRestoring(_ update: Update) throws(UpdateError) {
+    mutating func applyRestoring(_ update: Update) throws(StateError) {
         let (sequence, time, late) = (self.sequence, self.time, lateUpdates)
         try apply(update)
         self.sequence = sequence; self.time = time; lateUpdates = late
@@ -231,10 +231,10 @@ public struct PlantState: Sendable, Equatable {
     mutating func restoreSequence(_ sequence: Int64) { self.sequence = sequence }
     mutating func restoreClock(_ time: Timestamp?) { if let time { self.time = time } }
 
-    mutating func replaceNetwork(nodes: [AGVNetwork.Node], edges: [NetworkEdge]) throws(UpdateError) {
+    mutating func replaceNetwork(nodes: [AGVNetwork.Node], edges: [NetworkEdge]) throws(StateError) {
         let ids = Set(nodes.map(\.id))
         for edge in edges where !ids.contains(edge.start) || !ids.contains(edge.end) {
-            throw UpdateError(field: "layout.network.edges", message: "edge '\(edge.id)' joins a node that is not in the network")
+            throw StateError(field: "layout.network.edges", message: "edge '\(edge.id)' joins a node that is not in the network")
         }
         self.nodes = nodes
         self.edges = edges

@@ -134,8 +134,8 @@ extension PlantState {
 
     /// Restores a document onto this state (a fresh state of the same plant, usually): entity
     /// fields, layout, clock and sequence number. Errors name the field; `file` goes in front.
-    public mutating func restore(_ document: JSONValue, file: String? = nil) throws(UpdateError) {
-        do throws(UpdateError) {
+    public mutating func restore(_ document: JSONValue, file: String? = nil) throws(StateError) {
+        do throws(StateError) {
             try restoreFields(document)
         } catch {
             var e = error
@@ -144,7 +144,7 @@ extension PlantState {
         }
     }
 
-    private mutating func restoreFields(_ document: JSONValue) throws(UpdateError) {
+    private mutating func restoreFields(_ document: JSONValue) throws(StateError) {
         let top = try UpdateParser.obj(document, "")
         try UpdateParser.allow(top, ["plant", "time", "sequence", "entities", "layout"], "")
         var time: Timestamp?
@@ -161,7 +161,7 @@ extension PlantState {
                 do {
                     try applyRestoring(Update(time: at, action: .set(entity: member.key, changes: changes)))
                 } catch {
-                    throw UpdateError(field: error.field == "entity" ? field : "\(field).\(error.field.replacingOccurrences(of: "set.", with: ""))", message: error.message)
+                    throw StateError(field: error.field == "entity" ? field : "\(field).\(error.field.replacingOccurrences(of: "set.", with: ""))", message: error.message)
                 }
                 if let e = indexOfEntity(member.key) {
                     if case .object(let o) = member.value, let updated = o["updated"] {
@@ -176,10 +176,10 @@ extension PlantState {
         restoreClock(time)
     }
 
-    private mutating func restoreLayout(_ layout: JSONObject, at time: Timestamp) throws(UpdateError) {
+    private mutating func restoreLayout(_ layout: JSONObject, at time: Timestamp) throws(StateError) {
         try UpdateParser.allow(layout, ["moved", "added", "removed", "network"], "layout")
         if let removed = layout["removed"] {
-            guard case .array(let ids) = removed else { throw UpdateError(field: "layout.removed", message: "expected an array of entity ids") }
+            guard case .array(let ids) = removed else { throw StateError(field: "layout.removed", message: "expected an array of entity ids") }
             for (i, id) in ids.enumerated() {
                 try applyPrefixed(.edit(.remove(entity: try UpdateParser.identifier(id, field: "layout.removed[\(i)]"))), "layout.removed[\(i)]", time)
             }
@@ -189,19 +189,19 @@ extension PlantState {
                 let f = "layout.moved.\(member.key)"
                 let o = try UpdateParser.obj(member.value, f)
                 try UpdateParser.allow(o, ["x", "y", "theta"], f)
-                func n(_ key: String) throws(UpdateError) -> Double? { try o[key].map { v throws(UpdateError) in try UpdateParser.number(v, field: "\(f).\(key)") } }
+                func n(_ key: String) throws(StateError) -> Double? { try o[key].map { v throws(StateError) in try UpdateParser.number(v, field: "\(f).\(key)") } }
                 let placement = LayoutEdit.Placement(x: try n("x"), y: try n("y"), theta: try n("theta"))
                 try applyPrefixed(.edit(.move(entity: member.key, placement)), f, time)
             }
         }
         if let added = layout["added"] {
-            guard case .array(let items) = added else { throw UpdateError(field: "layout.added", message: "expected an array") }
+            guard case .array(let items) = added else { throw StateError(field: "layout.added", message: "expected an array") }
             for (i, item) in items.enumerated() {
                 var o = try UpdateParser.obj(item, "layout.added[\(i)]")
                 o.members.insert(.init(key: "edit", value: .string("add")), at: 0)
                 let edit: LayoutEdit
                 do { edit = try UpdateParser.edit(.string("add"), o) } catch {
-                    throw UpdateError(field: "layout.added[\(i)].\(error.field)", message: error.message)
+                    throw StateError(field: "layout.added[\(i)].\(error.field)", message: error.message)
                 }
                 try applyPrefixed(.edit(edit), "layout.added[\(i)]", time)
             }
@@ -215,10 +215,10 @@ extension PlantState {
                     let f = "layout.network.nodes[\(i)]"
                     let n = try UpdateParser.obj(item, f)
                     try UpdateParser.allow(n, ["id", "x", "y", "theta"], f)
-                    guard let id = n["id"], let x = n["x"], let y = n["y"] else { throw UpdateError(field: f, message: "a node needs id, x and y") }
+                    guard let id = n["id"], let x = n["x"], let y = n["y"] else { throw StateError(field: f, message: "a node needs id, x and y") }
                     nodes.append(AGVNetwork.Node(id: try UpdateParser.identifier(id, field: "\(f).id"), x: try UpdateParser.number(x, field: "\(f).x"),
                                                  y: try UpdateParser.number(y, field: "\(f).y"),
-                                                 theta: try n["theta"].map { v throws(UpdateError) in try UpdateParser.number(v, field: "\(f).theta") }))
+                                                 theta: try n["theta"].map { v throws(StateError) in try UpdateParser.number(v, field: "\(f).theta") }))
                 }
             }
             if case .array(let items)? = o["edges"] {
@@ -226,20 +226,20 @@ extension PlantState {
                     let f = "layout.network.edges[\(i)]"
                     let e = try UpdateParser.obj(item, f)
                     try UpdateParser.allow(e, ["id", "from", "to", "bidirectional", "added"], f)
-                    guard let id = e["id"], let from = e["from"], let to = e["to"] else { throw UpdateError(field: f, message: "an edge needs id, from and to") }
+                    guard let id = e["id"], let from = e["from"], let to = e["to"] else { throw StateError(field: f, message: "an edge needs id, from and to") }
                     edges.append(NetworkEdge(id: try UpdateParser.identifier(id, field: "\(f).id"), start: try UpdateParser.identifier(from, field: "\(f).from"),
                                              end: try UpdateParser.identifier(to, field: "\(f).to"),
-                                             bidirectional: try e["bidirectional"].map { v throws(UpdateError) in try UpdateParser.bool(v, field: "\(f).bidirectional") } ?? false,
-                                             addedByEdit: try e["added"].map { v throws(UpdateError) in try UpdateParser.bool(v, field: "\(f).added") } ?? false))
+                                             bidirectional: try e["bidirectional"].map { v throws(StateError) in try UpdateParser.bool(v, field: "\(f).bidirectional") } ?? false,
+                                             addedByEdit: try e["added"].map { v throws(StateError) in try UpdateParser.bool(v, field: "\(f).added") } ?? false))
                 }
             }
             try replaceNetwork(nodes: nodes, edges: edges)
         }
     }
 
-    private mutating func applyPrefixed(_ action: Update.Action, _ field: String, _ time: Timestamp) throws(UpdateError) {
+    private mutating func applyPrefixed(_ action: Update.Action, _ field: String, _ time: Timestamp) throws(StateError) {
         do { try applyRestoring(Update(time: time, action: action)) } catch {
-            throw UpdateError(field: field, message: error.message)
+            throw StateError(field: field, message: error.message)
         }
     }
 }

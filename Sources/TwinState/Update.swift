@@ -139,16 +139,42 @@ extension AGVNetwork.Node: Equatable {
     }
 }
 
-/// Why an update was not applied: the line (in a JSON Lines file), the field and what is wrong.
-public struct UpdateError: Error, Equatable, CustomStringConvertible, Sendable {
+/// Everything that can go wrong in a plant's state, the one error type of TwinState: an update
+/// refused (the state is unchanged), a history that cannot be used, a scenario file or condition
+/// that cannot be read, an update file that cannot be applied. `kind` says which; the place (file,
+/// line, field) is filled where there is one, and `description` is the one line the CLI prints:
+/// `updates.jsonl:42: set.pose.theta: expected a number, found a string`.
+public struct StateError: Error, Equatable, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// An update refused: a field of its JSON, an unknown entity, a change the entity cannot take.
+        case update
+        /// The history database cannot be opened, read or written.
+        case history
+        /// A scenario file, or a condition in one, that cannot be used.
+        case scenario
+        /// An update file that cannot be read.
+        case unreadableFile
+        /// An update file whose first `lines` lines differ from the ones the history applied before.
+        case sourceChanged(lines: Int64)
+        /// An update file whose last line was applied without its newline and has since gone on.
+        case unterminatedLineChanged(line: Int64)
+    }
+
+    public var kind: Kind
     public var file: String?
     public var line: Int?
     public var field: String
     public var message: String
+    /// An update file stopped at a refused line (strict mode): what was applied and kept before it.
+    public var partial: UpdateFile.Report?
 
-    public init(file: String? = nil, line: Int? = nil, field: String, message: String) {
-        self.file = file; self.line = line; self.field = field; self.message = message
+    public init(kind: Kind = .update, file: String? = nil, line: Int? = nil, field: String = "", message: String,
+                partial: UpdateFile.Report? = nil) {
+        self.kind = kind; self.file = file; self.line = line; self.field = field; self.message = message; self.partial = partial
     }
+
+    /// The history at `path` cannot be used.
+    public static func history(_ path: String, _ message: String) -> StateError { StateError(kind: .history, file: path, message: message) }
 
     public var description: String {
         var place = file ?? ""

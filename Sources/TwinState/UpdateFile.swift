@@ -23,12 +23,12 @@ public struct UpdateFile {
     }
 
     /// What an apply did.
-    public struct Report: Sendable {
+    public struct Report: Sendable, Equatable {
         public var path: String
         public var lines: Int64 = 0
         public var applied: Int64 = 0
         /// The lines that were not applied (the first 1,000 of them), and how many there were.
-        public var rejected: [UpdateError] = []
+        public var rejected: [StateError] = []
         public var rejectedCount: Int64 = 0
         /// Lines that an earlier run had committed already and this one skipped.
         public var resumedAfterLine: Int64 = 0
@@ -40,26 +40,9 @@ public struct UpdateFile {
         public var lateUpdates: Int64 = 0
     }
 
-    /// Why the apply could not go on.
-    public enum Failure: Error, CustomStringConvertible {
-        case unreadable(path: String, message: String)
-        case sourceChanged(path: String, lines: Int64)
-        /// The last line was applied without its newline, and the file has since gone on on that line.
-        case unterminatedLineChanged(path: String, line: Int64)
-        case rejected(UpdateError, Report)
-        case history(HistoryError)
-
-        public var description: String {
-            switch self {
-            case let .unreadable(path, message): return "\(path): \(message)"
-            case let .sourceChanged(path, lines):
-                return "\(path): its first \(lines) lines differ from the ones this history applied before (the file changed); give --from-start to apply it from its first line (lines the history holds already are not applied again)"
-            case let .unterminatedLineChanged(path, line):
-                return "\(path): line \(line) was applied while it had no newline, and the file has since gone on on that line (it is no longer the line that was applied); give --from-start to apply the file from its first line (lines the history holds already are not applied again)"
-            case .rejected(let error, _): return error.description
-            case .history(let error): return error.description
-            }
-        }
+    static func sourceChanged(_ path: String, lines: Int64) -> StateError {
+        StateError(kind: .sourceChanged(lines: lines), file: path,
+                   message: "its first \(lines) lines differ from the ones this history applied before (the file changed); give --from-start to apply it from its first line (lines the history holds already are not applied again)")
     }
 
     static let maximumLineBytes = 1 << 20
@@ -93,31 +76,29 @@ public struct UpdateFile {
     ///   holds already (byte for byte, as many times as it holds it).
     public static func apply(path: String, to state: inout PlantState, history: History?, options: Options = Options(),
                              progress: (Int64, Int64) -> Void = { _, _ in },
-                             rejected onRejected: (UpdateError) -> Void = { _ in }) throws(Failure) -> Report {
+                             rejected onRejected: (StateError) -> Void = { _ in }) throws(StateError) -> Report {
         let start = ContinuousClock.now
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         var report = Report(path: path)
         let lateBefore = state.lateUpdates
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw .unreadable(path: path, message: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw StateError(kind: .unreadableFile, file: path, message: String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, message: String(cString: strerror(errno))) }
-        guard (info.st_mode & S_IFMT) != S_IFDIR else { throw .unreadable(path: path, message: "is a directory, not a JSON Lines file") }
+        guard fstat(fd, &info) == 0 else { throw StateError(kind: .unreadableFile, file: path, message: String(cString: strerror(errno))) }
+        guard (info.st_mode & S_IFMT) != S_IFDIR else { throw StateError(kind: .unreadableFile, file: path, message: "is a directory, not a JSON Lines file") }
         let size = Int64(info.st_size)
 
         var resume: SourceProgress?
         var held: [UInt64: Int] = [:]
         if let history {
-            do {
-                if options.fromStart { held = try history.lineFingerprints() } else { resume = try history.progress(ofSource: absolute) }
-            } catch { throw .history(error) }
+            if options.fromStart { held = try history.lineFingerprints() } else { resume = try history.progress(ofSource: absolute) }
         }
 
         var buffer = [UInt8](repeating: 0, count: chunkBytes)
-        func readChunk() throws(Failure) -> Int {
+        func readChunk() throws(StateError) -> Int {
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { throw .unreadable(path: path, message: String(cString: strerror(errno))) }
+            if n < 0 { throw StateError(kind: .unreadableFile, file: path, message: String(cString: strerror(errno))) }
             return n
         }
 
@@ -128,9 +109,9 @@ public struct UpdateFile {
         var batch = UpdateBatch()
         var batchLines = 0
 
-        func commit(_ progress: SourceProgress, snapshot: Bool) throws(Failure) {
+        func commit(_ progress: SourceProgress, snapshot: Bool) throws(StateError) {
             guard let history else { batch.removeAll(); return }
-            do { try history.commit(batch, state: state, snapshot: snapshot && !batch.isEmpty, source: progress) } catch { throw .history(error) }
+            try history.commit(batch, state: state, snapshot: snapshot && !batch.isEmpty, source: progress)
             report.committed = report.applied
             batch.removeAll()
             batchLines = 0
@@ -140,18 +121,18 @@ public struct UpdateFile {
         var carry = 0, carryEnd = 0
         if let resume {
             // Hash exactly the bytes the history consumed, then compare.
-            guard resume.bytes <= size else { throw .sourceChanged(path: path, lines: resume.lines) }
+            guard resume.bytes <= size else { throw Self.sourceChanged(path, lines: resume.lines) }
             var lastByte: UInt8 = 0x0A
             while consumed < resume.bytes {
                 let n = try readChunk()
-                if n == 0 { throw .sourceChanged(path: path, lines: resume.lines) }
+                if n == 0 { throw Self.sourceChanged(path, lines: resume.lines) }
                 let take = Int(min(Int64(n), resume.bytes - consumed))
                 buffer.withUnsafeBufferPointer { b in fingerprint(UnsafeBufferPointer(rebasing: b[0..<take]), into: &hash) }
                 consumed += Int64(take)
                 lastByte = buffer[take - 1]
                 carry = take; carryEnd = n
             }
-            guard hash == resume.hash else { throw .sourceChanged(path: path, lines: resume.lines) }
+            guard hash == resume.hash else { throw Self.sourceChanged(path, lines: resume.lines) }
             lines = resume.lines
             report.resumedAfterLine = resume.lines
             report.lines = resume.lines
@@ -170,7 +151,8 @@ public struct UpdateFile {
                         if c == 0x0A { break }
                         continue
                     }
-                    throw .unterminatedLineChanged(path: path, line: resume.lines)
+                    throw StateError(kind: .unterminatedLineChanged(line: resume.lines), file: path,
+                                     message: "line \(resume.lines) was applied while it had no newline, and the file has since gone on on that line (it is no longer the line that was applied); give --from-start to apply the file from its first line (lines the history holds already are not applied again)")
                 }
             }
         }
@@ -185,19 +167,19 @@ public struct UpdateFile {
 
         /// Handles a line: `bytes` are its first bytes (all of them unless it is over the limit),
         /// `length` its full length (terminated or not); false when it is to stay unconsumed.
-        func finishLine(_ all: UnsafeBufferPointer<UInt8>, length lineLength: Int, terminated: Bool) throws(Failure) -> Bool {
+        func finishLine(_ all: UnsafeBufferPointer<UInt8>, length lineLength: Int, terminated: Bool) throws(StateError) -> Bool {
             lines += 1
             report.lines = lines
             var end = all.count
             while end > 0, all[end - 1] == 0x0D || all[end - 1] == 0x20 || all[end - 1] == 0x09 { end -= 1 }
-            var outcome: UpdateError?
+            var outcome: StateError?
             var blank = true
             for i in 0..<end where all[i] != 0x20 && all[i] != 0x09 { blank = false; break }
             if blank && lineLength <= maximumLineBytes { return true }
             if lineLength > maximumLineBytes {
-                outcome = UpdateError(field: "", message: "a line of \(lineLength) bytes (at most \(maximumLineBytes))")
+                outcome = StateError(field: "", message: "a line of \(lineLength) bytes (at most \(maximumLineBytes))")
             } else {
-                outcome = { () -> UpdateError? in
+                outcome = { () -> StateError? in
                     let text = UnsafeBufferPointer(rebasing: all[0..<end])
                     if !held.isEmpty {
                         var h = hashSeed
@@ -208,7 +190,7 @@ public struct UpdateFile {
                             return nil
                         }
                     }
-                    do throws(UpdateError) {
+                    do throws(StateError) {
                         let update = try UpdateParser.parse(line: text)
                         try state.apply(update)
                         report.applied += 1
@@ -233,7 +215,9 @@ public struct UpdateFile {
                 if options.strict {
                     try commit(fileProgress(startHash, startConsumed, lines), snapshot: true)
                     report.seconds = (ContinuousClock.now - start).seconds
-                    throw .rejected(e, report)
+                    var stopped = e
+                    stopped.partial = report
+                    throw stopped
                 }
                 return false
             }
@@ -247,7 +231,7 @@ public struct UpdateFile {
                 n = try readChunk(); position = 0
                 if n == 0 { break }
             }
-            try buffer.withUnsafeBufferPointer { chunk throws(Failure) in
+            try buffer.withUnsafeBufferPointer { chunk throws(StateError) in
                 var segment = position
                 var i = position
                 while i < n {
@@ -263,7 +247,7 @@ public struct UpdateFile {
                     } else {
                         if lineLength + text <= maximumLineBytes { line.append(contentsOf: chunk[segment..<i]) }
                         lineLength += text
-                        try line.withUnsafeBufferPointer { l throws(Failure) in _ = try finishLine(l, length: lineLength, terminated: true) }
+                        try line.withUnsafeBufferPointer { l throws(StateError) in _ = try finishLine(l, length: lineLength, terminated: true) }
                         line.removeAll(keepingCapacity: lineLength <= 1 << 16)
                     }
                     lineLength = 0
@@ -292,7 +276,7 @@ public struct UpdateFile {
         if lineLength > 0 {
             // The last line has no newline: applied (and consumed) when it can be.
             let whole = line
-            if try whole.withUnsafeBufferPointer({ l throws(Failure) in try finishLine(l, length: lineLength, terminated: false) }) {
+            if try whole.withUnsafeBufferPointer({ l throws(StateError) in try finishLine(l, length: lineLength, terminated: false) }) {
                 startHash = hash; startConsumed = consumed
             }
         }

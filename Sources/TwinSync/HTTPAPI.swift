@@ -116,8 +116,8 @@ public enum HTTPAPI {
                 lineNumber += 1
                 let trimmed = line.last == 0x0D ? line.dropLast() : line
                 if trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                let outcome: UpdateError? = Array(trimmed).withUnsafeBufferPointer { buffer in
-                    do throws(UpdateError) { return live.apply(try UpdateParser.parse(line: buffer)) } catch { return error }
+                let outcome: StateError? = Array(trimmed).withUnsafeBufferPointer { buffer in
+                    do throws(StateError) { return live.apply(try UpdateParser.parse(line: buffer)) } catch { return error }
                 }
                 if let error = outcome {
                     rejected.append(.object(JSONObject([.init(key: "line", value: .number(Double(lineNumber))), .init(key: "field", value: .string(error.field)),
@@ -137,15 +137,15 @@ public enum HTTPAPI {
             let value: JSONValue
             // Parsed from the bytes as sent: text that is not UTF-8 is refused, as POST /updates
             // refuses it, never stored with replacement characters.
-            let parsed: Result<JSONValue, JSONSyntaxError> = Array(body.readableBytesView).withUnsafeBufferPointer { bytes in
-                do throws(JSONSyntaxError) { return .success(try JSONParser.parse(bytes)) } catch { return .failure(error) }
+            let parsed: Result<JSONValue, JSONError> = Array(body.readableBytesView).withUnsafeBufferPointer { bytes in
+                do throws(JSONError) { return .success(try JSONParser.parse(bytes)) } catch { return .failure(error) }
             }
             switch parsed {
             case .success(let v): value = v
             case .failure(let error): return problem(.badRequest, "the body is not valid JSON: \(error)")
             }
             var changes: [Change] = []
-            do throws(UpdateError) { try UpdateParser.changes(value, field: "set", into: &changes) } catch { return problem(.unprocessableContent, error.description) }
+            do throws(StateError) { try UpdateParser.changes(value, field: "set", into: &changes) } catch { return problem(.unprocessableContent, error.description) }
             guard !changes.isEmpty else { return problem(.unprocessableContent, "nothing to set") }
             if let error = live.apply(Update(time: Timestamp(Date()), action: .set(entity: id, changes: changes))) {
                 return problem(error.field == "entity" ? .notFound : .unprocessableContent, error.description)
@@ -184,10 +184,10 @@ public enum HTTPAPI {
             }
         }
         router.get("/check") { _, _ -> Response in
-            let checked: Result<JSONValue, PlantCollision.Problem>
+            let checked: Result<JSONValue, TwinError>
             do {
-                checked = try await work.run { () -> Result<JSONValue, PlantCollision.Problem> in
-                    do throws(PlantCollision.Problem) {
+                checked = try await work.run { () -> Result<JSONValue, TwinError> in
+                    do throws(TwinError) {
                         let (layout, results) = try live.checkRoutes()
                         return .success(RouteResult.json(results, plant: layout, defaultMargin: layout.defaultMargin))
                     } catch {

@@ -43,14 +43,14 @@ public final class LiveTwin: @unchecked Sendable {
     private var stopping = false
     private var committer: Thread?
     private let committerDone = DispatchSemaphore(value: 0)
-    private var lastCommitError: HistoryError?
+    private var lastCommitError: StateError?
     private let flushLock = NSLock()
     /// Bumped by every applied layout edit: the collision world below is kept until it changes.
     private var layoutVersion = 0
     private var collisionWorld: (version: Int, layout: Plant, world: PlantCollision)?
     private let collisionLock = NSLock()
 
-    public init(plant: Plant, history: History?) throws(HistoryError) {
+    public init(plant: Plant, history: History?) throws(StateError) {
         self.plant = plant
         self.history = history
         state = try history?.state() ?? PlantState(plant: plant)
@@ -114,14 +114,14 @@ public final class LiveTwin: @unchecked Sendable {
     }
 
     /// Why the last commit failed, while it has not succeeded since.
-    public var commitError: HistoryError? { lock.lock(); defer { lock.unlock() }; return lastCommitError }
+    public var commitError: StateError? { lock.lock(); defer { lock.unlock() }; return lastCommitError }
 
     /// Applied updates not yet in the history.
     public var uncommitted: Int { lock.lock(); defer { lock.unlock() }; return pending.count }
 
     /// Checks and applies an update; nil when applied, else why not.
     @discardableResult
-    public func apply(_ update: Update) -> UpdateError? {
+    public func apply(_ update: Update) -> StateError? {
         lock.lock()
         do {
             try state.apply(update)
@@ -147,12 +147,13 @@ public final class LiveTwin: @unchecked Sendable {
     }
 
     /// Counts a message that could not be used.
-    public func count(_ problem: MessageProblem) {
+    public func count(_ problem: SyncError) {
         lock.lock()
         switch problem {
         case .malformed: counters.malformed += 1
         case .oversized: counters.oversized += 1
         case .unknown: counters.unknown += 1
+        case .mqtt, .tokens: break  // not a message: nothing to count
         }
         lock.unlock()
     }
@@ -163,10 +164,10 @@ public final class LiveTwin: @unchecked Sendable {
     public var current: PlantState { lock.lock(); defer { lock.unlock() }; return state }
 
     /// The state when the clock reached `time`: from the history (after committing what is pending).
-    public func state(at time: Timestamp) throws(HistoryError) -> PlantState {
+    public func state(at time: Timestamp) throws(StateError) -> PlantState {
         guard let history else {
             let now = current
-            guard let clock = now.time, time >= clock else { throw HistoryError(path: "(no history)", message: "without a history only the present is known") }
+            guard let clock = now.time, time >= clock else { throw StateError(kind: .history, file: "(no history)", message: "without a history only the present is known") }
             return now
         }
         commitPending()
@@ -180,7 +181,7 @@ public final class LiveTwin: @unchecked Sendable {
     /// tree, the sketched obstacles, the keep-out zones) is built once per layout version and
     /// kept: a check of an unchanged layout does not build it again.
     /// Returns the layout checked with the results (where each obstacle stands in it).
-    public func checkRoutes() throws(PlantCollision.Problem) -> (layout: Plant, results: [RouteResult]) {
+    public func checkRoutes() throws(TwinError) -> (layout: Plant, results: [RouteResult]) {
         lock.lock(); let (now, version) = (state, layoutVersion); lock.unlock()
         collisionLock.lock()
         let cached: (layout: Plant, world: PlantCollision)

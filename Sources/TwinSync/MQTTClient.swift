@@ -1,18 +1,6 @@
 import CMosquitto
 import Foundation
 
-/// Why an MQTT connection could not be made or used.
-public struct MQTTError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public var description: String { message }
-
-    init(_ what: String, code: Int32) {
-        message = "\(what): \(String(cString: mosquitto_strerror(code)))"
-    }
-
-    init(_ message: String) { self.message = message }
-}
-
 /// An MQTT client on libmosquitto, the standard C client: a network thread of its own, QoS 1,
 /// a persistent session (the broker keeps our subscriptions and queues QoS 1 messages while we
 /// are away), and reconnection with exponential backoff (1 s doubling to 30 s) when the broker
@@ -47,11 +35,11 @@ public final class MQTTClient: @unchecked Sendable {
     private static let library: Void = { mosquitto_lib_init(); return () }()
 
     /// A client with `clientId`; `cleanSession: false` keeps the session on the broker between connections.
-    public init(clientId: String, cleanSession: Bool = false) throws(MQTTError) {
+    public init(clientId: String, cleanSession: Bool = false) throws(SyncError) {
         _ = Self.library
         self.clientId = clientId
         self.cleanSession = cleanSession
-        guard let handle = mosquitto_new(clientId, cleanSession, nil) else { throw MQTTError("cannot create an MQTT client") }
+        guard let handle = mosquitto_new(clientId, cleanSession, nil) else { throw SyncError.mqtt("cannot create an MQTT client") }
         self.handle = handle
         mosquitto_user_data_set(handle, Unmanaged.passUnretained(self).toOpaque())
         // Back within a second or two of the broker's return (1 s, then every 2 s): a twin that
@@ -142,12 +130,12 @@ public final class MQTTClient: @unchecked Sendable {
     }
 
     /// Connects and starts the network thread; a broker that is not there yet is retried.
-    public func connect(host: String, port: Int, keepAliveSeconds: Int32 = 30) throws(MQTTError) {
+    public func connect(host: String, port: Int, keepAliveSeconds: Int32 = 30) throws(SyncError) {
         let rc = mosquitto_connect_async(handle, host, Int32(port), keepAliveSeconds)
         // Refused at once (no broker listening): the loop retries with backoff.
-        guard rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_ERRNO.rawValue else { throw MQTTError("cannot connect to \(host):\(port)", code: rc) }
+        guard rc == MOSQ_ERR_SUCCESS.rawValue || rc == MOSQ_ERR_ERRNO.rawValue else { throw SyncError.mqtt("cannot connect to \(host):\(port)", code: rc) }
         let loop = mosquitto_loop_start(handle)
-        guard loop == MOSQ_ERR_SUCCESS.rawValue else { throw MQTTError("cannot start the MQTT network thread", code: loop) }
+        guard loop == MOSQ_ERR_SUCCESS.rawValue else { throw SyncError.mqtt("cannot start the MQTT network thread", code: loop) }
     }
 
     /// Waits until connected, up to `seconds`.
@@ -200,4 +188,9 @@ public struct BrokerAddress: Sendable, CustomStringConvertible {
     }
 
     public var description: String { "mqtt://\(host):\(port)" }
+}
+
+extension SyncError {
+    /// A libmosquitto call that failed, with the library's reason for `code`.
+    static func mqtt(_ what: String, code: Int32) -> SyncError { .mqtt("\(what): \(String(cString: mosquitto_strerror(code)))") }
 }

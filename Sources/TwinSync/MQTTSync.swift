@@ -28,7 +28,7 @@ public final class MQTTSync: @unchecked Sendable {
         return live.plant.entities.filter { $0.category == .agv && $0.serialNumber != nil }.map { ($0.id, feeds[$0.id] ?? AGVFeed()) }
     }
 
-    public init(live: LiveTwin, broker: BrokerAddress, clientId: String, log: @escaping @Sendable (String) -> Void) throws(MQTTError) {
+    public init(live: LiveTwin, broker: BrokerAddress, clientId: String, log: @escaping @Sendable (String) -> Void) throws(SyncError) {
         self.live = live
         self.broker = broker
         self.log = log
@@ -36,7 +36,7 @@ public final class MQTTSync: @unchecked Sendable {
         client = try MQTTClient(clientId: clientId, cleanSession: false)
     }
 
-    public func start() throws(MQTTError) {
+    public func start() throws(SyncError) {
         let mapper = self.mapper, live = self.live, log = self.log
         client.onSessionLoss { loss in
             let since = loss.awaySince.map { " since \(Timestamp($0))" } ?? ""

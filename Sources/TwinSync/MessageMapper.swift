@@ -4,29 +4,6 @@ import TwinGeometry
 import TwinLayout
 import TwinState
 
-/// Why a message was skipped; each kind is counted and logged.
-public enum MessageProblem: Error, CustomStringConvertible, Sendable {
-    case oversized(topic: String, bytes: Int)
-    case malformed(topic: String, reason: String)
-    case unknown(topic: String, reason: String)
-
-    public var kind: String {
-        switch self {
-        case .oversized: return "oversized"
-        case .malformed: return "malformed"
-        case .unknown: return "unknown"
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case let .oversized(topic, bytes): return "\(topic): a payload of \(bytes) bytes is over the limit"
-        case let .malformed(topic, reason): return "\(topic): \(reason)"
-        case let .unknown(topic, reason): return "\(topic): \(reason)"
-        }
-    }
-}
-
 /// Turns MQTT messages into updates: VDA 5050 `state`, `visualization` and `connection` messages
 /// (major versions 2 and 3, as the manifest's `sync.vda5050.versions` names them) of the plant's
 /// AGVs, matched by manufacturer and serial number, and machine topics as the manifest's `sync:`
@@ -60,14 +37,14 @@ public struct MessageMapper: Sendable {
     /// What a message gives: its update (or why none), and, for a VDA 5050 message whose position
     /// was left out because the vehicle says it is not localized, which AGV that was.
     public struct Mapped: Sendable {
-        public var result: Result<Update, MessageProblem>
+        public var result: Result<Update, SyncError>
         public var ignoredPoseOf: String?
         /// The AGV a VDA 5050 message came from, when it is one of the plant's.
         public var agv: String?
     }
 
     /// The update a message makes.
-    public func update(topic: String, payload: UnsafeRawBufferPointer, arrival: Timestamp) -> Result<Update, MessageProblem> {
+    public func update(topic: String, payload: UnsafeRawBufferPointer, arrival: Timestamp) -> Result<Update, SyncError> {
         map(topic: topic, payload: payload, arrival: arrival).result
     }
 
@@ -79,7 +56,7 @@ public struct MessageMapper: Sendable {
     }
 
     private func mapped(topic: String, payload: UnsafeRawBufferPointer, arrival: Timestamp,
-                        ignoredPoseOf: inout String?, agv: inout String?) -> Result<Update, MessageProblem> {
+                        ignoredPoseOf: inout String?, agv: inout String?) -> Result<Update, SyncError> {
         guard payload.count <= maximumPayloadBytes else { return .failure(.oversized(topic: topic, bytes: payload.count)) }
         let levels = topic.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let value: JSONValue
@@ -99,12 +76,12 @@ public struct MessageMapper: Sendable {
     }
 
     func vda(_ o: JSONObject, topic: String, version: String, manufacturer: String, serial: String, kind: String, arrival: Timestamp,
-             ignoredPoseOf: inout String?) -> Result<Update, MessageProblem> {
+             ignoredPoseOf: inout String?) -> Result<Update, SyncError> {
         let v3 = version == "v3"
         guard let agv = agvs["\(manufacturer)/\(serial)"] else {
             return .failure(.unknown(topic: topic, reason: "no AGV with manufacturer '\(manufacturer)' and serial number '\(serial)'"))
         }
-        func bad(_ reason: String) -> Result<Update, MessageProblem> { .failure(.malformed(topic: topic, reason: reason)) }
+        func bad(_ reason: String) -> Result<Update, SyncError> { .failure(.malformed(topic: topic, reason: reason)) }
         if case .string(let m)? = o["manufacturer"], m != manufacturer { return bad("manufacturer '\(m)' does not match the topic") }
         if case .string(let s)? = o["serialNumber"], s != serial { return bad("serialNumber '\(s)' does not match the topic") }
         var time = arrival
@@ -201,9 +178,9 @@ public struct MessageMapper: Sendable {
         return .success(Update(time: time, action: .set(entity: agv, changes: changes)))
     }
 
-    func machine(_ o: JSONObject, topic: String, id: String, mapping: SyncConfig.MachineTopic, arrival: Timestamp) -> Result<Update, MessageProblem> {
+    func machine(_ o: JSONObject, topic: String, id: String, mapping: SyncConfig.MachineTopic, arrival: Timestamp) -> Result<Update, SyncError> {
         guard let category = categories[id], category != .agv else { return .failure(.unknown(topic: topic, reason: "no machine '\(id)' in the plant")) }
-        func bad(_ reason: String) -> Result<Update, MessageProblem> { .failure(.malformed(topic: topic, reason: reason)) }
+        func bad(_ reason: String) -> Result<Update, SyncError> { .failure(.malformed(topic: topic, reason: reason)) }
         var time = arrival
         if let field = mapping.timeField, let t = o[field] {
             guard case .string(let text) = t, let parsed = Timestamp(iso8601: text) else { return bad("\(field): expected an ISO 8601 time") }

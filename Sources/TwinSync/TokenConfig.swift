@@ -15,7 +15,17 @@ public struct TokenConfig: Sendable {
 
     public init(tokens: [String: Set<Scope>]) { self.tokens = tokens }
 
-    public static func load(path: String) throws(LayoutError) -> TokenConfig {
+    /// Reads the token file at `path`; a wrong field is a ``SyncError/tokens(file:line:field:message:)``.
+    public static func load(path: String) throws(SyncError) -> TokenConfig {
+        do throws(LayoutError) {
+            return try read(path: path)
+        } catch {
+            let place = error.place
+            throw .tokens(file: place.file, line: place.line, field: place.field, message: place.message)
+        }
+    }
+
+    static func read(path: String) throws(LayoutError) -> TokenConfig {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
         }

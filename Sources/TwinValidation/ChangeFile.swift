@@ -37,7 +37,12 @@ public struct ChangeFile: Sendable {
         return mapping.keys.contains { $0.string == "base" } && mapping.keys.contains { $0.string == "edits" }
     }
 
-    public static func load(path: String) throws(LayoutError) -> ChangeFile {
+    /// Reads the change file at `path`; a wrong field is a ``ChangeError`` naming its line.
+    public static func load(path: String) throws(ChangeError) -> ChangeFile {
+        do throws(LayoutError) { return try read(path: path) } catch { throw ChangeError(error) }
+    }
+
+    static func read(path: String) throws(LayoutError) -> ChangeFile {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
         }
@@ -53,7 +58,7 @@ public struct ChangeFile: Sendable {
             guard o["edit"] != nil else { throw item.error("missing 'edit' (move, add, remove, add_node, remove_node, add_edge, remove_edge)") }
             o.members.insert(.init(key: "t", value: .string("1970-01-01T00:00:00Z")), at: 0)
             let update: Update
-            do throws(UpdateError) { update = try UpdateParser.update(from: .object(o)) } catch {
+            do throws(StateError) { update = try UpdateParser.update(from: .object(o)) } catch {
                 throw item.error("\(error.field.isEmpty ? "" : error.field + ": ")\(error.message)")
             }
             guard case .edit(let edit) = update.action else { throw item.error("expected a layout edit") }
@@ -65,18 +70,42 @@ public struct ChangeFile: Sendable {
     }
 
     /// The base plant with the edits made; an edit that does not apply names its line.
-    public func apply(to base: Plant) throws(LayoutError) -> Plant {
+    public func apply(to base: Plant) throws(ChangeError) -> Plant {
         var state = PlantState(plant: base)
         for (k, edit) in edits.enumerated() {
-            do throws(UpdateError) {
+            do throws(StateError) {
                 try state.apply(Update(time: Timestamp(milliseconds: 0), action: .edit(edit)))
             } catch {
-                throw .manifest(file: file, line: lines[k], field: "edits[\(k)]\(error.field.isEmpty ? "" : "." + error.field)", message: error.message)
+                throw ChangeError(file: file, line: lines[k], field: "edits[\(k)]\(error.field.isEmpty ? "" : "." + error.field)", message: error.message)
             }
         }
         var plant = base.edited(by: state)
         plant.name = name
         plant.source = file
         return plant
+    }
+}
+
+/// Why a layout change cannot be read or applied, the one error type of TwinValidation (the
+/// validator itself does not fail: it reports violations): the change file, the line and field.
+public struct ChangeError: Error, CustomStringConvertible, Equatable, Sendable {
+    public var file: String
+    public var line: Int?
+    public var field: String
+    public var message: String
+
+    public init(file: String, line: Int?, field: String, message: String) {
+        self.file = file; self.line = line; self.field = field; self.message = message
+    }
+
+    /// A layout error met while reading the file (its YAML, its base plant), in the same words.
+    public init(_ error: LayoutError) {
+        let place = error.place
+        self.init(file: place.file, line: place.line, field: place.field, message: place.message)
+    }
+
+    public var description: String {
+        let place = line.map { "\(file):\($0)" } ?? file
+        return field.isEmpty ? "\(place): \(message)" : "\(place): \(field): \(message)"
     }
 }

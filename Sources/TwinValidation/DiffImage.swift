@@ -11,7 +11,7 @@ import TwinState
 /// in red, and every violation marked and labelled.
 public enum DiffImage {
     public static func render(base: Plant?, new: Plant, diff: LayoutDiff?, violations: [Violation],
-                              width: Int = 1920, height: Int = 1080) throws(SnapshotError) -> Image {
+                              width: Int = 1920, height: Int = 1080) throws(TwinError) -> Image {
         let twin = Twin(plant: new)
         let snapshot = try twin.render(SnapshotRequest(camera: .named("plan"), width: width, height: height, samples: 4, overlays: false))
         var overlay = PlantOverlay.make(plant: new, states: EntityStates(twin.state), statusColors: [:], cameraName: "plan")

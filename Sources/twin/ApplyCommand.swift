@@ -74,7 +74,7 @@ struct ApplyCommand: ParsableCommand {
                                               })
             } catch {
                 bar.finish()
-                if case let .rejected(_, partial) = error {
+                if let partial = error.partial {
                     FileHandle.standardError.write(Data("twin: \(partial.committed) updates of \(file) applied and kept before the rejected line (fix it and apply the file again: it goes on from that line)\n".utf8))
                 }
                 throw CLIFailure.badInput(error.description)

@@ -88,7 +88,7 @@ struct CheckCommand: ParsableCommand {
         }
         if let route {
             guard let found = routes.first(where: { $0.id == route }) else {
-                throw CLIFailure.badInput(PlantCollision.Problem.unknownRoute(route, known: routes.map(\.id)).description)
+                throw CLIFailure.badInput(TwinError.unknownRoute(route, known: routes.map(\.id)).description)
             }
             routes = [found]
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TwinTestSupport
 import Hummingbird
 import TwinCollision
 import TwinGeometry

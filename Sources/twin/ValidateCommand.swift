@@ -44,12 +44,10 @@ struct ValidateCommand: ParsableCommand {
 
     func loadLayout(_ path: String) throws -> (Plant, base: String?) {
         if ChangeFile.isChangeFile(path) {
-            do {
-                let change = try ChangeFile.load(path: path)
-                return (try change.apply(to: try load.loader.load(path: change.basePath)), change.basePath)
-            } catch {
-                throw CLIFailure.badInput(error.description)
-            }
+            let change: ChangeFile
+            do { change = try ChangeFile.load(path: path) } catch { throw CLIFailure.badInput(error.description) }
+            let base = try load.loadPlant(change.basePath)
+            do { return (try change.apply(to: base), change.basePath) } catch { throw CLIFailure.badInput(error.description) }
         }
         return (try load.loadPlant(path), nil)
     }

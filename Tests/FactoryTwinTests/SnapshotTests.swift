@@ -1,15 +1,15 @@
 import TwinJSON
 import Foundation
 import Testing
+import TwinTestSupport
 @testable import FactoryTwin
 
 @Suite("Snapshots of the demo plant")
 struct SnapshotTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let repository = TestPaths.repository
     static let twin = try! Twin(contentsOf: repository + "/Assets/demo/plant.yaml")
 
-    func states(_ json: String) throws(UpdateError) -> EntityStates {
+    func states(_ json: String) throws(StateError) -> EntityStates {
         var state = PlantState(plant: Self.twin.plant)
         try state.restore(try! JSONParser.parse(json), file: "s.json")
         return EntityStates(state)
@@ -66,7 +66,7 @@ struct SnapshotTests {
         request.camera = .named("docks")
         #expect(try Snapshot.render(Self.twin, request).cameraName == "docks")
         request.camera = .named("attic")
-        #expect(throws: SnapshotError.unknownCamera("attic", known: ["plan", "iso", "overview", "aisle-south", "block-1", "docks", "west-detail"])) {
+        #expect(throws: TwinError.unknownCamera("attic", known: ["plan", "iso", "overview", "aisle-south", "block-1", "docks", "west-detail"])) {
             try Snapshot.render(Self.twin, request)
         }
     }

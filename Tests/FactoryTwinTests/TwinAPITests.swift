@@ -18,7 +18,7 @@ struct TwinAPITests {
         try twin.apply(jsonLine: #"{"t":"2026-05-04T09:00:00Z","entity":"M-012","set":{"status":"running"}}"#)
         #expect(twin.state.entity("M-012")?.state.status == .running)
         #expect(try twin.state(at: Timestamp(iso8601: "2026-05-04T08:30:00Z")!).entity("M-012")?.state.status == .fault)
-        #expect(throws: UpdateError.self) { try twin.apply(jsonLine: #"{"t":"2026-05-04T09:00:00Z","entity":"M-404","set":{"status":"running"}}"#) }
+        #expect(throws: StateError.self) { try twin.apply(jsonLine: #"{"t":"2026-05-04T09:00:00Z","entity":"M-404","set":{"status":"running"}}"#) }
         // A second twin on the same history starts where the first left off.
         let again = try Twin(plant: Self.plant, history: try History(path: path, plant: Self.plant))
         #expect(again.state == twin.state)
@@ -29,7 +29,7 @@ struct TwinAPITests {
         var twin = Twin(plant: Self.plant)
         try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"status":"fault"}}"#)
         #expect(try twin.state(at: Timestamp(iso8601: "2026-05-04T08:10:00Z")!).entity("M-012")?.state.status == .fault)
-        #expect(throws: HistoryError.self) { try twin.state(at: Timestamp(iso8601: "2026-05-04T07:00:00Z")!) }
+        #expect(throws: StateError.self) { try twin.state(at: Timestamp(iso8601: "2026-05-04T07:00:00Z")!) }
     }
 
     @Test func layoutEditsMoveRemoveAndAddGeometry() throws {
@@ -67,10 +67,10 @@ struct TwinAPITests {
         try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:00Z","edit":"move","entity":"M-006","dy":-4}"#)
         let blocked = try twin.checkRoutes(["R-LOOP"])
         #expect(blocked[0].report.firstContact?.obstacle == "M-006")
-        #expect(throws: PlantCollision.Problem.self) { try twin.checkRoutes(["R-NONE"]) }
+        #expect(throws: TwinError.self) { try twin.checkRoutes(["R-NONE"]) }
         // Removing an edge the loop uses leaves it without a way through.
         try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:01Z","edit":"remove_edge","edge":"S1-S2"}"#)
-        #expect(throws: PlantCollision.Problem.missingEdge(route: "R-LOOP", from: "S1", to: "S2")) { try twin.checkRoutes(["R-LOOP"]) }
+        #expect(throws: TwinError.missingEdge(route: "R-LOOP", from: "S1", to: "S2")) { try twin.checkRoutes(["R-LOOP"]) }
     }
 }
 

@@ -82,7 +82,7 @@ struct CheckOrderFleetTests {
         ("\"endNodeId\": \"S8\", \"actions\": []}", "\"endNodeId\": \"S9\", \"actions\": []}", "edges[0].endNodeId: unknown node 'S9'"),
         ("\"knotVector\": [0, 0, 0, 1, 1, 1]", "\"knotVector\": [0, 0, 1, 1, 1]", "edges[1].trajectory: malformed NURBS: knot vector has 5 knots; control points + degree + 1 = 6"),
         ("{\"x\": 90, \"y\": 8, \"mapId\"", "{\"x\": \"ninety\", \"y\": 8, \"mapId\"", "nodes[1].nodePosition.x: expected a finite number"),
-        ("{\"x\": 90, \"y\": 8, \"mapId\"", "{\"x\": ninety, \"y\": 8, \"mapId\"", "not valid JSON: line 1, column ),
+        ("{\"x\": 90, \"y\": 8, \"mapId\"", "{\"x\": ninety, \"y\": 8, \"mapId\"", "not valid JSON: line "),
     ])
     func badOrdersNameTheirField(old: String, new: String, message: String) throws {
         let text = Self.order.replacingOccurrences(of: old, with: new)

@@ -1,4 +1,5 @@
 import Foundation
+import TwinTestSupport
 import TwinSync
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -1,5 +1,6 @@
 import TwinJSON
 import Foundation
+import TwinTestSupport
 import Testing
 import TwinState
 import TwinSync

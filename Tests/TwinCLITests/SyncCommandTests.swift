@@ -1,5 +1,6 @@
 import TwinJSON
 import Foundation
+import TwinTestSupport
 import GRDB
 import Testing
 @testable import TwinState

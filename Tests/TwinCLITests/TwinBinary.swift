@@ -1,9 +1,9 @@
 import Foundation
+import TwinTestSupport
 
 /// Runs the built `twin` executable, as a user would, and collects what it printed.
 enum TwinBinary {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let repository = TestPaths.repository
 
     /// The `twin` beside the test bundle (the same build), else the debug build.
     static let path: String = {

@@ -1,13 +1,13 @@
 import Foundation
 import Testing
+import TwinTestSupport
 import TwinGeometry
 @testable import TwinDemo
 @testable import TwinLayout
 
 @Suite("The generated demo plants")
 struct DemoPlantTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let repository = TestPaths.repository
 
     func temporaryDirectory() -> String {
         NSTemporaryDirectory() + "twin-demo-" + UUID().uuidString

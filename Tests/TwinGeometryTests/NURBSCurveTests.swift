@@ -28,25 +28,25 @@ struct NURBSCurveTests {
 
     @Test func badDefinitionsAreRejectedWithTheirReason() {
         let points: [NURBSCurve.ControlPoint] = [.init(x: 0, y: 0), .init(x: 1, y: 1), .init(x: 2, y: 0)]
-        #expect(throws: NURBSCurve.DefinitionError.knotCountMismatch(expected: 6, found: 5)) {
+        #expect(throws: GeometryError.knotCountMismatch(expected: 6, found: 5)) {
             try NURBSCurve(degree: 2, knots: [0, 0, 0, 1, 1], controlPoints: points)
         }
-        #expect(throws: NURBSCurve.DefinitionError.knotsDecreasing(index: 3)) {
+        #expect(throws: GeometryError.knotsDecreasing(index: 3)) {
             try NURBSCurve(degree: 2, knots: [0, 0, 0.5, 0.2, 1, 1], controlPoints: points)
         }
-        #expect(throws: NURBSCurve.DefinitionError.nonPositiveWeight(index: 1)) {
+        #expect(throws: GeometryError.nonPositiveWeight(index: 1)) {
             try NURBSCurve(degree: 2, knots: [0, 0, 0, 1, 1, 1], controlPoints: [points[0], .init(x: 1, y: 1, weight: 0), points[2]])
         }
-        #expect(throws: NURBSCurve.DefinitionError.tooFewControlPoints(count: 3, degree: 3)) {
+        #expect(throws: GeometryError.tooFewControlPoints(count: 3, degree: 3)) {
             try NURBSCurve(degree: 3, knots: [0, 0, 0, 0, 1, 1, 1], controlPoints: points)
         }
-        #expect(throws: NURBSCurve.DefinitionError.degreeOutOfRange(0)) {
+        #expect(throws: GeometryError.degreeOutOfRange(0)) {
             try NURBSCurve(degree: 0, knots: [0, 1, 1, 1], controlPoints: points)
         }
-        #expect(throws: NURBSCurve.DefinitionError.nonFiniteValue) {
+        #expect(throws: GeometryError.nonFiniteValue) {
             try NURBSCurve(degree: 2, knots: [0, 0, 0, 1, 1, .nan], controlPoints: points)
         }
-        #expect(throws: NURBSCurve.DefinitionError.emptyParameterRange) {
+        #expect(throws: GeometryError.emptyParameterRange) {
             try NURBSCurve(degree: 2, knots: [0, 0, 0, 0, 0, 0], controlPoints: points)
         }
     }

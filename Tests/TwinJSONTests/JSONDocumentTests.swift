@@ -13,7 +13,7 @@ struct JSONDocumentTests {
     @Test func syntaxErrorsNameLineAndColumn() throws {
         let path = try temporary("{\n  \"a\": 1,\n  \"b\" 2\n}\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(throws: JSONDocument.Failure(file: path, line: 3, column: 7, message: "expected ':' after the member name")) {
+        #expect(throws: JSONError.file(path, line: 3, column: 7, message: "expected ':' after the member name")) {
             try JSONDocument.read(path: path)
         }
         do {
@@ -24,10 +24,10 @@ struct JSONDocumentTests {
     }
 
     @Test func missingFilesAndFoldersAreSaid() {
-        #expect(throws: JSONDocument.Failure(file: "/nonexistent/x.json", message: "file not found")) {
+        #expect(throws: JSONError.file("/nonexistent/x.json", message: "file not found")) {
             try JSONDocument.read(path: "/nonexistent/x.json")
         }
-        #expect(throws: JSONDocument.Failure(file: NSTemporaryDirectory(), message: "is a folder, not a file")) {
+        #expect(throws: JSONError.file(NSTemporaryDirectory(), message: "is a folder, not a file")) {
             try JSONDocument.read(path: NSTemporaryDirectory())
         }
     }
@@ -42,11 +42,11 @@ struct JSONDocumentTests {
     @Test func typedReadsNameTheFieldAndWhatWasFound() throws {
         let v = try JSONParser.parse(#"{"n": "3", "list": {}, "x": 2.5, "k": 7}"#)
         let o = try v.object("")
-        #expect(throws: JSONFieldError(field: "n", message: "expected a finite number, found a string")) { try o["n"]!.number("n") }
-        #expect(throws: JSONFieldError(field: "list", message: "expected a list, found an object")) { try o["list"]!.array("list") }
-        #expect(throws: JSONFieldError(field: "m", message: "missing")) { try o.required("m", "m") }
-        #expect(throws: JSONFieldError(field: "x", message: "must be 0 to 1, found 2.5")) { try o["x"]!.number("x", in: 0...1, "0 to 1") }
-        #expect(throws: JSONFieldError(field: "x", message: "must be a whole number from 0 to 10, found 2.5")) { try o["x"]!.integer("x", in: 0...10) }
+        #expect(throws: JSONError(field: "n", message: "expected a finite number, found a string")) { try o["n"]!.number("n") }
+        #expect(throws: JSONError(field: "list", message: "expected a list, found an object")) { try o["list"]!.array("list") }
+        #expect(throws: JSONError(field: "m", message: "missing")) { try o.required("m", "m") }
+        #expect(throws: JSONError(field: "x", message: "must be 0 to 1, found 2.5")) { try o["x"]!.number("x", in: 0...1, "0 to 1") }
+        #expect(throws: JSONError(field: "x", message: "must be a whole number from 0 to 10, found 2.5")) { try o["x"]!.integer("x", in: 0...10) }
         #expect(try o["k"]!.integer("k", in: 0...10) == 7)
         #expect(try v.object("").required("x", "x").number("x") == 2.5)
     }

@@ -30,13 +30,13 @@ struct JSONParserTests {
         guard case .object(let o) = whole else { Issue.record("not an object"); return }
         #expect(o.members.count == count)
         text += ", \"key\(count - 1)\": 0}"
-        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(text) }
+        #expect(throws: JSONError.self) { try JSONParser.parse(text) }
         do { _ = try JSONParser.parse(text) } catch { #expect(error.message == "duplicate key 'key\(count - 1)'") }
         #expect(ContinuousClock.now - start < .seconds(5))
         // Below 16 members the scan is used, above it the set: a duplicate on either side is found.
         for n in [3, 15, 16, 17, 100] {
             let keys = (0..<n).map { "\"k\($0)\": 1" } + ["\"k0\": 2"]
-            #expect(throws: JSONSyntaxError.self, "\(n)") { try JSONParser.parse("{" + keys.joined(separator: ",") + "}") }
+            #expect(throws: JSONError.self, "\(n)") { try JSONParser.parse("{" + keys.joined(separator: ",") + "}") }
         }
     }
 
@@ -67,9 +67,9 @@ struct JSONParserTests {
     }
 
     @Test func stringsAreUTF8AndInvalidBytesAreRejected() throws {
-        func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
-            let result: Result<JSONValue, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
-                do throws(JSONSyntaxError) { return .success(try JSONParser.parse(buffer)) } catch { return .failure(error) }
+        func parse(_ bytes: [UInt8]) throws(JSONError) -> JSONValue {
+            let result: Result<JSONValue, JSONError> = bytes.withUnsafeBufferPointer { buffer in
+                do throws(JSONError) { return .success(try JSONParser.parse(buffer)) } catch { return .failure(error) }
             }
             return try result.get()
         }
@@ -78,7 +78,7 @@ struct JSONParserTests {
         // in a plain string and in one with an escape.
         for bad: [UInt8] in [[0x80], [0xC3], [0xC0, 0xAF], [0xED, 0xA0, 0x80]] {
             for prefix in [Array("ab".utf8), Array(#"a\n"#.utf8)] {
-                #expect(throws: JSONSyntaxError(offset: 2, message: "a string that is not valid UTF-8")) {
+                #expect(throws: JSONError.syntax(offset: 2, message: "a string that is not valid UTF-8")) {
                     try parse(Array(#"[""#.utf8) + prefix + bad + Array(#""]"#.utf8))
                 }
             }

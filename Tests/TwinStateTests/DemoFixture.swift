@@ -1,11 +1,11 @@
 import Foundation
+import TwinTestSupport
 import TwinLayout
 @testable import TwinState
 
 /// The demo plant, loaded once for the suites here.
 enum Demo {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let repository = TestPaths.repository
     static let plant: Plant = try! PlantLoader().load(path: repository + "/Assets/demo/plant.yaml")
     static var state: PlantState { PlantState(plant: plant) }
 
@@ -17,7 +17,7 @@ enum Demo {
 }
 
 extension PlantState {
-    mutating func apply(_ line: String) throws(UpdateError) {
+    mutating func apply(_ line: String) throws(StateError) {
         try apply(try UpdateParser.parse(line: line))
     }
 }

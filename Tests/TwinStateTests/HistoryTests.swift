@@ -72,7 +72,7 @@ struct HistoryTests {
         // A file whose applied part changed is refused.
         try (Self.lines(500, from: 1).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         var fourth = try history.state()
-        #expect(throws: UpdateFile.Failure.self) { try UpdateFile.apply(path: path, to: &fourth, history: history) }
+        #expect(throws: StateError.self) { try UpdateFile.apply(path: path, to: &fourth, history: history) }
     }
 
     @Test func badLinesAreReportedAndTheRestApplied() throws {
@@ -96,8 +96,8 @@ struct HistoryTests {
             _ = try UpdateFile.apply(path: path, to: &strict, history: nil, options: .init(strict: true))
             Issue.record("strict apply went past a bad line")
         } catch {
-            guard case let .rejected(e, partial) = error else { Issue.record("\(error)"); return }
-            #expect(e.line == 4 && partial.applied == 3)
+            guard let partial = error.partial else { Issue.record("\(error)"); return }
+            #expect(error.kind == .update && error.line == 4 && partial.applied == 3)
         }
     }
 
@@ -120,6 +120,6 @@ struct HistoryTests {
         } catch {
             #expect(error.description.contains("belongs to plant 'other'"))
         }
-        #expect(throws: HistoryError.self) { try History(path: directory + "/missing/h.sqlite", plant: Demo.plant) }
+        #expect(throws: StateError.self) { try History(path: directory + "/missing/h.sqlite", plant: Demo.plant) }
     }
 }

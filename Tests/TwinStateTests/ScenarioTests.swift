@@ -5,7 +5,7 @@ import TwinLayout
 
 @Suite("Scenario files")
 struct ScenarioTests {
-    static func load(_ body: String) throws(LayoutError) -> Scenario {
+    static func load(_ body: String) throws(StateError) -> Scenario {
         let directory = Demo.temporaryDirectory()
         let path = directory + "/s.yaml"
         try! ("plant: \(Demo.repository)/Assets/demo/plant.yaml\nstart: 2026-05-04T06:00:00Z\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
@@ -86,8 +86,8 @@ struct ScenarioTests {
                 _ = try Self.load(body)
                 Issue.record("accepted: \(body)")
             } catch {
-                guard case let .manifest(_, _, field, text) = error else { Issue.record("\(error)"); continue }
-                #expect("\(field): \(text)" == message, "\(body)")
+                #expect(error.kind == .scenario && error.line != nil, "\(error)")
+                #expect("\(error.field): \(error.message)" == message, "\(body)")
             }
         }
         // A missing plant file names the scenario line that refers to it.

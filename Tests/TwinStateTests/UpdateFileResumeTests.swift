@@ -83,7 +83,7 @@ struct UpdateFileResumeTests {
         #expect {
             _ = try UpdateFile.apply(path: path, to: &again, history: history)
         } throws: { error in
-            guard case .sourceChanged = error as? UpdateFile.Failure else { return false }
+            guard case .sourceChanged = (error as? StateError)?.kind else { return false }
             return true
         }
     }
@@ -111,7 +111,7 @@ struct UpdateFileResumeTests {
         #expect {
             _ = try UpdateFile.apply(path: path, to: &fourth, history: history)
         } throws: { error in
-            guard case .unterminatedLineChanged(_, 4) = error as? UpdateFile.Failure else { return false }
+            guard case .unterminatedLineChanged(4) = (error as? StateError)?.kind else { return false }
             return "\(error)".contains("line 4 was applied while it had no newline")
         }
         #expect(try Self.counter(history) == 4)
@@ -147,7 +147,7 @@ struct UpdateFileResumeTests {
         #expect {
             _ = try UpdateFile.apply(path: path, to: &state, history: history, options: .init(strict: true))
         } throws: { error in
-            guard case .rejected(let e, let partial) = error as? UpdateFile.Failure else { return false }
+            guard let e = error as? StateError, let partial = e.partial else { return false }
             return e.line == 3 && partial.committed == 2
         }
         #expect(try Self.counter(history) == 2)
@@ -173,7 +173,7 @@ struct UpdateFileResumeTests {
         lines[1] = lines[1].replacingOccurrences(of: "abcdefghij", with: "changed")
         try Self.write(lines.joined(separator: "\n") + "\n", to: path)
         var again = try history.state()
-        #expect(throws: UpdateFile.Failure.self) { try UpdateFile.apply(path: path, to: &again, history: history) }
+        #expect(throws: StateError.self) { try UpdateFile.apply(path: path, to: &again, history: history) }
         let report = try UpdateFile.apply(path: path, to: &again, history: history, options: .init(fromStart: true))
         #expect(report.alreadyHeld == 4 && report.applied == 3)
         #expect(try Self.counter(history) == 8)

@@ -105,7 +105,7 @@ struct UpdateTests {
         #expect(state.hasLayoutEdits)
         // Updates reach added entities and never removed ones.
         try state.apply(#"{"t":"2026-05-04T08:00:04Z","entity":"M-100","set":{"status":"running"}}"#)
-        #expect(throws: UpdateError.self) { try state.apply(#"{"t":"2026-05-04T08:00:05Z","entity":"M-001","set":{"status":"running"}}"#) }
+        #expect(throws: StateError.self) { try state.apply(#"{"t":"2026-05-04T08:00:05Z","entity":"M-001","set":{"status":"running"}}"#) }
         // The network: a node, an edge; a node with edges stays until they go.
         let node = try #require(state.nodes.first?.id)
         try state.apply(#"{"t":"2026-05-04T08:00:06Z","edit":"add_node","node":"N-X","x":1,"y":1}"#)

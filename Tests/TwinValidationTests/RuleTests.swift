@@ -1,13 +1,13 @@
 import Foundation
 import Testing
+import TwinTestSupport
 import FactoryTwin
 @testable import TwinValidation
 
 /// Each rule with a change that keeps it and one that breaks it, on the demo plant.
 @Suite("Layout rules")
 struct RuleTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
+    static let repository = TestPaths.repository
     static let base: Plant = try! PlantLoader().load(path: repository + "/Assets/demo/plant.yaml")
 
     /// The base with edits (JSON objects without "t"), as a change file makes it.
@@ -221,7 +221,7 @@ struct RuleTests {
         // An edit that does not apply to the base names its line too.
         try "base: \(base)\nedits:\n  - {edit: move, entity: M-404, dx: 1}\n".write(toFile: directory + "/c.yaml", atomically: true, encoding: .utf8)
         let change = try ChangeFile.load(path: directory + "/c.yaml")
-        #expect(throws: LayoutError.manifest(file: directory + "/c.yaml", line: 3, field: "edits[0].entity", message: "unknown entity 'M-404'")) {
+        #expect(throws: ChangeError(file: directory + "/c.yaml", line: 3, field: "edits[0].entity", message: "unknown entity 'M-404'")) {
             try change.apply(to: Self.base)
         }
     }

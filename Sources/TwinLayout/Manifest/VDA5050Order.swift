@@ -22,47 +22,39 @@ public struct VDA5050Order: Sendable {
     /// How far an order's node may lie from the network's node of the same id before it is said.
     public static let positionTolerance = 0.01
 
-    /// Why an order cannot be used.
-    public struct Problem: Error, CustomStringConvertible, Equatable {
-        public var file: String
-        public var field: String
-        public var message: String
-        public var description: String { field.isEmpty ? "\(file): \(message)" : "\(file): \(field): \(message)" }
-    }
-
     /// The bound of every angle in VDA 5050 (node theta, edge orientation), as its schema writes π.
     public static let maximumAngle = 3.14159265359
 
     /// Reads the order at `path`. With the plant's `network`, the order is held against it: a node
     /// without `nodePosition` (optional in VDA 5050) takes the network's position, and node ids the
     /// network lacks or positions that differ from it are listed in ``notes``.
-    public static func load(path: String, network: AGVNetwork? = nil) throws(Problem) -> VDA5050Order {
+    public static func load(path: String, network: AGVNetwork? = nil) throws(LayoutError) -> VDA5050Order {
         let document: JSONValue
         do { document = try JSONDocument.read(path: path) } catch {
-            throw Problem(file: path, field: "", message: error.reason)
+            throw .order(file: path, field: "", message: error.reason)
         }
         return try parse(document, file: path, network: network)
     }
 
-    static func parse(_ document: JSONValue, file: String, network plantNetwork: AGVNetwork? = nil) throws(Problem) -> VDA5050Order {
-        do throws(JSONFieldError) {
+    static func parse(_ document: JSONValue, file: String, network plantNetwork: AGVNetwork? = nil) throws(LayoutError) -> VDA5050Order {
+        do throws(JSONError) {
             return try parse(document, network: plantNetwork)
         } catch {
-            throw Problem(file: file, field: error.field, message: error.message)
+            throw .order(file: file, field: error.field, message: error.message)
         }
     }
 
-    static func parse(_ document: JSONValue, network plantNetwork: AGVNetwork?) throws(JSONFieldError) -> VDA5050Order {
+    static func parse(_ document: JSONValue, network plantNetwork: AGVNetwork?) throws(JSONError) -> VDA5050Order {
         var notes: [String] = []
-        func fail(_ field: String, _ message: String) -> JSONFieldError { JSONFieldError(field: field, message: message) }
-        func angle(_ v: JSONValue, _ field: String) throws(JSONFieldError) -> Double {
+        func fail(_ field: String, _ message: String) -> JSONError { JSONError(field: field, message: message) }
+        func angle(_ v: JSONValue, _ field: String) throws(JSONError) -> Double {
             try v.number(field, in: -maximumAngle...maximumAngle, "within -π and π radians (±3.14159265359)")
         }
-        func sequenceId(_ v: JSONValue?, _ field: String) throws(JSONFieldError) -> Int {
+        func sequenceId(_ v: JSONValue?, _ field: String) throws(JSONError) -> Int {
             guard let v else { throw fail(field, "missing") }
             return try v.integer(field, in: 0...Int(Int32.max))
         }
-        func number(_ v: JSONValue?, _ field: String) throws(JSONFieldError) -> Double {
+        func number(_ v: JSONValue?, _ field: String) throws(JSONError) -> Double {
             guard let v else { throw fail(field, "missing") }
             return try v.number(field)
         }
@@ -87,7 +79,7 @@ public struct VDA5050Order: Sendable {
                 throw fail(f + ".nodePosition", plantNetwork == nil ? "missing (a path needs every node's position)"
                                                                     : "missing, and the plant's network has no node '\(id)' to take it from")
             }
-            let theta = try position["theta"].map { v throws(JSONFieldError) in try angle(v, f + ".nodePosition.theta") }
+            let theta = try position["theta"].map { v throws(JSONError) in try angle(v, f + ".nodePosition.theta") }
             if let d = position["allowedDeviationXY"] { _ = try d.number(f + ".nodePosition.allowedDeviationXY", in: anyNumber, "0 or more") }
             if let d = position["allowedDeviationTheta"] { _ = try d.number(f + ".nodePosition.allowedDeviationTheta", in: 0...maximumAngle, "within 0 and π radians") }
             let node = AGVNetwork.Node(id: id, x: try number(position["x"], f + ".nodePosition.x"),
@@ -129,7 +121,7 @@ public struct VDA5050Order: Sendable {
                     let pf = f + ".trajectory.controlPoints[\(k)]"
                     let p = try v.object(pf)
                     points.append(NURBSCurve.ControlPoint(x: try number(p["x"], pf + ".x"), y: try number(p["y"], pf + ".y"),
-                                                          weight: try p["weight"].map { w throws(JSONFieldError) in try w.number(pf + ".weight") } ?? 1))
+                                                          weight: try p["weight"].map { w throws(JSONError) in try w.number(pf + ".weight") } ?? 1))
                 }
                 do {
                     edge.trajectory = try NURBSCurve(degree: degree, knots: knots, controlPoints: points)

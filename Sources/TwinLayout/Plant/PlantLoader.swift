@@ -134,7 +134,7 @@ public struct PlantLoader: Sendable {
         switch error {
         case .fileNotFound(let path, _, _):
             return .fileNotFound(path: path, referencedFrom: manifest, line: line)
-        case .importFailed, .importAborted, .unsupportedFile, .manifest:
+        case .importFailed, .importAborted, .unsupportedFile, .manifest, .order:
             return .manifest(file: manifest, line: line, field: field, message: error.description)
         }
     }

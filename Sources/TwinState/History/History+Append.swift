@@ -66,7 +66,7 @@ private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 extension History {
     /// Commits a batch in one transaction, with a snapshot of `state` (the state after the batch's
     /// last update) when one is due or `snapshot` asks, and the source's progress: all or nothing.
-    public func commit(_ batch: UpdateBatch, state: PlantState, snapshot: Bool = false, source: SourceProgress? = nil) throws(HistoryError) {
+    public func commit(_ batch: UpdateBatch, state: PlantState, snapshot: Bool = false, source: SourceProgress? = nil) throws(StateError) {
         try write { db in
             if !batch.rows.isEmpty {
                 let statement = try db.cachedStatement(sql: "INSERT INTO updates(seq, clock_ms, entity, line) VALUES (?, ?, ?, ?)")
@@ -86,7 +86,7 @@ extension History {
                         let rc = sqlite3_step(s)
                         sqlite3_reset(s)
                         guard rc == SQLITE_DONE else {
-                            throw HistoryError(path: path, message: "storing update \(row.sequence): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+                            throw StateError(kind: .history, file: path, message: "storing update \(row.sequence): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
                         }
                     }
                 }
@@ -107,7 +107,7 @@ extension History {
     }
 
     /// How far the file at `path` (absolute) has been committed, if it ever was.
-    public func progress(ofSource path: String) throws(HistoryError) -> SourceProgress? {
+    public func progress(ofSource path: String) throws(StateError) -> SourceProgress? {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT bytes, lines, hash FROM sources WHERE path = ?", arguments: [path]) else { return nil }
             let hashText: String = row[2]
@@ -117,7 +117,7 @@ extension History {
 
     /// The fingerprint (FNV-1a of its text) of every stored update line, with how many times it
     /// is stored: for applying a file from its start without applying twice what is held.
-    public func lineFingerprints() throws(HistoryError) -> [UInt64: Int] {
+    public func lineFingerprints() throws(StateError) -> [UInt64: Int] {
         try read { db in
             var result: [UInt64: Int] = [:]
             let statement = try db.makeStatement(sql: "SELECT line FROM updates")
@@ -125,7 +125,7 @@ extension History {
             while true {
                 let rc = sqlite3_step(s)
                 if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else { throw HistoryError(path: path, message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+                guard rc == SQLITE_ROW else { throw StateError(kind: .history, file: path, message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
                 let count = Int(sqlite3_column_bytes(s, 0))
                 var hash = UpdateFile.hashSeed
                 if count > 0, let text = sqlite3_column_text(s, 0) {
@@ -139,7 +139,7 @@ extension History {
     }
 
     /// Forgets a file's progress, so that it is applied again from its start.
-    public func forgetSource(_ path: String) throws(HistoryError) {
+    public func forgetSource(_ path: String) throws(StateError) {
         try write { db in try db.execute(sql: "DELETE FROM sources WHERE path = ?", arguments: [path]) }
     }
 }

@@ -6,7 +6,7 @@ import GRDBSQLite
 extension History {
     /// The state when the plant clock reached `time`, or the latest state when `time` is nil. The
     /// state's clock is set to `time` (nothing happened between the last update and then).
-    public func state(at time: Timestamp? = nil) throws(HistoryError) -> PlantState {
+    public func state(at time: Timestamp? = nil) throws(StateError) -> PlantState {
         try read { db in
             var state = initialState
             let limit = time?.milliseconds ?? .max
@@ -19,10 +19,10 @@ extension History {
                 let text: String = snapshotRow[1]
                 let document: JSONValue
                 do { document = try JSONParser.parse(text) } catch {
-                    throw HistoryError(path: path, message: "snapshot at update \(from) is not valid JSON: \(error)")
+                    throw StateError(kind: .history, file: path, message: "snapshot at update \(from) is not valid JSON: \(error)")
                 }
                 do { try state.restore(document) } catch {
-                    throw HistoryError(path: path, message: "snapshot at update \(from) does not fit the plant: \(error)")
+                    throw StateError(kind: .history, file: path, message: "snapshot at update \(from) does not fit the plant: \(error)")
                 }
             }
             let statement = try db.cachedStatement(sql: "SELECT seq, clock_ms, line FROM updates WHERE seq > ? ORDER BY seq")
@@ -32,7 +32,7 @@ extension History {
             while true {
                 let rc = sqlite3_step(s)
                 if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else { throw HistoryError(path: path, message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+                guard rc == SQLITE_ROW else { throw StateError(kind: .history, file: path, message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
                 let seq = sqlite3_column_int64(s, 0)
                 if sqlite3_column_int64(s, 1) > limit { break }
                 let count = Int(sqlite3_column_bytes(s, 2))
@@ -42,10 +42,10 @@ extension History {
                     let update = try UpdateParser.parse(line: line)
                     try state.apply(update)
                 } catch {
-                    throw HistoryError(path: path, message: "update \(seq) no longer applies to the plant: \(error)")
+                    throw StateError(kind: .history, file: path, message: "update \(seq) no longer applies to the plant: \(error)")
                 }
                 guard state.sequence == seq else {
-                    throw HistoryError(path: path, message: "update \(seq) follows update \(state.sequence - 1): the history has a gap")
+                    throw StateError(kind: .history, file: path, message: "update \(seq) follows update \(state.sequence - 1): the history has a gap")
                 }
             }
             if let time { state.setClock(time) }

@@ -3,13 +3,6 @@ import GRDB
 import GRDBSQLite
 import TwinLayout
 
-/// Why the history database cannot be used.
-public struct HistoryError: Error, CustomStringConvertible, Sendable {
-    public var path: String
-    public var message: String
-    public init(path: String, message: String) { self.path = path; self.message = message }
-    public var description: String { "\(path): \(message)" }
-}
 
 /// A plant's history in an embedded SQLite database (WAL mode): every applied update in sequence
 /// order, with the plant clock at that update, and a snapshot of the whole state every
@@ -32,11 +25,11 @@ public final class History: Sendable {
     let queue: DatabaseQueue
 
     /// Opens (or creates) the history at `path` for `plant`.
-    public convenience init(path: String, plant: Plant, snapshotInterval: Int64 = 10_000) throws(HistoryError) {
+    public convenience init(path: String, plant: Plant, snapshotInterval: Int64 = 10_000) throws(StateError) {
         try self.init(path: path, initialState: PlantState(plant: plant), snapshotInterval: snapshotInterval)
     }
 
-    public init(path: String, initialState: PlantState, snapshotInterval: Int64 = 10_000) throws(HistoryError) {
+    public init(path: String, initialState: PlantState, snapshotInterval: Int64 = 10_000) throws(StateError) {
         self.path = path
         self.initialState = initialState
         self.snapshotInterval = max(1, snapshotInterval)
@@ -51,7 +44,7 @@ public final class History: Sendable {
         do {
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
-                throw HistoryError(path: path, message: "the directory \(directory) does not exist")
+                throw StateError(kind: .history, file: path, message: "the directory \(directory) does not exist")
             }
             queue = try DatabaseQueue(path: path, configuration: config)
             try Self.migrator.migrate(queue)
@@ -59,16 +52,16 @@ public final class History: Sendable {
             try queue.write { db in
                 if let owner = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'plant'") {
                     guard owner == plantName else {
-                        throw HistoryError(path: path, message: "this history belongs to plant '\(owner)', not '\(plantName)' (give another --db)")
+                        throw StateError(kind: .history, file: path, message: "this history belongs to plant '\(owner)', not '\(plantName)' (give another --db)")
                     }
                 } else {
                     try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('plant', ?), ('format', '1')", arguments: [plantName])
                 }
             }
-        } catch let error as HistoryError {
+        } catch let error as StateError {
             throw error
         } catch {
-            throw HistoryError(path: path, message: Self.message(error))
+            throw StateError(kind: .history, file: path, message: Self.message(error))
         }
     }
 
@@ -96,19 +89,19 @@ public final class History: Sendable {
     }
 
     /// The sequence number of the last update stored (0: none).
-    public func lastSequence() throws(HistoryError) -> Int64 {
+    public func lastSequence() throws(StateError) -> Int64 {
         try read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM updates") ?? 0 }
     }
 
     /// How many updates and snapshots are stored.
-    public func counts() throws(HistoryError) -> (updates: Int64, snapshots: Int64) {
+    public func counts() throws(StateError) -> (updates: Int64, snapshots: Int64) {
         try read { db in
             (try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM updates") ?? 0, try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM snapshots") ?? 0)
         }
     }
 
     /// The first and last clock in the history.
-    public func timeSpan() throws(HistoryError) -> (first: Timestamp, last: Timestamp)? {
+    public func timeSpan() throws(StateError) -> (first: Timestamp, last: Timestamp)? {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT MIN(clock_ms), MAX(clock_ms) FROM updates"),
                   let a: Int64 = row[0], let b: Int64 = row[1] else { return nil }
@@ -116,15 +109,15 @@ public final class History: Sendable {
         }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
-        do { return try queue.read(body) } catch let error as HistoryError { throw error } catch {
-            throw HistoryError(path: path, message: Self.message(error))
+    func read<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do { return try queue.read(body) } catch let error as StateError { throw error } catch {
+            throw StateError(kind: .history, file: path, message: Self.message(error))
         }
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws(HistoryError) -> T {
-        do { return try queue.write(body) } catch let error as HistoryError { throw error } catch {
-            throw HistoryError(path: path, message: Self.message(error))
+    func write<T>(_ body: (Database) throws -> T) throws(StateError) -> T {
+        do { return try queue.write(body) } catch let error as StateError { throw error } catch {
+            throw StateError(kind: .history, file: path, message: Self.message(error))
         }
     }
 }

@@ -90,7 +90,7 @@ public enum Condition: Sendable, Equatable, CustomStringConvertible {
 
     /// Reads `ENTITY.FIELD OP VALUE`, `no AGV conflicts`, `no route collisions`,
     /// `route ID is free`, `route ID is blocked`; nil (with the reason) otherwise.
-    public static func parse(_ text: String) -> Result<Condition, ConditionError> {
+    public static func parse(_ text: String) -> Result<Condition, StateError> {
         let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
         let lower = words.map { $0.lowercased() }
         if lower == ["no", "agv", "conflicts"] { return .success(.noAGVConflicts) }
@@ -106,11 +106,11 @@ public enum Condition: Sendable, Equatable, CustomStringConvertible {
             guard let dot = lhs.firstIndex(of: "."), dot != lhs.startIndex, !rhs.isEmpty else { break }
             let field = String(lhs[lhs.index(after: dot)...])
             guard Self.fields.contains(field) || field.hasPrefix("signals.") || field.hasPrefix("counters.") else {
-                return .failure(ConditionError(message: "unknown field '\(field)' (expected one of: \(fields.joined(separator: ", ")), signals.NAME, counters.NAME)"))
+                return .failure(StateError(kind: .scenario, message: "unknown field '\(field)' (expected one of: \(fields.joined(separator: ", ")), signals.NAME, counters.NAME)"))
             }
             return .success(.field(entity: String(lhs[..<dot]), field: field, op, rhs))
         }
-        return .failure(ConditionError(message: "cannot read '\(text)' (expected ENTITY.FIELD OP VALUE with OP one of == != < <= > >=, 'no AGV conflicts', 'no route collisions', 'route ID is free' or 'route ID is blocked')"))
+        return .failure(StateError(kind: .scenario, message: "cannot read '\(text)' (expected ENTITY.FIELD OP VALUE with OP one of == != < <= > >=, 'no AGV conflicts', 'no route collisions', 'route ID is free' or 'route ID is blocked')"))
     }
 
     static let fields = ["status", "running", "speed_mps", "battery", "driving", "operating_mode", "last_node", "order", "x", "y", "theta"]
@@ -218,6 +218,3 @@ public enum Condition: Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
-
-/// Why a condition cannot be read.
-public struct ConditionError: Error, Sendable, Equatable { public var message: String }

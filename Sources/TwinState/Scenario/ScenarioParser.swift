@@ -24,7 +24,19 @@ extension Scenario {
     ///     until: "06:30"
     ///     render: {camera: plan, file: "plan-{time}.png"}
     /// ```
-    public static func load(path: String, plant loadPlant: ((String) throws(LayoutError) -> Plant)? = nil) throws(LayoutError) -> Scenario {
+    ///
+    /// Throws a ``StateError`` of kind `.scenario` naming the file, line and field; a plant that
+    /// cannot be loaded is said as its own error.
+    public static func load(path: String, plant loadPlant: ((String) throws(LayoutError) -> Plant)? = nil) throws(StateError) -> Scenario {
+        do throws(LayoutError) {
+            return try read(path: path, plant: loadPlant)
+        } catch {
+            let place = error.place
+            throw StateError(kind: .scenario, file: place.file, line: place.line, field: place.field, message: place.message)
+        }
+    }
+
+    static func read(path: String, plant loadPlant: ((String) throws(LayoutError) -> Plant)?) throws(LayoutError) -> Scenario {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
         }
@@ -75,7 +87,7 @@ extension Scenario {
                     let field = set.child(value, id)
                     var changes: [Change] = []
                     let value = try json(field)
-                    do throws(UpdateError) { try UpdateParser.changes(value, field: "set", into: &changes) } catch {
+                    do throws(StateError) { try UpdateParser.changes(value, field: "set", into: &changes) } catch {
                         throw field.error(error.field.replacingOccurrences(of: "set.", with: "") + ": " + error.message)
                     }
                     actions.append(.update(Update(time: at, action: .set(entity: id, changes: changes))))
@@ -86,7 +98,7 @@ extension Scenario {
                     guard case .object(var o) = try json(item) else { throw item.error("expected an update (entity and set, or edit)") }
                     guard o["t"] == nil else { throw item.error("an update in a scenario takes the time of its entry; leave out 't'") }
                     o.members.insert(.init(key: "t", value: .string(at.description)), at: 0)
-                    do throws(UpdateError) { actions.append(.update(try UpdateParser.update(from: .object(o)))) } catch {
+                    do throws(StateError) { actions.append(.update(try UpdateParser.update(from: .object(o)))) } catch {
                         throw item.error("\(error.field.isEmpty ? "" : error.field + ": ")\(error.message)")
                     }
                 }
@@ -97,7 +109,7 @@ extension Scenario {
                     guard o["t"] == nil else { throw item.error("an edit in a scenario takes the time of its entry; leave out 't'") }
                     guard o["edit"] != nil else { throw item.error("missing 'edit' (move, add, remove, add_node, remove_node, add_edge, remove_edge)") }
                     o.members.insert(.init(key: "t", value: .string(at.description)), at: 0)
-                    do throws(UpdateError) { actions.append(.update(try UpdateParser.update(from: .object(o)))) } catch {
+                    do throws(StateError) { actions.append(.update(try UpdateParser.update(from: .object(o)))) } catch {
                         throw item.error("\(error.field.isEmpty ? "" : error.field + ": ")\(error.message)")
                     }
                 }
@@ -120,7 +132,7 @@ extension Scenario {
                     case (nil, let o?, nil):
                         let order: VDA5050Order
                         let orderPath = resolve(try o.string())
-                        do throws(VDA5050Order.Problem) { order = try VDA5050Order.load(path: orderPath, network: plant?.network) } catch { throw o.error(error.description) }
+                        do throws(LayoutError) { order = try VDA5050Order.load(path: orderPath, network: plant?.network) } catch { throw o.error(error.description) }
                         drive = Drive(agv: agv, name: order.orderId, nodes: order.nodeSequence, speed: speed, orderNetwork: order.network)
                     case (nil, nil, let n?):
                         var nodes: [String] = []

@@ -5,33 +5,39 @@ import TwinRender
 /// It is started with no signals blocked (a test runner's or a server's threads block some, and a
 /// child inherits the mask: mosquitto would never see its SIGTERM) and stopped with SIGTERM, as a
 /// service manager stops it, so that it saves what it persists.
-public final class MosquittoProcess {
-    /// Where Debian puts it.
-    public static let executable = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
+package final class MosquittoProcess {
+    /// Why the broker could not be started.
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
+        init(_ description: String) { self.description = description }
+    }
 
-    public let port: Int
-    public let configPath: String
+    /// Where Debian puts it.
+    package static let executable = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    package let port: Int
+    package let configPath: String
     private var pid: pid_t = 0
 
     /// Writes a configuration (a loopback listener on a free port, anonymous clients, no limit on
     /// queues, and `settings`) into `folder` and starts the broker.
-    public init(folder: String, settings: [String] = []) throws(MQTTError) {
-        guard Self.executable != nil else { throw MQTTError("mosquitto is not installed (apt-get install mosquitto)") }
-        guard let port = Self.freeLoopbackPort() else { throw MQTTError("no free loopback port") }
+    package init(folder: String, settings: [String] = []) throws(Failure) {
+        guard Self.executable != nil else { throw Failure("mosquitto is not installed (apt-get install mosquitto)") }
+        guard let port = Self.freeLoopbackPort() else { throw Failure("no free loopback port") }
         self.port = port
         configPath = folder + "/mosquitto.conf"
         var lines = ["listener \(port) 127.0.0.1", "allow_anonymous true", "max_queued_messages 0", "max_inflight_messages 0"] + settings
         if getuid() == 0 { lines.append("user root") }   // as root it would drop to a user that cannot write our folder
         do { try lines.joined(separator: "\n").write(toFile: configPath, atomically: true, encoding: .utf8) } catch {
-            throw MQTTError("\(configPath): cannot write: \(WriteFailure.reason(writing: configPath, error))")
+            throw Failure("\(configPath): cannot write: \(WriteFailure.reason(writing: configPath, error))")
         }
         try start()
     }
 
     /// Starts the broker and waits (up to 30 s) until it accepts connections; an error if it exits
     /// before or does not in that time.
-    public func start() throws(MQTTError) {
-        guard let executable = Self.executable else { throw MQTTError("mosquitto is not installed") }
+    package func start() throws(Failure) {
+        guard let executable = Self.executable else { throw Failure("mosquitto is not installed") }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -48,30 +54,30 @@ public final class MosquittoProcess {
         argv.append(nil)
         defer { for a in argv { free(a) } }
         var child: pid_t = 0
-        guard posix_spawn(&child, executable, nil, &attributes, &argv, environ) == 0 else { throw MQTTError("cannot start \(executable)") }
+        guard posix_spawn(&child, executable, nil, &attributes, &argv, environ) == 0 else { throw Failure("cannot start \(executable)") }
         pid = child
         let end = Date().addingTimeInterval(30)
         while !Self.acceptsConnections(port: port) {
             var status: Int32 = 0
             if waitpid(child, &status, WNOHANG) == child {
                 pid = 0
-                throw MQTTError("\(executable) exited (status \(status)) before it accepted connections on port \(port); its configuration: \(configPath)")
+                throw Failure("\(executable) exited (status \(status)) before it accepted connections on port \(port); its configuration: \(configPath)")
             }
             guard Date() < end else {
                 stop()
-                throw MQTTError("\(executable) did not accept connections on port \(port) within 30 s")
+                throw Failure("\(executable) did not accept connections on port \(port) within 30 s")
             }
             usleep(20_000)
         }
     }
 
     /// SIGTERM, then waits for it to exit.
-    public func stop() { end(with: SIGTERM) }
+    package func stop() { end(with: SIGTERM) }
 
-    public func restart() throws(MQTTError) { stop(); try start() }
+    package func restart() throws(Failure) { stop(); try start() }
 
     /// SIGKILL, as a crash or an out-of-memory kill ends it: it saves nothing on the way out.
-    public func crash() { end(with: SIGKILL) }
+    package func crash() { end(with: SIGKILL) }
 
     private func end(with signal: Int32) {
         guard pid > 0 else { return }
@@ -84,7 +90,7 @@ public final class MosquittoProcess {
     deinit { stop() }
 
     /// A TCP port nothing listens on, on the loopback interface.
-    public static func freeLoopbackPort() -> Int? {
+    package static func freeLoopbackPort() -> Int? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = loopback(port: 0)
@@ -95,14 +101,14 @@ public final class MosquittoProcess {
     }
 
     /// Whether something accepts TCP connections on the loopback `port`.
-    public static func acceptsConnections(port: Int) -> Bool {
+    package static func acceptsConnections(port: Int) -> Bool {
         guard let fd = connectLoopback(port: port) else { return false }
         close(fd)
         return true
     }
 
     /// A TCP socket connected to the loopback `port` (the caller closes it), or nil.
-    public static func connectLoopback(port: Int) -> Int32? {
+    package static func connectLoopback(port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         var address = loopback(port: port)
