@@ -45,6 +45,16 @@ public enum HTTPAPI {
                               work: WorkPool = WorkPool()) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ProblemAndAuthMiddleware(tokens: tokens))
+        // Reading the state, writing updates, pictures and checks (on the work pool), streams.
+        addStateRoutes(to: router, live: live, mqtt: mqtt, work: work)
+        addUpdateRoutes(to: router, live: live, options: options)
+        addPictureRoutes(to: router, live: live, options: options, work: work)
+        addStreamRoutes(to: router, live: live)
+        return router
+    }
+
+    /// `/health`, `/state`, `/state/:id`.
+    static func addStateRoutes(to router: Router<BasicRequestContext>, live: LiveTwin, mqtt: MQTTSync?, work: WorkPool) {
         router.get("/health") { _, _ -> Response in
             let c = live.counts, state = live.current
             var o = JSONObject([.init(key: "status", value: .string(live.commitError == nil ? "ok" : "degraded")), .init(key: "plant", value: .string(live.plant.name)),
@@ -105,6 +115,10 @@ public enum HTTPAPI {
             if case .object(let fields)? = entities[id] { o.members += fields.members }
             return json(.object(o))
         }
+    }
+
+    /// `POST /updates`, `PATCH /entities/:id`.
+    static func addUpdateRoutes(to router: Router<BasicRequestContext>, live: LiveTwin, options: Options) {
         router.post("/updates") { request, _ -> Response in
             var request = request
             let body = try await request.collectBody(upTo: options.maximumBodyBytes)
@@ -152,6 +166,10 @@ public enum HTTPAPI {
             }
             return json(.object(JSONObject([.init(key: "id", value: .string(id)), .init(key: "sequence", value: .number(Double(live.current.sequence)))])))
         }
+    }
+
+    /// `/render.png` and `/check`, run on the work pool (a 503 with Retry-After when it is full).
+    static func addPictureRoutes(to router: Router<BasicRequestContext>, live: LiveTwin, options: Options, work: WorkPool) {
         router.get("/render.png") { request, _ -> Response in
             let camera = request.uri.queryParameters.get("camera") ?? "plan"
             var width = 1280, height = 720
@@ -202,6 +220,10 @@ public enum HTTPAPI {
             case .failure(let error): return problem(.unprocessableContent, "\(error)")
             }
         }
+    }
+
+    /// `/events` (server-sent events of applied updates) and `/openapi.json`.
+    static func addStreamRoutes(to router: Router<BasicRequestContext>, live: LiveTwin) {
         router.get("/events") { request, _ -> Response in
             let feed = live.eventFeed()
             let body = ResponseBody { writer in
@@ -230,7 +252,6 @@ public enum HTTPAPI {
         router.get("/openapi.json") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
-        return router
     }
 
     /// The state now, or at the moment the query's `at` names.

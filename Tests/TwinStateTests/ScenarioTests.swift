@@ -93,7 +93,7 @@ struct ScenarioTests {
         // A missing plant file names the scenario line that refers to it.
         let directory = Demo.temporaryDirectory()
         try! "plant: nowhere.yaml\nstart: 2026-05-04T06:00:00Z\ntimeline: []\n".write(toFile: directory + "/s.yaml", atomically: true, encoding: .utf8)
-        #expect(throws: LayoutError.self) { try Scenario.load(path: directory + "/s.yaml") }
+        #expect(throws: StateError(kind: .scenario, file: directory + "/s.yaml", line: 1, message: "file not found: " + directory + "/nowhere.yaml")) { try Scenario.load(path: directory + "/s.yaml") }
     }
 
     @Test func conditionsEvaluateAgainstTheState() throws {

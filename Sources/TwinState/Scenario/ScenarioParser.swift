@@ -62,21 +62,7 @@ extension Scenario {
         let plant = try loadPlant.map { load throws(LayoutError) in try load(plantPath) }
         for entry in try top.required("timeline").sequence() {
             let m = try entry.mapping(allowed: ["at", "every", "from", "until", "set", "updates", "edit", "drive", "render", "check", "assert"])
-            var times: [Timestamp] = []
-            if let every = m.optional("every") {
-                guard m.optional("at") == nil else { throw entry.error("give 'at' or 'every', not both") }
-                let step = try duration(every)
-                guard step >= 0.001 else { throw every.error("must be a positive duration such as 30s, 5m or 1h") }
-                let from = try m.optional("from").map { f throws(LayoutError) in try time(f, start: start) } ?? start
-                guard let untilField = m.optional("until") ?? top.optional("end") else { throw entry.error("'every' needs 'until' (or the scenario's 'end')") }
-                let until = try time(untilField, start: start)
-                guard until >= from else { throw untilField.error("lies before 'from'") }
-                guard until.seconds(since: from) / step <= 10_000 else { throw every.error("makes more than 10,000 events") }
-                var t = from
-                while t <= until { times.append(t); t = t.adding(seconds: step) }
-            } else {
-                times = [try time(try m.required("at"), start: start)]
-            }
+            let times = try entryTimes(entry, m, top: top, start: start)
             if let first = times.first, first < start { throw (m.optional("at") ?? m.optional("from") ?? entry).error("lies before the scenario's start \(start)") }
             var actions: [Action] = []
             let at = times[0]
@@ -94,25 +80,10 @@ extension Scenario {
                 }
             }
             if let updates = m.optional("updates") {
-                for item in try updates.sequence() {
-                    guard case .object(var o) = try json(item) else { throw item.error("expected an update (entity and set, or edit)") }
-                    guard o["t"] == nil else { throw item.error("an update in a scenario takes the time of its entry; leave out 't'") }
-                    o.members.insert(.init(key: "t", value: .string(at.description)), at: 0)
-                    do throws(StateError) { actions.append(.update(try UpdateParser.update(from: .object(o)))) } catch {
-                        throw item.error("\(error.field.isEmpty ? "" : error.field + ": ")\(error.message)")
-                    }
-                }
+                actions += try timedUpdates(updates, at: at, what: "an update", expected: "an update (entity and set, or edit)", needsEdit: false)
             }
             if let edits = m.optional("edit") {
-                for item in try edits.sequence() {
-                    guard case .object(var o) = try json(item) else { throw item.error("expected an edit such as {edit: move, entity: M-012, dx: 1.5}") }
-                    guard o["t"] == nil else { throw item.error("an edit in a scenario takes the time of its entry; leave out 't'") }
-                    guard o["edit"] != nil else { throw item.error("missing 'edit' (move, add, remove, add_node, remove_node, add_edge, remove_edge)") }
-                    o.members.insert(.init(key: "t", value: .string(at.description)), at: 0)
-                    do throws(StateError) { actions.append(.update(try UpdateParser.update(from: .object(o)))) } catch {
-                        throw item.error("\(error.field.isEmpty ? "" : error.field + ": ")\(error.message)")
-                    }
-                }
+                actions += try timedUpdates(edits, at: at, what: "an edit", expected: "an edit such as {edit: move, entity: M-012, dx: 1.5}", needsEdit: true)
             }
             if let drives = m.optional("drive") {
                 for item in try list(drives) {
@@ -232,6 +203,40 @@ extension Scenario {
     }
 
     /// A single item or a list of them.
+    /// The times of a timeline entry: its `at`, or each step of `every` from `from` (the start)
+    /// until `until` (the scenario's end), at most 10,000.
+    static func entryTimes(_ entry: ManifestField, _ m: ManifestMapping, top: ManifestMapping, start: Timestamp) throws(LayoutError) -> [Timestamp] {
+        guard let every = m.optional("every") else { return [try time(try m.required("at"), start: start)] }
+        guard m.optional("at") == nil else { throw entry.error("give 'at' or 'every', not both") }
+        let step = try duration(every)
+        guard step >= 0.001 else { throw every.error("must be a positive duration such as 30s, 5m or 1h") }
+        let from = try m.optional("from").map { f throws(LayoutError) in try time(f, start: start) } ?? start
+        guard let untilField = m.optional("until") ?? top.optional("end") else { throw entry.error("'every' needs 'until' (or the scenario's 'end')") }
+        let until = try time(untilField, start: start)
+        guard until >= from else { throw untilField.error("lies before 'from'") }
+        guard until.seconds(since: from) / step <= 10_000 else { throw every.error("makes more than 10,000 events") }
+        var times: [Timestamp] = []
+        var t = from
+        while t <= until { times.append(t); t = t.adding(seconds: step) }
+        return times
+    }
+
+    /// The updates (or, with `needsEdit`, the layout edits) of an entry's list, each an update
+    /// line without its `t`, which is the entry's time.
+    static func timedUpdates(_ field: ManifestField, at: Timestamp, what: String, expected: String, needsEdit: Bool) throws(LayoutError) -> [Action] {
+        var actions: [Action] = []
+        for item in try field.sequence() {
+            guard case .object(var o) = try json(item) else { throw item.error("expected \(expected)") }
+            guard o["t"] == nil else { throw item.error("\(what) in a scenario takes the time of its entry; leave out 't'") }
+            if needsEdit && o["edit"] == nil { throw item.error("missing 'edit' (move, add, remove, add_node, remove_node, add_edge, remove_edge)") }
+            o.members.insert(.init(key: "t", value: .string(at.description)), at: 0)
+            do throws(StateError) { actions.append(.update(try UpdateParser.update(from: .object(o)))) } catch {
+                throw item.error("\(error.field.isEmpty ? "" : error.field + ": ")\(error.message)")
+            }
+        }
+        return actions
+    }
+
     static func list(_ field: ManifestField) throws(LayoutError) -> [ManifestField] {
         if case .sequence = field.node { return try field.sequence() }
         return [field]
