@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "TwinRender", dependencies: ["TwinGeometry", "CPNG"]),
         // AGV bodies, paths, exact swept checks, clearances, fleet conflicts: geometry and paths only.
         .target(name: "TwinCollision", dependencies: ["TwinGeometry", "TwinJSON"]),
-        // Entity states, updates (JSON Lines), layout edits, history in SQLite, scenarios.
+        // Entity states, updates (JSON Lines), layout edits, the history in SQLite.
         .target(
             name: "TwinState",
             dependencies: [
@@ -63,10 +63,10 @@ let package = Package(
         // The deterministic generator of the demo plants in Assets/.
         .target(name: "TwinDemo", dependencies: ["TwinGeometry", "TwinLayout"]),
         // Plant operations: the `Twin` of one plant (layout + state + history), plant scenes and
-        // snapshots, the collision world of a layout, layout edits applied, the scenario player,
-        // and the JSON of every result (route and fleet checks, info). What validation, sync and
-        // the CLI build on.
-        .target(name: "TwinOperations", dependencies: ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState"]),
+        // snapshots, the collision world of a layout, layout edits applied, scenario files and
+        // their player, and the JSON of every result (route and fleet checks, info). What
+        // validation, sync and the CLI build on.
+        .target(name: "TwinOperations", dependencies: ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", .product(name: "Yams", package: "Yams")]),
         // Layout changes: the diff of two layouts, the rules they must keep, reports and images.
         .target(name: "TwinValidation", dependencies: ["TwinOperations", "TwinJSON", "TwinCollision", "TwinLayout", "TwinGeometry", "TwinRender", "TwinState", .product(name: "Yams", package: "Yams")]),
         // Live sync: MQTT in (VDA 5050 and machine topics, libmosquitto), HTTP out (Hummingbird).
@@ -97,6 +97,7 @@ let package = Package(
         .testTarget(name: "TwinRenderTests", dependencies: ["TwinTestSupport", "TwinRender", "TwinGeometry"], exclude: ["Golden"]),
         .testTarget(name: "TwinCollisionTests", dependencies: ["TwinTestSupport", "TwinCollision", "TwinGeometry"]),
         .testTarget(name: "TwinStateTests", dependencies: ["TwinTestSupport", "TwinState", "TwinJSON", "TwinLayout"]),
+        .testTarget(name: "TwinOperationsTests", dependencies: ["TwinOperations", "TwinState", "TwinLayout", "TwinTestSupport"]),
         .testTarget(name: "TwinValidationTests", dependencies: ["TwinTestSupport", "TwinValidation", "FactoryTwin", "TwinJSON"]),
         .testTarget(name: "FactoryTwinTests", dependencies: ["TwinTestSupport", "FactoryTwin", "TwinJSON"]),
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinTestSupport", "TwinDemo", "TwinLayout"]),

@@ -23,6 +23,8 @@ public enum TwinError: Error, CustomStringConvertible, Equatable {
     case missingEdge(route: String, from: String, to: String)
     /// An AGV id that is not an AGV of the plant.
     case unknownAGV(String)
+    /// A scenario file, or a condition in one, that cannot be used.
+    case scenarioFile(file: String?, line: Int?, field: String, message: String)
     /// A scenario step that failed at `line` of its `file`: `error` says why.
     indirect case scenario(file: String, line: Int?, TwinError)
     /// A scenario's drive that cannot be started.
@@ -45,6 +47,11 @@ public enum TwinError: Error, CustomStringConvertible, Equatable {
                 return "\(file):\(line.map(String.init) ?? "?"): the twin rejected an update: \(e)"
             }
             return "\(file):\(line.map(String.init) ?? "?"): \(error)"
+        case let .scenarioFile(file, line, field, message):
+            var place = file ?? ""
+            if let line { place += place.isEmpty ? "line \(line)" : ":\(line)" }
+            let head = place.isEmpty ? "" : place + ": "
+            return field.isEmpty ? head + message : head + field + ": " + message
         case let .drive(file, line, message): return "\(file):\(line.map(String.init) ?? "?"): \(message)"
         case let .output(path, message): return "\(path): \(message)"
         }

@@ -140,8 +140,8 @@ extension AGVNetwork.Node: Equatable {
 }
 
 /// Everything that can go wrong in a plant's state, the one error type of TwinState: an update
-/// refused (the state is unchanged), a history that cannot be used, a scenario file or condition
-/// that cannot be read, an update file that cannot be applied. `kind` says which; the place (file,
+/// refused (the state is unchanged), a history that cannot be used, an update file that cannot be
+/// applied. `kind` says which; the place (file,
 /// line, field) is filled where there is one, and `description` is the one line the CLI prints:
 /// `updates.jsonl:42: set.pose.theta: expected a number, found a string`.
 public struct StateError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -150,8 +150,6 @@ public struct StateError: Error, Equatable, CustomStringConvertible, Sendable {
         case update
         /// The history database cannot be opened, read or written.
         case history
-        /// A scenario file, or a condition in one, that cannot be used.
-        case scenario
         /// An update file that cannot be read.
         case unreadableFile
         /// An update file whose first `lines` lines differ from the ones the history applied before.

@@ -47,8 +47,7 @@ public final class LiveTwin: @unchecked Sendable {
     private let flushLock = NSLock()
     /// Bumped by every applied layout edit: the collision world below is kept until it changes.
     private var layoutVersion = 0
-    private var collisionWorld: (version: Int, layout: Plant, world: PlantCollision)?
-    private let collisionLock = NSLock()
+    private lazy var collisionWorlds = CollisionWorldCache(plant: plant)
 
     public init(plant: Plant, history: History?) throws(StateError) {
         self.plant = plant
@@ -182,18 +181,8 @@ public final class LiveTwin: @unchecked Sendable {
     /// kept: a check of an unchanged layout does not build it again.
     /// Returns the layout checked with the results (where each obstacle stands in it).
     public func checkRoutes() throws(TwinError) -> (layout: Plant, results: [RouteResult]) {
-        lock.lock(); let (now, version) = (state, layoutVersion); lock.unlock()
-        collisionLock.lock()
-        let cached: (layout: Plant, world: PlantCollision)
-        if let c = collisionWorld, c.version == version {
-            cached = (c.layout, c.world)
-        } else {
-            let layout = plant.edited(by: now)
-            cached = (layout, PlantCollision(plant: layout))
-            collisionWorld = (version, cached.layout, cached.world)
-        }
-        collisionLock.unlock()
-        return (cached.layout, try cached.world.check(routes: cached.layout.routes, plant: cached.layout))
+        lock.lock(); let (now, version, worlds) = (state, layoutVersion, collisionWorlds); lock.unlock()
+        return try worlds.checkRoutes(now, layoutVersion: version)
     }
 
     /// How many event streams are open (clients following `/events`).

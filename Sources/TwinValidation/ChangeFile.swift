@@ -54,7 +54,7 @@ public struct ChangeFile: Sendable {
         guard FileManager.default.fileExists(atPath: basePath) else { throw .fileNotFound(path: basePath, referencedFrom: path, line: baseField.line) }
         var edits: [LayoutEdit] = [], lines: [Int?] = []
         for item in try top.required("edits").sequence() {
-            guard case .object(var o) = try Scenario.json(item) else { throw item.error("expected an edit such as {edit: move, entity: M-011, dx: 0.5}") }
+            guard case .object(var o) = try item.json() else { throw item.error("expected an edit such as {edit: move, entity: M-011, dx: 0.5}") }
             guard o["edit"] != nil else { throw item.error("missing 'edit' (move, add, remove, add_node, remove_node, add_edge, remove_edge)") }
             o.members.insert(.init(key: "t", value: .string("1970-01-01T00:00:00Z")), at: 0)
             let update: Update

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import TwinLayout
-@testable import TwinState
+import TwinOperations
+import TwinState
 
 @Suite("Scenario files")
 struct ScenarioTests {
-    static func load(_ body: String) throws(StateError) -> Scenario {
+    static func load(_ body: String) throws(TwinError) -> Scenario {
         let directory = Demo.temporaryDirectory()
         let path = directory + "/s.yaml"
         try! ("plant: \(Demo.repository)/Assets/demo/plant.yaml\nstart: 2026-05-04T06:00:00Z\n" + body).write(toFile: path, atomically: true, encoding: .utf8)
@@ -86,14 +87,15 @@ struct ScenarioTests {
                 _ = try Self.load(body)
                 Issue.record("accepted: \(body)")
             } catch {
-                #expect(error.kind == .scenario && error.line != nil, "\(error)")
-                #expect("\(error.field): \(error.message)" == message, "\(body)")
+                guard case let .scenarioFile(_, line, field, text) = error else { Issue.record("\(error)"); continue }
+                #expect(line != nil, "\(error)")
+                #expect("\(field): \(text)" == message, "\(body)")
             }
         }
         // A missing plant file names the scenario line that refers to it.
         let directory = Demo.temporaryDirectory()
         try! "plant: nowhere.yaml\nstart: 2026-05-04T06:00:00Z\ntimeline: []\n".write(toFile: directory + "/s.yaml", atomically: true, encoding: .utf8)
-        #expect(throws: StateError(kind: .scenario, file: directory + "/s.yaml", line: 1, message: "file not found: " + directory + "/nowhere.yaml")) { try Scenario.load(path: directory + "/s.yaml") }
+        #expect(throws: TwinError.scenarioFile(file: directory + "/s.yaml", line: 1, field: "", message: "file not found: " + directory + "/nowhere.yaml")) { try Scenario.load(path: directory + "/s.yaml") }
     }
 
     @Test func conditionsEvaluateAgainstTheState() throws {

@@ -1,6 +1,7 @@
 import TwinJSON
 import TwinGeometry
 import TwinLayout
+import TwinState
 
 /// A scripted run of a plant: a timeline of updates, layout edits and AGV drives on a simulated
 /// clock, with actions along it — render a frame, check the routes, assert a condition. Read from
@@ -90,7 +91,7 @@ public enum Condition: Sendable, Equatable, CustomStringConvertible {
 
     /// Reads `ENTITY.FIELD OP VALUE`, `no AGV conflicts`, `no route collisions`,
     /// `route ID is free`, `route ID is blocked`; nil (with the reason) otherwise.
-    public static func parse(_ text: String) -> Result<Condition, StateError> {
+    public static func parse(_ text: String) -> Result<Condition, TwinError> {
         let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
         let lower = words.map { $0.lowercased() }
         if lower == ["no", "agv", "conflicts"] { return .success(.noAGVConflicts) }
@@ -106,11 +107,11 @@ public enum Condition: Sendable, Equatable, CustomStringConvertible {
             guard let dot = lhs.firstIndex(of: "."), dot != lhs.startIndex, !rhs.isEmpty else { break }
             let field = String(lhs[lhs.index(after: dot)...])
             guard Self.fields.contains(field) || field.hasPrefix("signals.") || field.hasPrefix("counters.") else {
-                return .failure(StateError(kind: .scenario, message: "unknown field '\(field)' (expected one of: \(fields.joined(separator: ", ")), signals.NAME, counters.NAME)"))
+                return .failure(.scenarioFile(file: nil, line: nil, field: "", message: "unknown field '\(field)' (expected one of: \(fields.joined(separator: ", ")), signals.NAME, counters.NAME)"))
             }
             return .success(.field(entity: String(lhs[..<dot]), field: field, op, rhs))
         }
-        return .failure(StateError(kind: .scenario, message: "cannot read '\(text)' (expected ENTITY.FIELD OP VALUE with OP one of == != < <= > >=, 'no AGV conflicts', 'no route collisions', 'route ID is free' or 'route ID is blocked')"))
+        return .failure(.scenarioFile(file: nil, line: nil, field: "", message: "cannot read '\(text)' (expected ENTITY.FIELD OP VALUE with OP one of == != < <= > >=, 'no AGV conflicts', 'no route collisions', 'route ID is free' or 'route ID is blocked')"))
     }
 
     static let fields = ["status", "running", "speed_mps", "battery", "driving", "operating_mode", "last_node", "order", "x", "y", "theta"]

@@ -2,6 +2,7 @@ import TwinJSON
 import Foundation
 import TwinGeometry
 import TwinLayout
+import TwinState
 import Yams
 
 extension Scenario {
@@ -25,14 +26,14 @@ extension Scenario {
     ///     render: {camera: plan, file: "plan-{time}.png"}
     /// ```
     ///
-    /// Throws a ``StateError`` of kind `.scenario` naming the file, line and field; a plant that
-    /// cannot be loaded is said as its own error.
-    public static func load(path: String, plant loadPlant: ((String) throws(LayoutError) -> Plant)? = nil) throws(StateError) -> Scenario {
+    /// Throws ``TwinError/scenarioFile(file:line:field:message:)`` naming the file, line and
+    /// field; a plant that cannot be loaded is said in its own words.
+    public static func load(path: String, plant loadPlant: ((String) throws(LayoutError) -> Plant)? = nil) throws(TwinError) -> Scenario {
         do throws(LayoutError) {
             return try read(path: path, plant: loadPlant)
         } catch {
             let place = error.place
-            throw StateError(kind: .scenario, file: place.file, line: place.line, field: place.field, message: place.message)
+            throw .scenarioFile(file: place.file, line: place.line, field: place.field, message: place.message)
         }
     }
 
@@ -72,7 +73,7 @@ extension Scenario {
                     guard let id = key.string else { throw set.error("an entity id is not text") }
                     let field = set.child(value, id)
                     var changes: [Change] = []
-                    let value = try json(field)
+                    let value = try field.json()
                     do throws(StateError) { try UpdateParser.changes(value, field: "set", into: &changes) } catch {
                         throw field.error(error.field.replacingOccurrences(of: "set.", with: "") + ": " + error.message)
                     }
@@ -178,7 +179,7 @@ extension Scenario {
                         }
                         actions.append(.assert(condition))
                     case .failure(let error):
-                        throw item.error(error.message)
+                        throw item.error(error.description)
                     }
                 }
             }
@@ -226,7 +227,7 @@ extension Scenario {
     static func timedUpdates(_ field: ManifestField, at: Timestamp, what: String, expected: String, needsEdit: Bool) throws(LayoutError) -> [Action] {
         var actions: [Action] = []
         for item in try field.sequence() {
-            guard case .object(var o) = try json(item) else { throw item.error("expected \(expected)") }
+            guard case .object(var o) = try item.json() else { throw item.error("expected \(expected)") }
             guard o["t"] == nil else { throw item.error("\(what) in a scenario takes the time of its entry; leave out 't'") }
             if needsEdit && o["edit"] == nil { throw item.error("missing 'edit' (move, add, remove, add_node, remove_node, add_edge, remove_edge)") }
             o.members.insert(.init(key: "t", value: .string(at.description)), at: 0)
@@ -282,34 +283,4 @@ extension Scenario {
         return total
     }
 
-    /// A YAML node as JSON: plain scalars that read as numbers, booleans or null become those;
-    /// quoted scalars stay text.
-    package static func json(_ field: ManifestField) throws(LayoutError) -> JSONValue {
-        switch field.node {
-        case .scalar(let s):
-            if s.style == .plain || s.style == .any {
-                switch s.string {
-                case "true", "True", "TRUE", "yes": return .bool(true)
-                case "false", "False", "FALSE", "no": return .bool(false)
-                case "null", "~", "": return .null
-                default:
-                    if let n = Double(s.string), n.isFinite, s.string.first.map({ $0.isNumber || $0 == "-" || $0 == "+" || $0 == "." }) == true { return .number(n) }
-                }
-            }
-            return .string(s.string)
-        case .sequence:
-            var items: [JSONValue] = []
-            for item in try field.sequence() { items.append(try json(item)) }
-            return .array(items)
-        case .mapping(let mapping):
-            var o = JSONObject()
-            for (key, value) in mapping {
-                guard let name = key.string else { throw field.error("a key is not text") }
-                o.append(name, try json(field.child(value, name)))
-            }
-            return .object(o)
-        case .alias:
-            throw field.error("YAML aliases are not supported here")
-        }
-    }
 }
