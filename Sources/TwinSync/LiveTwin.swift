@@ -152,7 +152,7 @@ public final class LiveTwin: @unchecked Sendable {
         case .malformed: counters.malformed += 1
         case .oversized: counters.oversized += 1
         case .unknown: counters.unknown += 1
-        case .mqtt, .tokens: break  // not a message: nothing to count
+        case .mqtt, .tokens, .busy: break  // not a message: nothing to count
         }
         lock.unlock()
     }

@@ -10,6 +10,8 @@ public enum SyncError: Error, CustomStringConvertible, Sendable, Equatable {
     case unknown(topic: String, reason: String)
     /// The broker cannot be reached or the client cannot run.
     case mqtt(String)
+    /// The work pool (renders and checks over HTTP) is full: answered 503 with Retry-After.
+    case busy
     /// A token file with a wrong, missing or unknown field.
     case tokens(file: String, line: Int?, field: String, message: String)
 
@@ -21,6 +23,7 @@ public enum SyncError: Error, CustomStringConvertible, Sendable, Equatable {
         case .unknown: return "unknown"
         case .mqtt: return "mqtt"
         case .tokens: return "tokens"
+        case .busy: return "busy"
         }
     }
 
@@ -30,6 +33,7 @@ public enum SyncError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .malformed(topic, reason): return "\(topic): \(reason)"
         case let .unknown(topic, reason): return "\(topic): \(reason)"
         case .mqtt(let message): return message
+        case .busy: return "every worker is busy and the queue is full; try again shortly"
         case let .tokens(file, line, field, message):
             let place = line.map { "\(file):\($0)" } ?? file
             return field.isEmpty ? "\(place): \(message)" : "\(place): \(field): \(message)"

@@ -6,7 +6,6 @@ import Foundation
 /// that a request is refused at once (503 with Retry-After) rather than piling up.
 public final class WorkPool: @unchecked Sendable {
     /// The pool is full: try again later.
-    public struct Busy: Error, Sendable {}
 
     public let workers: Int
     public let queueLimit: Int
@@ -33,12 +32,12 @@ public final class WorkPool: @unchecked Sendable {
         return (running, jobs.count)
     }
 
-    /// Runs `body` on a worker thread and returns its result; throws ``Busy`` at once when the
-    /// pool is full.
+    /// Runs `body` on a worker thread and returns its result; throws ``SyncError/busy`` at once when
+    /// the pool is full.
     public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let accepted = submit { continuation.resume(with: Result { try body() }) }
-            if !accepted { continuation.resume(throwing: Busy()) }
+            if !accepted { continuation.resume(throwing: SyncError.busy) }
         }
     }
 

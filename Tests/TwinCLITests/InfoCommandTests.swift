@@ -31,6 +31,15 @@ struct InfoCommandTests {
         #expect(result.stdout.contains("Assimp parse"))
     }
 
+    @Test func nodePathsWithJSONAreOneDocument() throws {
+        let result = try TwinBinary.run(["info", "Assets/demo/plant.yaml", "--json", "--nodes"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout.prefix(200))")
+        let paths = try #require(json["node_paths"] as? [[String: Any]])
+        #expect(paths.contains { $0["path"] as? String == "hall/Machines/M-001" && ($0["triangles"] as? Int ?? 0) > 0 })
+        #expect(paths.count == json["nodes"] as? Int)
+    }
+
     @Test func listsNodePaths() throws {
         let result = try TwinBinary.run(["info", "Assets/demo/plant.yaml", "--nodes"])
         #expect(result.status == 0)

@@ -228,6 +228,15 @@ struct SyncCommandTests {
         #expect(try HTTP.request("GET", base + "/render.png?size=99999x99999", token: TwinServer.readToken).status == 400)
         let check = try HTTP.request("GET", base + "/check", token: TwinServer.readToken)
         #expect(check.status == 200 && check.text.contains("R-LOOP"))
+        // The same document as `twin check --json`: the same members, in the same order.
+        let cli = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--json"])
+        func shape(_ text: String) throws -> [String] {
+            let top = try JSONParser.parse(text).object("")
+            let route = try top.required("routes", "routes").array("routes")[0].object("routes[0]")
+            let clearance = try route.required("min_clearance", "min_clearance").object("min_clearance")
+            return top.keys + route.keys.map { "route." + $0 } + clearance.keys.map { "min_clearance." + $0 }
+        }
+        #expect(try shape(check.text) == shape(cli.stdout), "\(check.text)")
         let openapi = try HTTP.request("GET", base + "/openapi.json", token: TwinServer.readToken)
         #expect(openapi.status == 200 && (try? JSONParser.parse(openapi.text)) != nil)
         // The past: before the fault, M-012 had no status.
