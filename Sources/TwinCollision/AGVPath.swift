@@ -182,16 +182,32 @@ public struct AGVPath: Sendable {
         return s - turned
     }
 
-    /// The largest curvature of the pieces that [s0, s1] touches.
-    func curvature(from s0: Double, to s1: Double) -> Double {
-        // The first piece that reaches s0, by bisection on the starts; then forward to s1.
+    /// The last piece that starts at or before `s`, by bisection on the starts.
+    @inline(__always)
+    func pieceIndex(at s: Double) -> Int {
         var lo = 0, hi = pieces.count - 1
         while lo < hi {
             let mid = (lo + hi + 1) / 2
-            if pieces[mid].start <= s0 { lo = mid } else { hi = mid - 1 }
+            if pieces[mid].start <= s { lo = mid } else { hi = mid - 1 }
         }
+        return lo
+    }
+
+    /// The unit direction of the straight piece that holds all of [s0, s1], where the body
+    /// translates without turning (a line, with a heading along it or fixed); nil elsewhere.
+    func straightDirection(from s0: Double, to s1: Double) -> SIMD2<Double>? {
+        let piece = pieces[pieceIndex(at: s0)]
+        guard case let .line(a, b) = piece.segment, s1 <= piece.start + piece.length else { return nil }
+        let d = b - a
+        let n = (d * d).sum().squareRoot()
+        return n > 0 ? d / n : nil
+    }
+
+    /// The largest curvature of the pieces that [s0, s1] touches.
+    func curvature(from s0: Double, to s1: Double) -> Double {
+        // The first piece that reaches s0, by bisection on the starts; then forward to s1.
         var k = 0.0
-        var i = lo
+        var i = pieceIndex(at: s0)
         while i < pieces.count && pieces[i].start <= s1 {
             k = max(k, pieces[i].curvature)
             i += 1

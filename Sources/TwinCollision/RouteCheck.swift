@@ -1,4 +1,7 @@
 import TwinGeometry
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a route check finds: whether the AGV touches anything, where first, the smallest
 /// clearance and where, and everything that comes within the margin.
@@ -144,18 +147,37 @@ public struct RouteCheck: Sendable {
     /// Branch and bound for the smallest clearance: between samples at a and b the clearance is
     /// at least (d(a) + d(b) - rate * (b - a)) / 2; intervals that cannot beat the best by more
     /// than the tolerance are dropped, the others split.
+    ///
+    /// Where a stretch lies on one straight piece, the body only translates, and the prism it
+    /// sweeps is contained in one box (exactly that box when the body points along the line): the
+    /// distance from that box to the obstacles bounds the clearance over the whole stretch. So a
+    /// plateau of equal minima along a straight (a rack aisle of uprights at one clearance) is
+    /// certified by a handful of swept queries, not refined to millimetre steps.
     private func refineMinimum(_ path: AGVPath, samples: [(s: Double, d: Double, which: Int)],
                                best: (s: Double, d: Double, which: Int), queries: inout Int) -> RouteReport.Clearance {
         var best = best
         var intervals: [((s: Double, d: Double, which: Int), (s: Double, d: Double, which: Int))] = []
-        for (a, b) in zip(samples, samples.dropFirst()) { intervals.append((a, b)) }
+        // Consecutive samples on one straight piece make one interval: its swept box decides it.
+        var k = 0
+        while k + 1 < samples.count {
+            var j = k + 1
+            if path.straightDirection(from: samples[k].s, to: samples[j].s) != nil {
+                while j + 1 < samples.count && path.straightDirection(from: samples[k].s, to: samples[j + 1].s) != nil { j += 1 }
+            }
+            intervals.append((samples[k], samples[j]))
+            k = j
+        }
         // Just under a millimetre: the reported clearance is a measured one, at most this much above the
         // true minimum. A finer tolerance costs dearly where the body runs parallel to a flat side
         // (the clearance is the same all along, and the bound must certify every stretch of it).
         let tolerance = 9e-4
         while let (a, b) = intervals.popLast() {
             let rate = self.rate(path, a.s, b.s)
-            let bound = (a.d + b.d - rate * (b.s - a.s)) / 2
+            var bound = (a.d + b.d - rate * (b.s - a.s)) / 2
+            if bound < best.d - tolerance, let swept = sweptClearance(path, from: a.s, to: b.s, cutoff: best.d) {
+                queries += 1
+                bound = max(bound, swept)
+            }
             if bound >= best.d - tolerance || b.s - a.s < 1e-7 { continue }
             let m = (a.s + b.s) / 2
             // Beyond best + rate * length nothing in this interval can matter: the cutoff stands in
@@ -168,6 +190,32 @@ public struct RouteCheck: Sendable {
             intervals.append((mid, b))
         }
         return RouteReport.Clearance(distance: best.d, s: path.travel(at: best.s), obstacle: best.which >= 0 ? obstacles[best.which].name : "")
+    }
+
+    /// A lower bound of the clearance over [s0, s1] when it lies on one straight piece (nil
+    /// elsewhere): the distance to the obstacles of a box holding every pose of the body there.
+    /// The body at s0 translates by the chord to s1; a box along the line, as long as the chord
+    /// plus the body's extent along it and as wide as its extent across, holds what it sweeps (a
+    /// polygon footprint stands in its bounding rectangle). Distances past `cutoff` are not needed.
+    func sweptClearance(_ path: AGVPath, from s0: Double, to s1: Double, cutoff: Double) -> Double? {
+        guard let u = path.straightDirection(from: s0, to: s1) else { return nil }
+        let first = body.box(at: path.pose(at: s0)), last = body.box(at: path.pose(at: s1))
+        let direction = atan2(u.y, u.x)
+        let c = abs(cos(first.yaw - direction)), sn = abs(sin(first.yaw - direction))
+        let alongLine = first.halfSize.x * c + first.halfSize.y * sn
+        let across = first.halfSize.x * sn + first.halfSize.y * c
+        let chord = last.center - first.center
+        let travel = (chord * chord).sum().squareRoot()
+        let swept = UprightBox(center: (first.center + last.center) / 2, halfSize: SIMD2(travel / 2 + alongLine, across),
+                               yaw: direction, bottom: first.bottom, top: first.top)
+        let (lo, hi) = swept.bounds
+        var best = cutoff
+        for o in obstacles {
+            let d = o.distance(to: swept, bodyLo: lo, bodyHi: hi, cutoff: best)
+            if d < best { best = d }
+            if best <= 0 { break }
+        }
+        return best
     }
 
     /// Every obstacle that comes closer than the margin somewhere along the path: each obstacle on
