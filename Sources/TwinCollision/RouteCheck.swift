@@ -198,16 +198,7 @@ public struct RouteCheck: Sendable {
     /// plus the body's extent along it and as wide as its extent across, holds what it sweeps (a
     /// polygon footprint stands in its bounding rectangle). Distances past `cutoff` are not needed.
     func sweptClearance(_ path: AGVPath, from s0: Double, to s1: Double, cutoff: Double) -> Double? {
-        guard let u = path.straightDirection(from: s0, to: s1) else { return nil }
-        let first = body.box(at: path.pose(at: s0)), last = body.box(at: path.pose(at: s1))
-        let direction = atan2(u.y, u.x)
-        let c = abs(cos(first.yaw - direction)), sn = abs(sin(first.yaw - direction))
-        let alongLine = first.halfSize.x * c + first.halfSize.y * sn
-        let across = first.halfSize.x * sn + first.halfSize.y * c
-        let chord = last.center - first.center
-        let travel = (chord * chord).sum().squareRoot()
-        let swept = UprightBox(center: (first.center + last.center) / 2, halfSize: SIMD2(travel / 2 + alongLine, across),
-                               yaw: direction, bottom: first.bottom, top: first.top)
+        guard let swept = sweptBox(path, from: s0, to: s1) else { return nil }
         let (lo, hi) = swept.bounds
         var best = cutoff
         for o in obstacles {
@@ -216,6 +207,21 @@ public struct RouteCheck: Sendable {
             if best <= 0 { break }
         }
         return best
+    }
+
+    /// The box that holds every pose of the body over [s0, s1] on one straight piece (see
+    /// ``sweptClearance(_:from:to:cutoff:)``); nil where the stretch is not on one.
+    func sweptBox(_ path: AGVPath, from s0: Double, to s1: Double) -> UprightBox? {
+        guard let u = path.straightDirection(from: s0, to: s1) else { return nil }
+        let first = body.box(at: path.pose(at: s0)), last = body.box(at: path.pose(at: s1))
+        let direction = atan2(u.y, u.x)
+        let c = abs(cos(first.yaw - direction)), sn = abs(sin(first.yaw - direction))
+        let alongLine = first.halfSize.x * c + first.halfSize.y * sn
+        let across = first.halfSize.x * sn + first.halfSize.y * c
+        let chord = last.center - first.center
+        let travel = (chord * chord).sum().squareRoot()
+        return UprightBox(center: (first.center + last.center) / 2, halfSize: SIMD2(travel / 2 + alongLine, across),
+                          yaw: direction, bottom: first.bottom, top: first.top)
     }
 
     /// Every obstacle that comes closer than the margin somewhere along the path: each obstacle on
@@ -242,9 +248,25 @@ public struct RouteCheck: Sendable {
             let g = pointwiseMax(pointwiseMax(o.lo - hi, lo - o.hi), .zero)
             return simdLength(SIMD3(g.x, g.y, g.z.isFinite ? g.z : 0))
         }
+        // Each chunk's stretch, from the last pose before it to the first pose after it, and the
+        // box the body sweeps over it where that stretch is one straight piece.
+        let chunkSwept: [(UprightBox, SIMD3<Double>, SIMD3<Double>)?] = stride(from: 0, to: positions.count, by: chunk).map { start in
+            let from = positions[max(0, start - 1)], to = positions[min(positions.count - 1, start + chunk)]
+            guard let box = sweptBox(path, from: from, to: to) else { return nil }
+            let (lo, hi) = box.bounds
+            return (box, lo, hi)
+        }
         var names: [String] = []
         for obstacle in obstacles {
-            let nearChunks = chunkBounds.map { gap($0.0, $0.1, obstacle) < far }
+            var nearChunks = chunkBounds.map { gap($0.0, $0.1, obstacle) < far }
+            guard nearChunks.contains(true) else { continue }
+            // A near chunk on a straight whose swept box keeps the obstacle beyond the margin is
+            // clear all through, the stretches to its neighbours included: one query, not 32.
+            for c in nearChunks.indices where nearChunks[c] {
+                guard let (box, lo, hi) = chunkSwept[c] else { continue }
+                queries += 1
+                if obstacle.distance(to: box, bodyLo: lo, bodyHi: hi, cutoff: margin) >= margin { nearChunks[c] = false }
+            }
             guard nearChunks.contains(true) else { continue }
             var samples: [(Double, Double)] = []
             var found = false
