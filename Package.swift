@@ -93,16 +93,16 @@ let package = Package(
 
         .testTarget(name: "TwinGeometryTests", dependencies: ["TwinGeometry"]),
         .testTarget(name: "TwinJSONTests", dependencies: ["TwinJSON"]),
-        .testTarget(name: "TwinLayoutTests", dependencies: ["TwinTestSupport", "TwinLayout"]),
+        .testTarget(name: "TwinLayoutTests", dependencies: ["TwinTestSupport", "TwinLayout", "TwinGeometry"]),
         .testTarget(name: "TwinRenderTests", dependencies: ["TwinTestSupport", "TwinRender", "TwinGeometry"], exclude: ["Golden"]),
         .testTarget(name: "TwinCollisionTests", dependencies: ["TwinTestSupport", "TwinCollision", "TwinGeometry"]),
-        .testTarget(name: "TwinStateTests", dependencies: ["TwinTestSupport", "TwinState", "TwinJSON", "TwinLayout"]),
+        .testTarget(name: "TwinStateTests", dependencies: ["TwinTestSupport", "TwinState", "TwinJSON", "TwinLayout", "TwinGeometry"]),
         .testTarget(name: "TwinOperationsTests", dependencies: ["TwinOperations", "TwinState", "TwinLayout", "TwinTestSupport"]),
         .testTarget(name: "TwinValidationTests", dependencies: ["TwinTestSupport", "TwinValidation", "FactoryTwin", "TwinJSON"]),
         .testTarget(name: "FactoryTwinTests", dependencies: ["TwinTestSupport", "FactoryTwin", "TwinJSON"]),
-        .testTarget(name: "TwinDemoTests", dependencies: ["TwinTestSupport", "TwinDemo", "TwinLayout"]),
+        .testTarget(name: "TwinDemoTests", dependencies: ["TwinTestSupport", "TwinDemo", "TwinLayout", "TwinGeometry"]),
         .testTarget(
             name: "TwinCLITests",
-            dependencies: ["TwinTestSupport", "TwinJSON", "TwinLayout", "TwinRender", "TwinGeometry", "TwinState", "TwinSync", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["TwinTestSupport", "FactoryTwin", "TwinJSON", "TwinLayout", "TwinRender", "TwinGeometry", "TwinState", "TwinSync", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

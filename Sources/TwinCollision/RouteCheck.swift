@@ -52,13 +52,16 @@ public struct RouteReport: Sendable {
 public struct RouteCheck: Sendable {
     public var body: AGVBody
     public var margin: Double
-    public var obstacles: [Obstacle]
+    public var obstacles: [Obstacle] { didSet { tree = ObstacleTree(obstacles) } }
+    /// The broad phase over `obstacles`, rebuilt when they change.
+    private var tree: ObstacleTree
 
     /// Clearances below this count as contact: a hundredth of a millimetre.
     public static let contactTolerance = 1e-5
 
     public init(body: AGVBody, margin: Double, obstacles: [Obstacle]) {
         self.body = body; self.margin = margin; self.obstacles = obstacles
+        tree = ObstacleTree(obstacles)
     }
 
     /// The smallest distance from the body at `pose` to any obstacle, and which (its index, or
@@ -66,13 +69,7 @@ public struct RouteCheck: Sendable {
     public func clearance(at pose: Pose2D, cutoff: Double = .infinity) -> (Double, Int) {
         let box = body.box(at: pose)
         let (lo, hi) = box.bounds
-        var best = cutoff, which = -1
-        for (i, o) in obstacles.enumerated() {
-            let d = o.distance(to: box, bodyLo: lo, bodyHi: hi, cutoff: best)
-            if d < best { best = d; which = i }
-            if best <= 0 { break }
-        }
-        return (best, which)
+        return tree.nearest(to: box, bodyLo: lo, bodyHi: hi, cutoff: cutoff, in: obstacles)
     }
 
     /// How fast any point of the body moves per unit of path parameter over [s0, s1]: 1 plus the
@@ -200,13 +197,7 @@ public struct RouteCheck: Sendable {
     func sweptClearance(_ path: AGVPath, from s0: Double, to s1: Double, cutoff: Double) -> Double? {
         guard let swept = sweptBox(path, from: s0, to: s1) else { return nil }
         let (lo, hi) = swept.bounds
-        var best = cutoff
-        for o in obstacles {
-            let d = o.distance(to: swept, bodyLo: lo, bodyHi: hi, cutoff: best)
-            if d < best { best = d }
-            if best <= 0 { break }
-        }
-        return best
+        return tree.nearest(to: swept, bodyLo: lo, bodyHi: hi, cutoff: cutoff, in: obstacles).0
     }
 
     /// The box that holds every pose of the body over [s0, s1] on one straight piece (see

@@ -13,10 +13,13 @@ struct CollisionBench: ParsableCommand {
         commandName: "collision",
         abstract: "Route checks per second next to FCL sampling the same routes every 5 cm, in one run.",
         discussion: """
-            For the path cases of ../shared/bench/collision and every route of demo and demo-large: the time \
+            For the path cases of ../shared/bench/collision, three plateau scenes (a rack aisle of uprights \
+            at one clearance along a straight, clear and with a late hit, and posts along an arc, each in a \
+            hall of 400 more obstacles) and every route of demo and demo-large: the time \
             to build the acceleration structures (apart), and route-metres checked per second, exact and \
             continuous; then FCL's discrete checks at poses every 5 cm through reference.py --bench (the \
-            plant routes exported to that case format, their turns on the spot left out). Needs python-fcl \
+            plant routes exported to that case format with every obstacle, their turns on the spot left \
+            out). Needs python-fcl \
             for the FCL column.
             """)
 
@@ -65,6 +68,16 @@ struct CollisionBench: ParsableCommand {
             let (contact, full) = time(RouteCheck(body: body, margin: c.margin, obstacles: c.obstacles), route)
             rows.append((c.name, route.travel, build, contact, full, path))
         }
+        // Plateaus of equal minima: a rack aisle of uprights at one clearance, in a hall of 400
+        // more obstacles, along a straight (clear, and with a late hit) and along an arc.
+        for (name, document) in Self.plateauCases() {
+            let file = NSTemporaryDirectory() + "twin-bench-\(name).json"
+            try Data(JSONWriter.string(document).utf8).write(to: URL(fileURLWithPath: file))
+            let c = try CollisionCase.load(path: file)
+            guard let route = c.path, let body = c.body else { continue }
+            let (contact, full) = time(RouteCheck(body: body, margin: c.margin, obstacles: c.obstacles), route)
+            rows.append((name, route.travel, 0, contact, full, file))
+        }
         for name in plants.split(separator: ",").map(String.init) {
             if name == "demo-large" { _ = try ensureDemoLarge() }
             let plant = try load.loadPlant("Assets/\(name)/plant.yaml")
@@ -102,7 +115,41 @@ struct CollisionBench: ParsableCommand {
         print("contact: our exact first-contact pass; full: with the smallest clearance and the margin check; FCL: collision queries at poses 5 cm apart")
     }
 
-    /// Writes a route as a case of the shared format: the body, the margin, mesh obstacles, the
+    /// The plateau scenes, as cases of the shared format: an AGV 1.2 x 0.8 m along 150 uprights
+    /// (0.1 m square, 1.3 m apart) whose faces all stand 0.2 m from its side, over 200 m; 400
+    /// boxes elsewhere in the hall; the same with one upright 0.01 m into the path near the end;
+    /// and 120 posts on a circle 0.2 m outside a 170-degree arc of radius 30 m.
+    static func plateauCases() -> [(String, JSONValue)] {
+        func n(_ x: Double) -> JSONValue { .number(x) }
+        func box(_ name: String, _ x: Double, _ y: Double, _ size: Double) -> JSONValue {
+            ["name": .string(name), "type": "box", "center": [n(x), n(y), 1], "size": [n(size), n(size), 2]]
+        }
+        // The hall: 400 boxes 5 m or more off the aisle, placed by a fixed rule (no randomness).
+        let hall: [JSONValue] = (0..<400).map { i in
+            let x = -20 + Double((i * 7919) % 240), y = (5 + Double((i * 104_729) % 35)) * (i % 2 == 0 ? 1 : -1)
+            return box("X-\(i)", x, y, 1)
+        }
+        let uprights: [JSONValue] = (0..<150).map { box("U-\($0)", 5 + Double($0) * 1.3, 0.65, 0.1) }
+        let agv: JSONValue = ["length": 1.2, "width": 0.8, "height": 0.4]
+        let straight: JSONValue = [["type": "line", "from": [0, 0], "to": [200, 0]]]
+        let posts: [JSONValue] = (0..<120).map { i in
+            let a = Double(i) * 1.4 * .pi / 180, r = 30.65
+            return ["name": .string("C-\(i)"), "type": "cylinder", "center": [n(r * cos(a)), n(r * sin(a)), 1], "radius": 0.05, "height": 2]
+        }
+        let ring: [JSONValue] = (0..<400).map { i in
+            let a = Double(i) * 0.9 * .pi / 180, r = 36 + Double((i * 31) % 40)
+            return box("X-\(i)", r * cos(a), r * sin(a), 1)
+        }
+        return [
+            ("plateau_aisle_clear", ["name": "plateau_aisle_clear", "agv": agv, "margin": 0.1, "obstacles": .array(uprights + hall), "path": straight]),
+            ("plateau_aisle_late_hit", ["name": "plateau_aisle_late_hit", "agv": agv, "margin": 0.1,
+                                        "obstacles": .array(uprights + hall + [box("HIT", 190, 0.44, 0.1)]), "path": straight]),
+            ("plateau_arc_clear", ["name": "plateau_arc_clear", "agv": agv, "margin": 0.1, "obstacles": .array(posts + ring),
+                                   "path": [["type": "arc", "center": [0, 0], "radius": 30, "start_deg": 0, "sweep_deg": 170]]]),
+        ]
+    }
+
+    /// Writes a route as a case of the shared format: the body, the margin, every obstacle, the
     /// path's lines and arcs (NURBS edges as the circular arcs they are; turns on the spot left out).
     static func export(path: AGVPath, body: AGVBody, margin: Double, obstacles: [Obstacle], name: String, to file: String) throws {
         var segments: [JSONValue] = []
@@ -137,15 +184,50 @@ struct CollisionBench: ParsableCommand {
                 continue
             }
         }
-        var meshes: [JSONValue] = []
+        // Every obstacle, as the case format writes it: boxes and cylinders as themselves, polygon
+        // prisms and meshes as triangles; a keep-out zone (no top) 50 m high, far above any AGV.
+        var shapes: [JSONValue] = []
+        func n(_ x: Double) -> JSONValue { .number(x) }
         for obstacle in obstacles {
-            guard case .mesh(let bvh) = obstacle.shape else { continue }
-            meshes.append(["name": .string(obstacle.name), "type": "mesh",
-                           "vertices": .array(bvh.corners.flatMap { [JSONValue.number($0.x), .number($0.y), .number($0.z)] }),
-                           "indices": .array((0..<bvh.corners.count).map { .number(Double($0)) })])
+            switch obstacle.shape {
+            case .box(let b) where b.polygon == nil:
+                let top = b.top.isFinite ? b.top : b.bottom + 50
+                shapes.append(["name": .string(obstacle.name), "type": "box", "center": [n(b.center.x), n(b.center.y), n((b.bottom + top) / 2)],
+                               "size": [n(2 * b.halfSize.x), n(2 * b.halfSize.y), n(top - b.bottom)], "yaw_deg": n(b.yaw * 180 / .pi)])
+            case .box(let b):
+                shapes.append(mesh(obstacle.name, prism(b.corners, bottom: b.bottom, top: b.top.isFinite ? b.top : b.bottom + 50)))
+            case .zone(let ring):
+                // A zone is keep-out at any height: its walls from below the floor to 50 m.
+                shapes.append(mesh(obstacle.name, prism(ring, bottom: -1, top: 50)))
+            case .cylinder(let c):
+                let top = c.top.isFinite ? c.top : c.bottom + 50
+                shapes.append(["name": .string(obstacle.name), "type": "cylinder", "center": [n(c.center.x), n(c.center.y), n((c.bottom + top) / 2)],
+                               "radius": n(c.radius), "height": n(top - c.bottom)])
+            case .mesh(let bvh):
+                shapes.append(mesh(obstacle.name, bvh.corners))
+            }
+        }
+        /// A prism on `ring` as triangles: its sides, and its ends as fans (exact for convex rings;
+        /// the sides are what a body at floor level meets).
+        func prism(_ ring: [SIMD2<Double>], bottom: Double, top: Double) -> [SIMD3<Double>] {
+            var corners: [SIMD3<Double>] = []
+            for k in 1..<max(1, ring.count - 1) {
+                corners += [SIMD3(ring[0].x, ring[0].y, bottom), SIMD3(ring[k + 1].x, ring[k + 1].y, bottom), SIMD3(ring[k].x, ring[k].y, bottom)]
+                corners += [SIMD3(ring[0].x, ring[0].y, top), SIMD3(ring[k].x, ring[k].y, top), SIMD3(ring[k + 1].x, ring[k + 1].y, top)]
+            }
+            for k in ring.indices {
+                let p = ring[k], q = ring[(k + 1) % ring.count]
+                corners += [SIMD3(p.x, p.y, bottom), SIMD3(q.x, q.y, bottom), SIMD3(q.x, q.y, top),
+                            SIMD3(p.x, p.y, bottom), SIMD3(q.x, q.y, top), SIMD3(p.x, p.y, top)]
+            }
+            return corners
+        }
+        func mesh(_ name: String, _ corners: [SIMD3<Double>]) -> JSONValue {
+            ["name": .string(name), "type": "mesh", "vertices": .array(corners.flatMap { [JSONValue.number($0.x), .number($0.y), .number($0.z)] }),
+             "indices": .array((0..<corners.count).map { .number(Double($0)) })]
         }
         let object: JSONValue = ["name": .string(name), "agv": ["length": .number(body.length), "width": .number(body.width), "height": .number(body.height)],
-                                 "margin": .number(margin), "obstacles": .array(meshes), "path": .array(segments)]
+                                 "margin": .number(margin), "obstacles": .array(shapes), "path": .array(segments)]
         try Data(JSONWriter.string(object).utf8).write(to: URL(fileURLWithPath: file))
     }
 }

@@ -1,0 +1,115 @@
+import TwinGeometry
+
+/// The broad phase of a route check: a bounding volume hierarchy over the obstacles' boxes, so
+/// that the distance from a pose (or a swept stretch) to the nearest obstacle visits the few
+/// obstacles whose boxes could be nearer than the best found, not all of them. Built once per
+/// check by median splits on the box centres (O(n log n)); nodes in one flat array, depth first
+/// (a node's left child follows it), obstacle indices in leaf order.
+struct ObstacleTree: Sendable {
+    struct Node: Sendable {
+        var lo: SIMD3<Double>
+        var hi: SIMD3<Double>
+        /// Leaves: the first index into `order` and how many; inner nodes: count 0.
+        var start: Int32
+        var count: Int32
+        /// Inner nodes: the right child's index (the left one is the next node).
+        var right: Int32
+    }
+
+    /// Obstacles per leaf: a few, since one obstacle's distance costs more than a box test.
+    static let leafSize = 4
+    /// The traversal stack: the tree is balanced, so its depth is about log2(n / leafSize).
+    static let stackCapacity = 128
+
+    private(set) var nodes: [Node] = []
+    private(set) var order: [Int32] = []
+
+    init(_ obstacles: [Obstacle]) {
+        guard !obstacles.isEmpty else { return }
+        order = (0..<Int32(obstacles.count)).map { $0 }
+        // Box centres in the floor plane (zones have no top or bottom, so z does not split).
+        let centres = obstacles.map { SIMD2(($0.lo.x + $0.hi.x) / 2, ($0.lo.y + $0.hi.y) / 2) }
+        nodes.reserveCapacity(2 * obstacles.count / Self.leafSize + 2)
+        build(0, obstacles.count, obstacles, centres)
+    }
+
+    /// Builds the node over order[start..<end]; returns its index.
+    @discardableResult
+    private mutating func build(_ start: Int, _ end: Int, _ obstacles: [Obstacle], _ centres: [SIMD2<Double>]) -> Int {
+        var lo = SIMD3<Double>(repeating: .infinity), hi = SIMD3<Double>(repeating: -.infinity)
+        var clo = SIMD2<Double>(repeating: .infinity), chi = SIMD2<Double>(repeating: -.infinity)
+        for k in start..<end {
+            let i = Int(order[k])
+            lo = pointwiseMin(lo, obstacles[i].lo); hi = pointwiseMax(hi, obstacles[i].hi)
+            clo = pointwiseMin(clo, centres[i]); chi = pointwiseMax(chi, centres[i])
+        }
+        let index = nodes.count
+        nodes.append(Node(lo: lo, hi: hi, start: Int32(start), count: Int32(end - start), right: -1))
+        guard end - start > Self.leafSize else { return index }
+        // Split at the median along the longer extent of the centres.
+        let axis = chi.x - clo.x >= chi.y - clo.y ? 0 : 1
+        let middle = (start + end) / 2
+        var slice = Array(order[start..<end])
+        slice.sort { centres[Int($0)][axis] < centres[Int($1)][axis] || (centres[Int($0)][axis] == centres[Int($1)][axis] && $0 < $1) }
+        order.replaceSubrange(start..<end, with: slice)
+        nodes[index].count = 0
+        build(start, middle, obstacles, centres)
+        nodes[index].right = Int32(build(middle, end, obstacles, centres))
+        return index
+    }
+
+    /// The squared length of the gap between two boxes (0 when they overlap); a z without bounds
+    /// (a zone) never separates.
+    @inline(__always)
+    static func gapSquared(_ lo: SIMD3<Double>, _ hi: SIMD3<Double>, _ bodyLo: SIMD3<Double>, _ bodyHi: SIMD3<Double>) -> Double {
+        let gap = pointwiseMax(pointwiseMax(lo - bodyHi, bodyLo - hi), .zero)
+        let g = SIMD3(gap.x, gap.y, gap.z.isFinite ? gap.z : 0)
+        return simdDot(g, g)
+    }
+
+    /// The smallest distance from `body` to the obstacles, and which (-1 when none is within
+    /// `cutoff`). The same answer as a scan of every obstacle in order: among equal distances the
+    /// lowest index, so reports do not depend on the tree's shape.
+    func nearest(to body: UprightBox, bodyLo: SIMD3<Double>, bodyHi: SIMD3<Double>, cutoff: Double,
+                 in obstacles: [Obstacle]) -> (Double, Int) {
+        var best = cutoff, which = -1
+        guard !nodes.isEmpty else { return (best, which) }
+        nodes.withUnsafeBufferPointer { nodes in
+            order.withUnsafeBufferPointer { order in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.stackCapacity) { stack in
+                    var top = 0
+                    stack[0] = 0
+                    top = 1
+                    while top > 0 {
+                        top -= 1
+                        let index = Int(stack[top])
+                        let node = nodes[index]
+                        // A box farther than the best cannot hold a nearer obstacle, nor an equal one.
+                        if Self.gapSquared(node.lo, node.hi, bodyLo, bodyHi) > best * best { continue }
+                        if node.count > 0 {
+                            for k in Int(node.start)..<Int(node.start + node.count) {
+                                let i = Int(order[k])
+                                // Just past the best, so that an equal distance is measured, not cut off.
+                                let d = obstacles[i].distance(to: body, bodyLo: bodyLo, bodyHi: bodyHi, cutoff: best.nextUp)
+                                if d < best || (d == best && which >= 0 && i < which) { best = d; which = i }
+                            }
+                            continue
+                        }
+                        let left = index + 1, right = Int(node.right)
+                        let gl = Self.gapSquared(nodes[left].lo, nodes[left].hi, bodyLo, bodyHi)
+                        let gr = Self.gapSquared(nodes[right].lo, nodes[right].hi, bodyLo, bodyHi)
+                        precondition(top + 2 <= Self.stackCapacity, "obstacle tree deeper than its stack")
+                        // The nearer child is taken first (pushed last).
+                        if gl <= gr {
+                            stack[top] = Int32(right); stack[top + 1] = Int32(left)
+                        } else {
+                            stack[top] = Int32(left); stack[top + 1] = Int32(right)
+                        }
+                        top += 2
+                    }
+                }
+            }
+        }
+        return (best, which)
+    }
+}
