@@ -89,8 +89,10 @@ struct ObstacleTree: Sendable {
                         if node.count > 0 {
                             for k in Int(node.start)..<Int(node.start + node.count) {
                                 let i = Int(order[k])
-                                // Just past the best, so that an equal distance is measured, not cut off.
-                                let d = obstacles[i].distance(to: body, bodyLo: bodyLo, bodyHi: bodyHi, cutoff: best.nextUp)
+                                // A little past the best, so that an equal distance is measured, not cut
+                                // off (the cut-off test squares it: nextUp would vanish at 0).
+                                let reach = best.isFinite ? best * (1 + 1e-9) + 1e-150 : best
+                                let d = obstacles[i].distance(to: body, bodyLo: bodyLo, bodyHi: bodyHi, cutoff: reach)
                                 if d < best || (d == best && which >= 0 && i < which) { best = d; which = i }
                             }
                             continue
