@@ -203,6 +203,15 @@ public struct AGVPath: Sendable {
         return n > 0 ? d / n : nil
     }
 
+    /// The arc piece that holds all of [s0, s1]: its centre and whether the body turns with the
+    /// tangent there (else its heading is fixed and it only translates); nil elsewhere.
+    func arc(from s0: Double, to s1: Double) -> (center: SIMD2<Double>, turnsWithPath: Bool)? {
+        let piece = pieces[pieceIndex(at: s0)]
+        guard case let .arc(center, _, _, _) = piece.segment, s1 <= piece.start + piece.length else { return nil }
+        if case .fixed = piece.heading { return (center, false) }
+        return (center, true)
+    }
+
     /// The largest curvature of the pieces that [s0, s1] touches.
     func curvature(from s0: Double, to s1: Double) -> Double {
         // The first piece that reaches s0, by bisection on the starts; then forward to s1.

@@ -189,8 +189,8 @@ public struct RouteCheck: Sendable {
         return RouteReport.Clearance(distance: best.d, s: path.travel(at: best.s), obstacle: best.which >= 0 ? obstacles[best.which].name : "")
     }
 
-    /// A lower bound of the clearance over [s0, s1] when it lies on one straight piece (nil
-    /// elsewhere): the distance to the obstacles of a box holding every pose of the body there.
+    /// A lower bound of the clearance over [s0, s1] when it lies on one straight or circular
+    /// piece (nil elsewhere): the distance to the obstacles of a box holding every pose of the body.
     /// The body at s0 translates by the chord to s1; a box along the line, as long as the chord
     /// plus the body's extent along it and as wide as its extent across, holds what it sweeps (a
     /// polygon footprint stands in its bounding rectangle). Distances past `cutoff` are not needed.
@@ -200,19 +200,60 @@ public struct RouteCheck: Sendable {
         return tree.nearest(to: swept, bodyLo: lo, bodyHi: hi, cutoff: cutoff, in: obstacles).0
     }
 
-    /// The box that holds every pose of the body over [s0, s1] on one straight piece (see
-    /// ``sweptClearance(_:from:to:cutoff:)``); nil where the stretch is not on one.
+    /// The box that holds every pose of the body over [s0, s1] on one straight or circular piece
+    /// (see ``sweptClearance(_:from:to:cutoff:)``); nil elsewhere (curves, turns, long arcs).
     func sweptBox(_ path: AGVPath, from s0: Double, to s1: Double) -> UprightBox? {
-        guard let u = path.straightDirection(from: s0, to: s1) else { return nil }
+        if let u = path.straightDirection(from: s0, to: s1) {
+            let first = body.box(at: path.pose(at: s0)), last = body.box(at: path.pose(at: s1))
+            let direction = atan2(u.y, u.x)
+            let c = abs(cos(first.yaw - direction)), sn = abs(sin(first.yaw - direction))
+            let alongLine = first.halfSize.x * c + first.halfSize.y * sn
+            let across = first.halfSize.x * sn + first.halfSize.y * c
+            let chord = last.center - first.center
+            let travel = (chord * chord).sum().squareRoot()
+            return UprightBox(center: (first.center + last.center) / 2, halfSize: SIMD2(travel / 2 + alongLine, across),
+                              yaw: direction, bottom: first.bottom, top: first.top)
+        }
+        guard let arc = path.arc(from: s0, to: s1) else { return nil }
+        // On an arc the body's centre moves on a circle (a rotation about the arc's centre when it
+        // turns with the path; a translation along a circle of the arc's radius when its heading is
+        // fixed) through an angle `sweep`. Over a minor arc the centres lie between the chord and
+        // the chord pushed out by the sagitta; the body's extents along and across the chord are
+        // their largest over the yaws it takes.
         let first = body.box(at: path.pose(at: s0)), last = body.box(at: path.pose(at: s1))
+        let pivot = arc.turnsWithPath ? arc.center : arc.center + (first.center - SIMD2(path.pose(at: s0).x, path.pose(at: s0).y))
+        let a = first.center - pivot, b = last.center - pivot
+        let radius = (a * a).sum().squareRoot()
+        let sweep = abs(atan2(a.x * b.y - a.y * b.x, (a * b).sum()))
+        let chord = b - a
+        let length = (chord * chord).sum().squareRoot()
+        guard sweep <= 0.5, length > 1e-12, radius > 0 else { return nil }
+        let u = chord / length
+        var n = SIMD2(-u.y, u.x)
+        let middle = (first.center + last.center) / 2
+        if ((middle - pivot) * n).sum() < 0 { n = -n }   // outward, away from the pivot
+        let sagitta = radius * (1 - cos(sweep / 2))
         let direction = atan2(u.y, u.x)
-        let c = abs(cos(first.yaw - direction)), sn = abs(sin(first.yaw - direction))
-        let alongLine = first.halfSize.x * c + first.halfSize.y * sn
-        let across = first.halfSize.x * sn + first.halfSize.y * c
-        let chord = last.center - first.center
-        let travel = (chord * chord).sum().squareRoot()
-        return UprightBox(center: (first.center + last.center) / 2, halfSize: SIMD2(travel / 2 + alongLine, across),
+        // The yaws relative to the chord run from one end's to the other's (one value when fixed).
+        let r0 = remainder(first.yaw - direction, 2 * .pi)
+        let r1 = r0 + remainder(last.yaw - first.yaw, 2 * .pi)
+        let along = Self.largestExtent(first.halfSize.x, first.halfSize.y, from: min(r0, r1), to: max(r0, r1))
+        let across = Self.largestExtent(first.halfSize.y, first.halfSize.x, from: min(r0, r1), to: max(r0, r1))
+        return UprightBox(center: middle + n * (sagitta / 2), halfSize: SIMD2(length / 2 + along, sagitta / 2 + across),
                           yaw: direction, bottom: first.bottom, top: first.top)
+    }
+
+    /// The largest of a|cos φ| + b|sin φ| for φ in [lo, hi]: at an end, or where tan φ = ±b/a.
+    static func largestExtent(_ a: Double, _ b: Double, from lo: Double, to hi: Double) -> Double {
+        func f(_ phi: Double) -> Double { a * abs(cos(phi)) + b * abs(sin(phi)) }
+        var best = max(f(lo), f(hi))
+        let peak = atan2(b, a)
+        for k in -3...3 {
+            for candidate in [peak + Double(k) * .pi, -peak + Double(k) * .pi] where candidate > lo && candidate < hi {
+                best = max(best, f(candidate))
+            }
+        }
+        return best
     }
 
     /// Every obstacle that comes closer than the margin somewhere along the path: each obstacle on
