@@ -76,8 +76,8 @@ let package = Package(
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         // Helpers for tests and benchmarks (a mosquitto broker on a free port, the repository's
-        // paths): in no library product, so that they are not API.
-        .target(name: "TwinTestSupport", dependencies: ["TwinRender"]),
+        // paths, the demo plant loaded once): in no library product, so that they are not API.
+        .target(name: "TwinTestSupport", dependencies: ["TwinRender", "TwinLayout", "TwinState"]),
         // The facade scripts import: re-exports the modules above, holds no code; nothing here depends on it.
         .target(
             name: "FactoryTwin",

@@ -40,9 +40,7 @@ public struct Obstacle: Sendable {
 
     /// The 3D distance from `body` to this obstacle, or `cutoff` when it is certainly farther.
     func distance(to body: UprightBox, bodyLo: SIMD3<Double>, bodyHi: SIMD3<Double>, cutoff: Double) -> Double {
-        let gap = pointwiseMax(pointwiseMax(lo - bodyHi, bodyLo - hi), .zero)
-        let g = SIMD3(gap.x, gap.y, gap.z.isFinite ? gap.z : 0)
-        if simdDot(g, g) >= cutoff * cutoff { return cutoff }
+        if ObstacleTree.gapSquared(lo, hi, bodyLo, bodyHi) >= cutoff * cutoff { return cutoff }
         switch shape {
         case .box(let b): return PrismDistance.distance(body, b)
         case .cylinder(let c): return PrismDistance.distance(body, c)

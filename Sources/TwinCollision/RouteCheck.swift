@@ -277,8 +277,7 @@ public struct RouteCheck: Sendable {
             return (lo, hi)
         }
         @inline(__always) func gap(_ lo: SIMD3<Double>, _ hi: SIMD3<Double>, _ o: Obstacle) -> Double {
-            let g = pointwiseMax(pointwiseMax(o.lo - hi, lo - o.hi), .zero)
-            return simdLength(SIMD3(g.x, g.y, g.z.isFinite ? g.z : 0))
+            ObstacleTree.gapSquared(o.lo, o.hi, lo, hi).squareRoot()
         }
         // Each chunk's stretch, from the last pose before it to the first pose after it, and the
         // box the body sweeps over it where that stretch is one straight piece.

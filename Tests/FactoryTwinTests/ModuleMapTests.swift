@@ -19,7 +19,7 @@ struct ModuleMapTests {
         "TwinOperations": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState"],
         "TwinValidation": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations"],
         "TwinSync": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "CMosquitto"],
-        "TwinTestSupport": ["TwinRender"],
+        "TwinTestSupport": ["TwinRender", "TwinLayout", "TwinState"],
         "FactoryTwin": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation"],
         "twin": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation",
                  "TwinSync", "TwinDemo", "TwinTestSupport", "CTwinSystem"],

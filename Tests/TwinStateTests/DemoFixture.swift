@@ -3,25 +3,6 @@ import TwinTestSupport
 import TwinLayout
 @testable import TwinState
 
-/// The demo plant, loaded once for the suites here.
-enum Demo {
-    static let repository = TestPaths.repository
-    static let plant: Plant = try! PlantLoader().load(path: repository + "/Assets/demo/plant.yaml")
-    static var state: PlantState { PlantState(plant: plant) }
-
-    static func temporaryDirectory() -> String {
-        let path = NSTemporaryDirectory() + "twin-state-tests-\(UUID().uuidString)"
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-}
-
-extension PlantState {
-    mutating func apply(_ line: String) throws(StateError) {
-        try apply(try UpdateParser.parse(line: line))
-    }
-}
-
 /// Where two states differ, in a line short enough to read in a test log ("" when equal).
 func difference(_ a: PlantState, _ b: PlantState) -> String {
     if a == b { return "" }

@@ -1,4 +1,5 @@
 import Foundation
+import TwinTestSupport
 import Testing
 import TwinLayout
 @testable import TwinState

@@ -1,5 +1,6 @@
 import TwinJSON
 import Testing
+import TwinTestSupport
 import TwinGeometry
 @testable import TwinState
 
