@@ -119,7 +119,7 @@ public struct RouteCheck: Sendable {
         var recorded: [(s: Double, d: Double, which: Int)]? = []
         let contact = advance(path, samples: &recorded)
         let advanced = clock.now
-        seconds.contactPass = Self.seconds(advanced - started)
+        seconds.contactPass = (advanced - started).seconds
         let samples = recorded ?? []
         var queries = samples.count
         var minimum: RouteReport.Clearance?
@@ -129,16 +129,12 @@ public struct RouteCheck: Sendable {
             minimum = refineMinimum(path, samples: samples, best: best, queries: &queries)
         }
         let refined = clock.now
-        seconds.clearance = Self.seconds(refined - advanced)
+        seconds.clearance = (refined - advanced).seconds
         let near = withinMargin(path, queries: &queries)
-        seconds.marginSearch = Self.seconds(clock.now - refined)
+        seconds.marginSearch = (clock.now - refined).seconds
         var report = RouteReport(length: path.travel, firstContact: contact, minimumClearance: minimum, withinMargin: near, queries: queries)
         report.seconds = seconds
         return report
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// Branch and bound for the smallest clearance: between samples at a and b the clearance is

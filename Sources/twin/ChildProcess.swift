@@ -1,4 +1,5 @@
 import Foundation
+import TwinGeometry
 import TwinJSON
 #if canImport(Glibc)
 import Glibc
@@ -47,7 +48,7 @@ struct ChildProcess {
         let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
         let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return Result(status: code, stdout: read(outPath), stderr: read(errPath),
-                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+                      seconds: elapsed.seconds,
                       peakMiB: Double(usage.ru_maxrss) / 1024)
     }
 
