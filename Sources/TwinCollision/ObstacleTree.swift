@@ -40,8 +40,8 @@ struct ObstacleTree: Sendable {
         var clo = SIMD2<Double>(repeating: .infinity), chi = SIMD2<Double>(repeating: -.infinity)
         for k in start..<end {
             let i = Int(order[k])
-            lo = pointwiseMin(lo, obstacles[i].lo); hi = pointwiseMax(hi, obstacles[i].hi)
-            clo = pointwiseMin(clo, centres[i]); chi = pointwiseMax(chi, centres[i])
+            lo = lanewiseMin(lo, obstacles[i].lo); hi = lanewiseMax(hi, obstacles[i].hi)
+            clo = lanewiseMin(clo, centres[i]); chi = lanewiseMax(chi, centres[i])
         }
         let index = nodes.count
         nodes.append(Node(lo: lo, hi: hi, start: Int32(start), count: Int32(end - start), right: -1))
@@ -62,7 +62,7 @@ struct ObstacleTree: Sendable {
     /// (a zone) never separates.
     @inline(__always)
     static func gapSquared(_ lo: SIMD3<Double>, _ hi: SIMD3<Double>, _ bodyLo: SIMD3<Double>, _ bodyHi: SIMD3<Double>) -> Double {
-        let gap = pointwiseMax(pointwiseMax(lo - bodyHi, bodyLo - hi), .zero)
+        let gap = lanewiseMax(lanewiseMax(lo - bodyHi, bodyLo - hi), .zero)
         let g = SIMD3(gap.x, gap.y, gap.z.isFinite ? gap.z : 0)
         return simdDot(g, g)
     }
@@ -113,5 +113,36 @@ struct ObstacleTree: Sendable {
             }
         }
         return (best, which)
+    }
+
+    /// Appends to `result` every obstacle whose box lies nearer than `radius` to the box [lo, hi],
+    /// in the tree's order.
+    func collect(near lo: SIMD3<Double>, _ hi: SIMD3<Double>, within radius: Double, in obstacles: [Obstacle], into result: inout [Int32]) {
+        guard !nodes.isEmpty else { return }
+        let reach = radius * radius
+        nodes.withUnsafeBufferPointer { nodes in
+            order.withUnsafeBufferPointer { order in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.stackCapacity) { stack in
+                    stack[0] = 0
+                    var top = 1
+                    while top > 0 {
+                        top -= 1
+                        let index = Int(stack[top])
+                        let node = nodes[index]
+                        if Self.gapSquared(node.lo, node.hi, lo, hi) >= reach { continue }
+                        if node.count > 0 {
+                            for k in Int(node.start)..<Int(node.start + node.count) {
+                                let i = Int(order[k])
+                                if Self.gapSquared(obstacles[i].lo, obstacles[i].hi, lo, hi) < reach { result.append(order[k]) }
+                            }
+                            continue
+                        }
+                        precondition(top + 2 <= Self.stackCapacity, "obstacle tree deeper than its stack")
+                        stack[top] = node.right; stack[top + 1] = Int32(index + 1)
+                        top += 2
+                    }
+                }
+            }
+        }
     }
 }

@@ -28,9 +28,18 @@ public struct RouteReport: Sendable {
     public var withinMargin: [String]
     /// Distance queries made (each against all nearby obstacles).
     public var queries: Int
+    /// Of those, how many each phase made.
+    public var queriesPerPhase = PhaseQueries()
     /// Seconds each phase took: the contact pass (advancement), the smallest clearance (branch and
     /// bound), the search for every obstacle within the margin.
     public var seconds = PhaseSeconds()
+
+    public struct PhaseQueries: Sendable {
+        public var contactPass = 0
+        public var clearance = 0
+        public var marginSearch = 0
+        public init() {}
+    }
 
     public struct PhaseSeconds: Sendable {
         public var contactPass = 0.0
@@ -122,6 +131,8 @@ public struct RouteCheck: Sendable {
         seconds.contactPass = (advanced - started).seconds
         let samples = recorded ?? []
         var queries = samples.count
+        var perPhase = RouteReport.PhaseQueries()
+        perPhase.contactPass = queries
         var minimum: RouteReport.Clearance?
         if let contact {
             minimum = RouteReport.Clearance(distance: 0, s: contact.s, obstacle: contact.obstacle)
@@ -130,10 +141,13 @@ public struct RouteCheck: Sendable {
         }
         let refined = clock.now
         seconds.clearance = (refined - advanced).seconds
+        perPhase.clearance = queries - perPhase.contactPass
         let near = withinMargin(path, queries: &queries)
+        perPhase.marginSearch = queries - perPhase.contactPass - perPhase.clearance
         seconds.marginSearch = (clock.now - refined).seconds
         var report = RouteReport(length: path.travel, firstContact: contact, minimumClearance: minimum, withinMargin: near, queries: queries)
         report.seconds = seconds
+        report.queriesPerPhase = perPhase
         return report
     }
 
@@ -252,89 +266,85 @@ public struct RouteCheck: Sendable {
         return best
     }
 
-    /// Every obstacle that comes closer than the margin somewhere along the path: each obstacle on
-    /// its own, at poses 0.25 m apart, with the same bound deciding where to look closer. Where the
-    /// bounding boxes alone keep an obstacle beyond the margin and the step, their gap stands in for
-    /// the exact distance (it is a lower bound, so the search stays exact).
+    /// Every obstacle that comes closer than the margin somewhere along the path, by one descent
+    /// over stretches of the path that carries, per stretch, the obstacles not yet decided.
+    ///
+    /// Each piece of the path is cut into stretches of at most 8 m; a stretch gathers from the
+    /// tree the obstacles whose boxes lie within the margin of the box that holds every pose of
+    /// the body over it (the swept box on straights and arcs; elsewhere the body at the middle
+    /// grown by how far any of its points can move in half the stretch). Per obstacle: the exact
+    /// distance to that box is a lower bound over the stretch (at or beyond the margin, less 0.1 mm:
+    /// not within there); the distance at the middle pose is a measured one (under the margin:
+    /// within, and decided for the whole route); otherwise the obstacle goes on to both halves.
+    /// So a long run beside a wall at one clearance costs one query, however many poses it spans,
+    /// and only stretches near the margin are split.
     private func withinMargin(_ path: AGVPath, queries: inout Int) -> [String] {
-        let rate = 1 + body.halfDiagonal * path.maximumCurvature
-        let step = 0.25
-        let count = max(1, Int((path.length / step).rounded(.up)))
-        let positions = (0...count).map { path.length * Double($0) / Double(count) }
-        let boxes = positions.map { body.box(at: path.pose(at: $0)) }
-        let bounds: [(SIMD3<Double>, SIMD3<Double>)] = boxes.map { $0.bounds }
-        let far = margin + rate * step
-        // Poses in chunks of 32 with their bounding box: a chunk whose box keeps an obstacle
-        // beyond `far` certifies every pose in it, and the stretches between, as clear of the margin.
-        let chunk = 32
-        let chunkBounds: [(SIMD3<Double>, SIMD3<Double>)] = stride(from: 0, to: bounds.count, by: chunk).map { start in
-            var lo = bounds[start].0, hi = bounds[start].1
-            for k in start..<min(bounds.count, start + chunk) { lo = pointwiseMin(lo, bounds[k].0); hi = pointwiseMax(hi, bounds[k].1) }
-            return (lo, hi)
+        guard !obstacles.isEmpty else { return [] }
+        // Lower bounds at or above this count as not within: the bound cannot do better than 0.1 mm.
+        let threshold = margin - 1e-4
+        @inline(__always) func clearOfMargin(_ lowerBound: Double) -> Bool {
+            lowerBound >= threshold && lowerBound > Self.contactTolerance
         }
-        @inline(__always) func gap(_ lo: SIMD3<Double>, _ hi: SIMD3<Double>, _ o: Obstacle) -> Double {
-            ObstacleTree.gapSquared(o.lo, o.hi, lo, hi).squareRoot()
+        var found = [Bool](repeating: false, count: obstacles.count)
+        // The obstacles each pending stretch still holds, as ranges of one buffer used as a stack:
+        // a stretch's list lies below those of every stretch pushed after it.
+        var pending: [Int32] = []
+        var stretches: [(s0: Double, s1: Double, start: Int, end: Int)] = []
+        let longest = 8.0
+        for piece in path.pieces.reversed() {
+            let count = max(1, Int((piece.length / longest).rounded(.up)))
+            for k in (0..<count).reversed() {
+                let s0 = piece.start + piece.length * Double(k) / Double(count)
+                let s1 = k + 1 == count ? piece.start + piece.length : piece.start + piece.length * Double(k + 1) / Double(count)
+                let (lo, hi) = stretchBox(path, from: s0, to: s1).bounds
+                let start = pending.count
+                tree.collect(near: lo, hi, within: margin, in: obstacles, into: &pending)
+                stretches.append((s0, s1, start, pending.count))
+            }
         }
-        // Each chunk's stretch, from the last pose before it to the first pose after it, and the
-        // box the body sweeps over it where that stretch is one straight piece.
-        let chunkSwept: [(UprightBox, SIMD3<Double>, SIMD3<Double>)?] = stride(from: 0, to: positions.count, by: chunk).map { start in
-            let from = positions[max(0, start - 1)], to = positions[min(positions.count - 1, start + chunk)]
-            guard let box = sweptBox(path, from: from, to: to) else { return nil }
+        while let stretch = stretches.popLast() {
+            // Lists above this one belong to stretches already done.
+            pending.removeLast(pending.count - stretch.end)
+            let box = stretchBox(path, from: stretch.s0, to: stretch.s1)
             let (lo, hi) = box.bounds
-            return (box, lo, hi)
-        }
-        var names: [String] = []
-        for obstacle in obstacles {
-            var nearChunks = chunkBounds.map { gap($0.0, $0.1, obstacle) < far }
-            guard nearChunks.contains(true) else { continue }
-            // A near chunk on a straight whose swept box keeps the obstacle beyond the margin is
-            // clear all through, the stretches to its neighbours included: one query, not 32.
-            for c in nearChunks.indices where nearChunks[c] {
-                guard let (box, lo, hi) = chunkSwept[c] else { continue }
+            let length = stretch.s1 - stretch.s0
+            let middle = (stretch.s0 + stretch.s1) / 2
+            var pose: (box: UprightBox, lo: SIMD3<Double>, hi: SIMD3<Double>)?
+            let reach = rate(path, stretch.s0, stretch.s1) * length / 2
+            let start = pending.count
+            for k in stretch.start..<stretch.end {
+                let i = Int(pending[k])
+                guard !found[i] else { continue }
+                let obstacle = obstacles[i]
                 queries += 1
-                if obstacle.distance(to: box, bodyLo: lo, bodyHi: hi, cutoff: margin) >= margin { nearChunks[c] = false }
-            }
-            guard nearChunks.contains(true) else { continue }
-            var samples: [(Double, Double)] = []
-            var found = false
-            var lastIndex = -2
-            for k in positions.indices {
-                // A pose counts when its chunk, or the chunk of a neighbour, is near.
-                let c = k / chunk
-                guard nearChunks[c] || (k > 0 && nearChunks[(k - 1) / chunk]) || (k + 1 < positions.count && nearChunks[(k + 1) / chunk]) else {
-                    continue
+                if clearOfMargin(obstacle.distance(to: box, bodyLo: lo, bodyHi: hi, cutoff: margin)) { continue }
+                if pose == nil {
+                    let b = body.box(at: path.pose(at: middle))
+                    let (blo, bhi) = b.bounds
+                    pose = (b, blo, bhi)
                 }
-                let (lo, hi) = bounds[k]
-                let lowerBound = gap(lo, hi, obstacle)
-                var d = lowerBound
-                if lowerBound < far {
-                    d = obstacle.distance(to: boxes[k], bodyLo: lo, bodyHi: hi, cutoff: .infinity)
-                    queries += 1
-                    if d < margin || d <= Self.contactTolerance { found = true; break }
-                }
-                // A gap in the indices starts a new run: mark it with an infinite distance pair
-                // that the search below skips.
-                if lastIndex >= 0 && k != lastIndex + 1 { samples.append((.nan, .infinity)) }
-                samples.append((positions[k], d))
-                lastIndex = k
+                queries += 1
+                let d = obstacle.distance(to: pose!.box, bodyLo: pose!.lo, bodyHi: pose!.hi, cutoff: margin)
+                if d < margin || d <= Self.contactTolerance { found[i] = true; continue }
+                // The middle pose bounds the stretch too: no point moves more than `reach` from it.
+                if clearOfMargin(d - reach) || length < 1e-6 { continue }
+                pending.append(Int32(i))
             }
-            if !found {
-                let single = RouteCheck(body: body, margin: margin, obstacles: [obstacle])
-                var intervals = Array(zip(samples, samples.dropFirst())).filter { !$0.0.0.isNaN && !$0.1.0.isNaN }
-                while let (a, b) = intervals.popLast(), !found {
-                    // Within 0.1 mm of the margin counts as not within: the bound cannot do better.
-                    let local = self.rate(path, a.0, b.0)
-                    if (a.1 + b.1 - local * (b.0 - a.0)) / 2 >= margin - 1e-4 || b.0 - a.0 < 1e-6 { continue }
-                    let m = (a.0 + b.0) / 2
-                    let d = single.clearance(at: path.pose(at: m)).0
-                    queries += 1
-                    if d < margin || d <= Self.contactTolerance { found = true }
-                    intervals.append((a, (m, d)))
-                    intervals.append(((m, d), b))
-                }
+            if pending.count > start {
+                stretches.append((stretch.s0, middle, start, pending.count))
+                stretches.append((middle, stretch.s1, start, pending.count))
             }
-            if found { names.append(obstacle.name) }
         }
-        return names.sorted()
+        return obstacles.indices.filter { found[$0] }.map { obstacles[$0].name }.sorted()
+    }
+
+    /// A box that holds every pose of the body over [s0, s1]: the swept box on one straight or
+    /// arc piece, elsewhere the body at the middle grown by the farthest any of its points moves
+    /// in half the stretch (the rate times half its length).
+    func stretchBox(_ path: AGVPath, from s0: Double, to s1: Double) -> UprightBox {
+        if let swept = sweptBox(path, from: s0, to: s1) { return swept }
+        let middle = body.box(at: path.pose(at: (s0 + s1) / 2))
+        let reach = rate(path, s0, s1) * (s1 - s0) / 2
+        return UprightBox(center: middle.center, halfSize: middle.halfSize + reach, yaw: middle.yaw, bottom: middle.bottom, top: middle.top)
     }
 }

@@ -36,6 +36,7 @@ public struct PlantPart: Sendable {
     /// The part drawn by `nodes`, its triangles in the floor frame; nil when only floor remains.
     public static func build(name: String, entity: Entity?, nodes: [Int], plant: Plant) -> PlantPart? {
         var triangles: [SIMD3<Double>] = []
+        triangles.reserveCapacity(nodes.reduce(0) { total, n in plant.nodes[n].meshes.reduce(total) { $0 + plant.meshes[$1].geometry.indices.count } })
         for n in nodes {
             let transform = plant.nodes[n].worldTransform
             for m in plant.nodes[n].meshes {
@@ -63,7 +64,15 @@ public struct PlantPart: Sendable {
             if grouped[name] == nil { order.append(name); grouped[name] = (entity, []) }
             grouped[name]!.nodes.append(n)
         }
-        return order.compactMap { name in build(name: name, entity: grouped[name]!.entity, nodes: grouped[name]!.nodes, plant: plant) }
+        // Parts are built on all cores (each its own tree); the order stays that of the names.
+        var built = [PlantPart?](repeating: nil, count: order.count)
+        built.withUnsafeMutableBufferPointer { built in
+            parallelFor(order.count) { k in
+                let group = grouped[order[k]]!
+                built[k] = build(name: order[k], entity: group.entity, nodes: group.nodes, plant: plant)
+            }
+        }
+        return built.compactMap { $0 }
     }
 
     /// The part's footprint on the floor: the convex hull of its corners seen from above.

@@ -103,7 +103,10 @@ struct CheckCommand: ParsableCommand {
             let routeTimes: [JSONValue] = checked.map { r in
                 let s = r.report.seconds
                 return ["route": .string(r.route.id), "contact_pass_s": Self.seconds(s.contactPass), "clearance_s": Self.seconds(s.clearance),
-                        "margin_search_s": Self.seconds(s.marginSearch), "queries": .number(Double(r.report.queries))]
+                        "margin_search_s": Self.seconds(s.marginSearch), "queries": .number(Double(r.report.queries)),
+                        "contact_pass_queries": .number(Double(r.report.queriesPerPhase.contactPass)),
+                        "clearance_queries": .number(Double(r.report.queriesPerPhase.clearance)),
+                        "margin_search_queries": .number(Double(r.report.queriesPerPhase.marginSearch))]
             }
             let line: JSONValue = ["load_s": Self.seconds((loadedAt - started).seconds), "setup_s": Self.seconds((setUpAt - loadedAt).seconds),
                                    "check_s": Self.seconds((clock.now - setUpAt).seconds), "routes": .array(routeTimes)]

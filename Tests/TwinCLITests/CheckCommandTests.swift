@@ -127,6 +127,8 @@ struct CheckTimingsTests {
         #expect(routes.map { $0["route"] as? String } == ["R-LOOP", "R-SUPPLY-1", "R-SUPPLY-2"])
         for route in routes {
             for key in ["contact_pass_s", "clearance_s", "margin_search_s"] { #expect((route[key] as? Double).map { $0 >= 0 } == true, "\(key)") }
+            let perPhase = ["contact_pass_queries", "clearance_queries", "margin_search_queries"].compactMap { route[$0] as? Double }
+            #expect(perPhase.count == 3 && perPhase.reduce(0, +) == route["queries"] as? Double, "\(route)")
             #expect((route["queries"] as? Int).map { $0 > 0 } == true)
         }
         // stdout stays the report alone.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TwinCollision
 import TwinGeometry
@@ -68,5 +69,62 @@ struct ObstacleTreeTests {
         let (lo, hi) = body.bounds
         let found = ObstacleTree(obstacles).nearest(to: body, bodyLo: lo, bodyHi: hi, cutoff: .infinity, in: obstacles)
         #expect(found.1 == 0 && abs(found.0 - 0.5) < 1e-12, "\(found)")
+    }
+
+    @Test(arguments: [1, 40, 600])
+    func collectFindsEveryBoxWithinTheRadius(count: Int) {
+        let obstacles = Self.scene(count)
+        let tree = ObstacleTree(obstacles)
+        var numbers = Numbers(state: 11)
+        for _ in 0..<200 {
+            let c = SIMD3(numbers.next(-60...60), numbers.next(-40...40), 0.0)
+            let lo = c - SIMD3(numbers.next(0...5), numbers.next(0...5), 0), hi = c + SIMD3(numbers.next(0...5), numbers.next(0...5), 1)
+            let radius = numbers.next(0...3)
+            var collected: [Int32] = []
+            tree.collect(near: lo, hi, within: radius, in: obstacles, into: &collected)
+            let expected = obstacles.indices.filter { ObstacleTree.gapSquared(obstacles[$0].lo, obstacles[$0].hi, lo, hi) < radius * radius }
+            #expect(collected.map(Int.init).sorted() == expected)
+        }
+    }
+}
+
+@Suite("The triangle tree")
+struct TriangleTreeTests {
+    static func bruteForce(_ triangles: [SIMD3<Double>], _ box: UprightBox) -> Double {
+        stride(from: 0, to: triangles.count, by: 3).map { GJK.distance(box, triangles[$0], triangles[$0 + 1], triangles[$0 + 2]) }.min() ?? .infinity
+    }
+
+    /// Triangle soups a surface-area split handles badly: random, many copies of one triangle
+    /// (equal centroids), and triangles at exponentially growing distances (lopsided splits).
+    static func soup(_ kind: Int) -> [SIMD3<Double>] {
+        var numbers = ObstacleTreeTests.Numbers(state: 5)
+        var triangles: [SIMD3<Double>] = []
+        for k in 0..<600 {
+            switch kind {
+            case 0:
+                let c = SIMD3(numbers.next(-20...20), numbers.next(-20...20), numbers.next(0...3))
+                for _ in 0..<3 { triangles.append(c + SIMD3(numbers.next(-1...1), numbers.next(-1...1), numbers.next(-1...1))) }
+            case 1:
+                triangles += [SIMD3(1, 1, 0), SIMD3(2, 1, 1), SIMD3(1, 2, 2)]
+            default:
+                let x = pow(1.05, Double(k)) - 1
+                triangles += [SIMD3(x, 0, 0), SIMD3(x, 0.1, 1), SIMD3(x + 0.01, 0, 2)]
+            }
+        }
+        return triangles
+    }
+
+    @Test(arguments: [0, 1, 2])
+    func distancesMatchEveryTriangleMeasured(kind: Int) {
+        let triangles = Self.soup(kind)
+        let tree = TriangleBVH(triangles: triangles)
+        #expect(tree.triangleCount == triangles.count / 3)
+        #expect(Set(tree.corners.map { "\($0)" }) == Set(triangles.map { "\($0)" }))
+        var numbers = ObstacleTreeTests.Numbers(state: 9)
+        let body = AGVBody(length: 1.2, width: 0.8, height: 0.5)
+        for _ in 0..<100 {
+            let box = body.box(at: Pose2D(x: numbers.next(-25...25), y: numbers.next(-25...25), theta: numbers.next(-3...3)))
+            #expect(tree.distance(to: box) == Self.bruteForce(triangles, box))
+        }
     }
 }
