@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "TwinRenderTests", dependencies: ["TwinTestSupport", "TwinRender", "TwinGeometry"], exclude: ["Golden"]),
         .testTarget(name: "TwinCollisionTests", dependencies: ["TwinTestSupport", "TwinCollision", "TwinGeometry"]),
         .testTarget(name: "TwinStateTests", dependencies: ["TwinTestSupport", "TwinState", "TwinJSON", "TwinLayout", "TwinGeometry"]),
-        .testTarget(name: "TwinOperationsTests", dependencies: ["TwinOperations", "TwinState", "TwinLayout", "TwinTestSupport"]),
+        .testTarget(name: "TwinOperationsTests", dependencies: ["TwinOperations", "TwinState", "TwinLayout", "TwinCollision", "TwinTestSupport"]),
         .testTarget(name: "TwinValidationTests", dependencies: ["TwinTestSupport", "TwinValidation", "FactoryTwin", "TwinJSON"]),
         .testTarget(name: "FactoryTwinTests", dependencies: ["TwinTestSupport", "FactoryTwin", "TwinJSON"]),
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinTestSupport", "TwinDemo", "TwinLayout", "TwinGeometry"]),

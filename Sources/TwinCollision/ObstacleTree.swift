@@ -1,5 +1,17 @@
 import TwinGeometry
 
+/// Obstacles with their broad phase, built once (per layout version of a plant) and shared by
+/// every route check of it.
+public struct ObstacleSet: Sendable {
+    public let obstacles: [Obstacle]
+    let tree: ObstacleTree
+
+    public init(_ obstacles: [Obstacle]) {
+        self.obstacles = obstacles
+        tree = ObstacleTree(obstacles)
+    }
+}
+
 /// The broad phase of a route check: a bounding volume hierarchy over the obstacles' boxes, so
 /// that the distance from a pose (or a swept stretch) to the nearest obstacle visits the few
 /// obstacles whose boxes could be nearer than the best found, not all of them. Built once per

@@ -73,6 +73,12 @@ public struct RouteCheck: Sendable {
         tree = ObstacleTree(obstacles)
     }
 
+    /// A check against obstacles whose broad phase is built already (a plant's, per layout version).
+    public init(body: AGVBody, margin: Double, obstacles: ObstacleSet) {
+        self.body = body; self.margin = margin; self.obstacles = obstacles.obstacles
+        tree = obstacles.tree
+    }
+
     /// The smallest distance from the body at `pose` to any obstacle, and which (its index, or
     /// -1 when none is within `cutoff`).
     public func clearance(at pose: Pose2D, cutoff: Double = .infinity) -> (Double, Int) {

@@ -88,6 +88,11 @@ public struct TriangleBVH: Sendable {
         }
     }
 
+    /// One coordinate of `v` (a branch the loop predicts, where a variable lane index goes
+    /// through memory).
+    @inline(__always)
+    private static func coordinate(_ v: SIMD3<Double>, _ axis: Int) -> Double { axis == 0 ? v.x : (axis == 1 ? v.y : v.z) }
+
     /// The bounds of refs[start..<end] and of their centroids.
     private static func bounds(_ refs: UnsafeMutableBufferPointer<Ref>, _ start: Int, _ end: Int)
         -> (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>, SIMD3<Double>) {
@@ -116,16 +121,19 @@ public struct TriangleBVH: Sendable {
         if depth < maximumSAHDepth && extent[axis] > 0 {
             // Bin the centroids along the axis; the boundary between bins with the least
             // area-weighted count wins.
+            // Fewer bins for small nodes: there, resetting and sweeping 16 bins costs more than the
+            // triangles do.
+            let bins = min(binCount, max(4, (end - start) / 4))
             let binLo = scratch.lo, binHi = scratch.hi, binCLo = scratch.centroidLo, binCHi = scratch.centroidHi
             let binN = scratch.count, leftCost = scratch.leftCost
-            for b in 0..<binCount {
+            for b in 0..<bins {
                 binLo[b] = SIMD3(repeating: .infinity); binHi[b] = SIMD3(repeating: -.infinity)
                 binCLo[b] = binLo[b]; binCHi[b] = binHi[b]; binN[b] = 0
             }
-            let scale = Double(binCount) / extent[axis], origin = clo[axis]
+            let scale = Double(bins) / extent[axis], origin = clo[axis]
             for k in start..<end {
                 let r = refs[k], c = r.centre
-                let b = min(binCount - 1, Int((c[axis] - origin) * scale))
+                let b = min(bins - 1, Int((Self.coordinate(c, axis) - origin) * scale))
                 binN[b] += 1
                 binLo[b] = lanewiseMin(binLo[b], r.lo); binHi[b] = lanewiseMax(binHi[b], r.hi)
                 binCLo[b] = lanewiseMin(binCLo[b], c); binCHi[b] = lanewiseMax(binCHi[b], c)
@@ -136,14 +144,14 @@ public struct TriangleBVH: Sendable {
             }
             // Costs of the left sides from the left, then of the right sides from the right.
             var accLo = SIMD3<Double>(repeating: .infinity), accHi = SIMD3<Double>(repeating: -.infinity), accN = 0
-            for b in 0..<(binCount - 1) {
+            for b in 0..<(bins - 1) {
                 accN += binN[b]
                 accLo = lanewiseMin(accLo, binLo[b]); accHi = lanewiseMax(accHi, binHi[b])
                 leftCost[b] = accN > 0 ? area(accLo, accHi) * Double(accN) : 0
             }
             accLo = SIMD3(repeating: .infinity); accHi = SIMD3(repeating: -.infinity); accN = 0
             var bestCost = Double.infinity, bestBin = -1
-            for b in stride(from: binCount - 1, to: 0, by: -1) {
+            for b in stride(from: bins - 1, to: 0, by: -1) {
                 accN += binN[b]
                 accLo = lanewiseMin(accLo, binLo[b]); accHi = lanewiseMax(accHi, binHi[b])
                 guard end - start - accN > 0 && accN > 0 else { continue }
@@ -154,7 +162,7 @@ public struct TriangleBVH: Sendable {
                 // Both sides' bounds from the bins, then the partition in place.
                 left = (SIMD3(repeating: .infinity), SIMD3(repeating: -.infinity), SIMD3(repeating: .infinity), SIMD3(repeating: -.infinity))
                 right = left
-                for b in 0..<binCount where binN[b] > 0 {
+                for b in 0..<bins where binN[b] > 0 {
                     if b < bestBin {
                         left = (lanewiseMin(left.0, binLo[b]), lanewiseMax(left.1, binHi[b]), lanewiseMin(left.2, binCLo[b]), lanewiseMax(left.3, binCHi[b]))
                     } else {
@@ -163,7 +171,7 @@ public struct TriangleBVH: Sendable {
                 }
                 var i = start, j = end - 1
                 while i <= j {
-                    if min(binCount - 1, Int((refs[i].centre[axis] - origin) * scale)) < bestBin { i += 1 } else { refs.swapAt(i, j); j -= 1 }
+                    if min(bins - 1, Int((Self.coordinate(refs[i].centre, axis) - origin) * scale)) < bestBin { i += 1 } else { refs.swapAt(i, j); j -= 1 }
                 }
                 middle = i
             }

@@ -20,7 +20,8 @@ public final class CollisionWorldCache: @unchecked Sendable {
         defer { lock.unlock() }
         if let c = cached, c.version == layoutVersion { return (c.layout, c.world) }
         let layout = plant.edited(by: state)
-        let world = PlantCollision(plant: layout)
+        // Parts the edits did not touch keep their trees: a moved machine costs its own build.
+        let world = PlantCollision(plant: layout, reusing: cached?.world)
         cached = (layoutVersion, layout, world)
         return (layout, world)
     }

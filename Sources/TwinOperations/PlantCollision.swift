@@ -7,16 +7,23 @@ import TwinLayout
 /// layout as an obstacle made of its triangles in the floor frame, the floor left out; keep-out
 /// zones as obstacles of any height; routes as paths through the AGV network.
 public struct PlantCollision: Sendable {
-    public var obstacles: [Obstacle]
+    /// The obstacles with their broad phase, built once for every check of this world.
+    public let obstacleSet: ObstacleSet
+    public var obstacles: [Obstacle] { obstacleSet.obstacles }
+    /// The parts the mesh obstacles come from (a later layout version reuses those unchanged).
+    public let parts: [PlantPart]
 
-    public init(plant: Plant) {
-        self.init(plant: plant, parts: PlantPart.parts(of: plant))
+    /// The world of `plant`; with `previous` (the world of an earlier version of the same plant's
+    /// layout), the triangle trees of parts that did not change are taken from it, not built again.
+    public init(plant: Plant, reusing previous: PlantCollision? = nil) {
+        self.init(plant: plant, parts: PlantPart.parts(of: plant, reusing: previous?.parts ?? []))
     }
 
     /// The world of `parts` (all the plant's, or some of them), the plant's sketched obstacles
     /// and its keep-out zones.
     public init(plant: Plant, parts: [PlantPart]) {
-        obstacles = parts.map { Obstacle(name: $0.name, shape: .mesh($0.tree)) }
+        self.parts = parts
+        var obstacles = parts.map { Obstacle(name: $0.name, shape: .mesh($0.tree)) }
         for sketch in plant.sketchedObstacles {
             let p = sketch.position
             switch sketch.shape {
@@ -31,6 +38,7 @@ public struct PlantCollision: Sendable {
         for zone in plant.zones where zone.kind == .keepOut {
             obstacles.append(Obstacle(name: zone.id, shape: .zone(zone.polygon)))
         }
+        obstacleSet = ObstacleSet(obstacles)
     }
 
     /// The body of an AGV entity for the checks (its footprint, enlarged by its load) and the

@@ -10,6 +10,16 @@ public struct PlantPart: Sendable {
     /// The entity, when the part is one.
     public var entity: Entity?
     public var tree: TriangleBVH
+    /// What the triangles were made from: each node with its world transform and meshes. Parts of
+    /// two versions of one plant's layout (node and mesh indices stay, edits append) with the same
+    /// source have the same triangles.
+    var source: [Source] = []
+
+    struct Source: Equatable, Sendable {
+        var node: Int
+        var transform: Matrix4x4
+        var meshes: [Int]
+    }
     public var lo: SIMD3<Double> { tree.bounds.lo }
     public var hi: SIMD3<Double> { tree.bounds.hi }
 
@@ -52,11 +62,21 @@ public struct PlantPart: Sendable {
                 }
             }
         }
-        return triangles.isEmpty ? nil : PlantPart(name: name, entity: entity, tree: TriangleBVH(triangles: triangles))
+        guard !triangles.isEmpty else { return nil }
+        var part = PlantPart(name: name, entity: entity, tree: TriangleBVH(triangles: triangles))
+        part.source = source(of: nodes, in: plant)
+        return part
     }
 
-    /// Every part of the plant (or those named), in the order of their first nodes.
-    public static func parts(of plant: Plant, only names: Set<String>? = nil) -> [PlantPart] {
+    static func source(of nodes: [Int], in plant: Plant) -> [Source] {
+        nodes.map { Source(node: $0, transform: plant.nodes[$0].worldTransform, meshes: plant.nodes[$0].meshes) }
+    }
+
+    /// Every part of the plant (or those named), in the order of their first nodes. Parts of
+    /// `previous` (built from an earlier version of this plant's layout) whose source is unchanged
+    /// are taken as they are.
+    public static func parts(of plant: Plant, only names: Set<String>? = nil, reusing previous: [PlantPart] = []) -> [PlantPart] {
+        let earlier = Dictionary(previous.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var order: [String] = []
         var grouped: [String: (entity: Entity?, nodes: [Int])] = [:]
         for (n, name, entity) in nodeParts(of: plant) {
@@ -69,7 +89,12 @@ public struct PlantPart: Sendable {
         built.withUnsafeMutableBufferPointer { built in
             parallelFor(order.count) { k in
                 let group = grouped[order[k]]!
-                built[k] = build(name: order[k], entity: group.entity, nodes: group.nodes, plant: plant)
+                if var part = earlier[order[k]], part.source == source(of: group.nodes, in: plant) {
+                    part.entity = group.entity
+                    built[k] = part
+                } else {
+                    built[k] = build(name: order[k], entity: group.entity, nodes: group.nodes, plant: plant)
+                }
             }
         }
         return built.compactMap { $0 }

@@ -28,7 +28,7 @@ extension PlantCollision {
             guard let entity = plant.entity(id: agvId), entity.category == .agv,
                   let (body, ownMargin) = Self.body(of: entity, plant: plant) else { throw .unknownAGV(agvId) }
             let (path, edges) = try Self.pathWithEdges(of: route, in: network ?? plant.network)
-            let check = RouteCheck(body: body, margin: margin ?? ownMargin, obstacles: obstacles)
+            let check = RouteCheck(body: body, margin: margin ?? ownMargin, obstacles: obstacleSet)
             results.append(RouteResult(route: route, agv: agvId, path: path, edges: edges, margin: margin ?? ownMargin,
                                        check: check, report: check.check(path)))
         }

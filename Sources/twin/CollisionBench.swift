@@ -87,7 +87,7 @@ struct CollisionBench: ParsableCommand {
             for route in plant.routes {
                 guard let agvId = route.agv, let entity = plant.entity(id: agvId), let (body, _) = PlantCollision.body(of: entity, plant: plant),
                       let path = try? PlantCollision.path(of: route, in: plant.network) else { continue }
-                let (contact, full) = time(RouteCheck(body: body, margin: margin, obstacles: world.obstacles), path)
+                let (contact, full) = time(RouteCheck(body: body, margin: margin, obstacles: world.obstacleSet), path)
                 var exported = ""
                 if haveFCL {
                     exported = NSTemporaryDirectory() + "twin-bench-\(name)-\(route.id).json"
