@@ -157,4 +157,40 @@ struct ObstacleTree: Sendable {
             }
         }
     }
+
+    /// A lower bound of the distance from a body sweeping `box` to the obstacles (or `cutoff`
+    /// when it is at least that), where every point of the body also stays within `ring`: per
+    /// obstacle, the larger of its distance to the box and its gap to the ring.
+    func lowerBound(sweeping box: UprightBox, bodyLo: SIMD3<Double>, bodyHi: SIMD3<Double>, ring: Ring, cutoff: Double,
+                    in obstacles: [Obstacle]) -> Double {
+        var best = cutoff
+        guard !nodes.isEmpty else { return best }
+        nodes.withUnsafeBufferPointer { nodes in
+            order.withUnsafeBufferPointer { order in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.stackCapacity) { stack in
+                    stack[0] = 0
+                    var top = 1
+                    while top > 0 {
+                        top -= 1
+                        let index = Int(stack[top])
+                        let node = nodes[index]
+                        if Self.gapSquared(node.lo, node.hi, bodyLo, bodyHi) >= best * best { continue }
+                        if node.count > 0 {
+                            for k in Int(node.start)..<Int(node.start + node.count) {
+                                let o = obstacles[Int(order[k])]
+                                let gap = ring.gap(to: o)
+                                if gap >= best { continue }
+                                best = min(best, max(gap, o.distance(to: box, bodyLo: bodyLo, bodyHi: bodyHi, cutoff: best)))
+                            }
+                            continue
+                        }
+                        precondition(top + 2 <= Self.stackCapacity, "obstacle tree deeper than its stack")
+                        stack[top] = node.right; stack[top + 1] = Int32(index + 1)
+                        top += 2
+                    }
+                }
+            }
+        }
+        return best
+    }
 }

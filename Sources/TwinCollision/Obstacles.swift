@@ -104,3 +104,42 @@ public struct AGVBody: Sendable, Equatable {
         return (x * x + y * y).squareRoot()
     }
 }
+
+extension Obstacle {
+    /// The nearest and farthest any of its points lies from `c` on the floor (horizontally): for
+    /// meshes, of their bounding rectangle.
+    func radialRange(from c: SIMD2<Double>) -> (inner: Double, outer: Double) {
+        func polygonRange(_ corners: [SIMD2<Double>]) -> (Double, Double) {
+            let inner = Planar.contains(corners, c) ? 0 : Planar.distance(point: c, toPolygonEdges: corners)
+            let outer = corners.map { (($0 - c) * ($0 - c)).sum().squareRoot() }.max() ?? 0
+            return (inner, outer)
+        }
+        switch shape {
+        case .box(let b): return polygonRange(b.corners)
+        case .cylinder(let cylinder):
+            let d = ((cylinder.center - c) * (cylinder.center - c)).sum().squareRoot()
+            return (max(0, d - cylinder.radius), d + cylinder.radius)
+        case .mesh:
+            return polygonRange([SIMD2(lo.x, lo.y), SIMD2(hi.x, lo.y), SIMD2(hi.x, hi.y), SIMD2(lo.x, hi.y)])
+        case .zone(let polygon): return polygonRange(polygon)
+        }
+    }
+}
+
+
+/// The ring about a centre within which a body turning about it stays, with its height.
+struct Ring: Sendable {
+    var center: SIMD2<Double>
+    var inner: Double
+    var outer: Double
+    var bottom: Double
+    var top: Double
+
+    /// A lower bound of the distance from anything within the ring to `obstacle`.
+    func gap(to obstacle: Obstacle) -> Double {
+        let (near, far) = obstacle.radialRange(from: center)
+        let across = max(near - outer, inner - far, 0)
+        let vertical = max(obstacle.lo.z - top, bottom - obstacle.hi.z, 0)
+        return (across * across + vertical * vertical).squareRoot()
+    }
+}

@@ -176,6 +176,11 @@ public struct RouteCheck: Sendable {
             var j = k + 1
             if path.straightDirection(from: samples[k].s, to: samples[j].s) != nil {
                 while j + 1 < samples.count && path.straightDirection(from: samples[k].s, to: samples[j + 1].s) != nil { j += 1 }
+            } else if ring(path, from: samples[k].s, to: samples[j].s) != nil {
+                // On an arc the body turns with, runs as long as the swept box allows (half a
+                // radian): the ring bounds them.
+                while j + 1 < samples.count && ring(path, from: samples[k].s, to: samples[j + 1].s) != nil
+                        && sweptBox(path, from: samples[k].s, to: samples[j + 1].s) != nil { j += 1 }
             }
             intervals.append((samples[k], samples[j]))
             k = j
@@ -213,7 +218,24 @@ public struct RouteCheck: Sendable {
     func sweptClearance(_ path: AGVPath, from s0: Double, to s1: Double, cutoff: Double) -> Double? {
         guard let swept = sweptBox(path, from: s0, to: s1) else { return nil }
         let (lo, hi) = swept.bounds
+        if let ring = ring(path, from: s0, to: s1) {
+            return tree.lowerBound(sweeping: swept, bodyLo: lo, bodyHi: hi, ring: ring, cutoff: cutoff, in: obstacles)
+        }
         return tree.nearest(to: swept, bodyLo: lo, bodyHi: hi, cutoff: cutoff, in: obstacles).0
+    }
+
+    /// Over [s0, s1] on one arc the body turns with, it rotates rigidly about the arc's centre:
+    /// each of its points keeps its radius, so the body stays within the ring its radii span.
+    /// Beside a row of posts at one radius that ring comes as near as the posts ever come, where a
+    /// box around the stretch does not. Nil elsewhere.
+    func ring(_ path: AGVPath, from s0: Double, to s1: Double) -> Ring? {
+        guard let arc = path.arc(from: s0, to: s1), arc.turnsWithPath else { return nil }
+        let box = body.box(at: path.pose(at: s0))
+        let corners = box.corners
+        let c = arc.center
+        let inner = Planar.contains(corners, c) ? 0 : Planar.distance(point: c, toPolygonEdges: corners)
+        let outer = corners.map { (($0 - c) * ($0 - c)).sum().squareRoot() }.max() ?? 0
+        return Ring(center: c, inner: inner, outer: outer, bottom: box.bottom, top: box.top)
     }
 
     /// The box that holds every pose of the body over [s0, s1] on one straight or circular piece
@@ -313,6 +335,7 @@ public struct RouteCheck: Sendable {
             pending.removeLast(pending.count - stretch.end)
             let box = stretchBox(path, from: stretch.s0, to: stretch.s1)
             let (lo, hi) = box.bounds
+            let ring = sweptBox(path, from: stretch.s0, to: stretch.s1) != nil ? self.ring(path, from: stretch.s0, to: stretch.s1) : nil
             let length = stretch.s1 - stretch.s0
             let middle = (stretch.s0 + stretch.s1) / 2
             var pose: (box: UprightBox, lo: SIMD3<Double>, hi: SIMD3<Double>)?
@@ -323,6 +346,7 @@ public struct RouteCheck: Sendable {
                 guard !found[i] else { continue }
                 let obstacle = obstacles[i]
                 queries += 1
+                if let ring, clearOfMargin(ring.gap(to: obstacle)) { continue }
                 if clearOfMargin(obstacle.distance(to: box, bodyLo: lo, bodyHi: hi, cutoff: margin)) { continue }
                 if pose == nil {
                     let b = body.box(at: path.pose(at: middle))

@@ -143,6 +143,24 @@ struct AnalyticTests {
         #expect(report.queries < 6000, "\(report.queries) distance queries")
     }
 
+    /// Posts at one radius outside a 170-degree arc: turning with the path, the body's outer
+    /// corner passes each of them at the same clearance, the radius of the posts' inner faces less
+    /// the corner's radius. The ring the body stays in certifies the plateau with a handful of
+    /// queries (one per half radian) instead of one per stretch of the contact pass.
+    @Test func aPlateauOnAnArcIsCertifiedByTheRing() {
+        let arc = AGVPath([.arc(center: SIMD2(0, 0), radius: 30, start: 0, sweep: 170 * .pi / 180)])
+        let posts = (0..<120).map { i in
+            let a = Double(i) * 1.4 * .pi / 180, r = 30.65
+            return Obstacle(name: "C-\(i)", shape: .cylinder(UprightCylinder(center: SIMD2(r * cos(a), r * sin(a)), radius: 0.05, bottom: 0, top: 2)))
+        }
+        let report = RouteCheck(body: body, margin: 0.1, obstacles: posts).check(arc)
+        let corner = ((30.4 * 30.4) + 0.6 * 0.6).squareRoot()
+        let clearance = try! #require(report.minimumClearance)
+        #expect(abs(clearance.distance - (30.6 - corner)) < 1e-3, "\(clearance)")
+        #expect(report.queriesPerPhase.clearance < 30, "\(report.queriesPerPhase)")
+        #expect(report.withinMargin.isEmpty)
+    }
+
     /// The swept bound holds where the body does not point along the line (an edge's fixed
     /// orientation): the box then also holds the turned footprint, and the answer stays exact.
     @Test func aFixedHeadingAcrossTheLineKeepsTheAnswerExact() {

@@ -45,6 +45,23 @@ enum SceneArchive {
         defer { munmap(map, size) }
         var sink = ArchiveSink(base: map)
         encode(view, into: &sink)
+        // The meshes' arrays, each at the offset the pass above gave it, on all cores: gathering
+        // Assimp's faces (one small allocation each) is most of the encoding.
+        let meshes = view.meshes, payloads = sink.payloads
+        parallelFor(payloads.count) { k in
+            let (m, offset) = payloads[k]
+            let mesh = meshes[m]
+            var at = map + offset
+            if let vertices = mesh.vertices {
+                at.copyMemory(from: vertices, byteCount: mesh.vertexCount * 12)
+                at += mesh.vertexCount * 12
+                if let normals = mesh.normals {
+                    at.copyMemory(from: normals, byteCount: mesh.vertexCount * 12)
+                    at += mesh.vertexCount * 12
+                }
+            }
+            mesh.gatherIndices(into: at.assumingMemoryBound(to: UInt32.self))
+        }
     }
 
     private static func encode(_ view: AssimpSceneView, into w: inout ArchiveSink) {
@@ -60,16 +77,15 @@ enum SceneArchive {
             for m in node.meshes { w.put(m) }
         }
         w.put(UInt64(view.meshes.count))
-        for mesh in view.meshes {
+        for (m, mesh) in view.meshes.enumerated() {
             w.put(mesh.name)
             w.put(mesh.baseColor)
             w.put(UInt8(mesh.normals != nil ? 1 : 0))
             w.put(UInt64(mesh.vertices != nil ? mesh.vertexCount : 0))
             w.put(UInt64(mesh.triangleCount * 3))
             w.alignTo4()
-            if let vertices = mesh.vertices { w.putBytes(vertices, count: mesh.vertexCount * 12) }
-            if let normals = mesh.normals, mesh.vertices != nil { w.putBytes(normals, count: mesh.vertexCount * 12) }
-            w.putIndices(of: mesh)
+            // The arrays are left to write afterwards (see write(_:toDescriptor:)): their place only.
+            w.reserve(mesh: m, bytes: (mesh.vertices != nil ? mesh.vertexCount * 12 * (mesh.normals != nil ? 2 : 1) : 0) + mesh.triangleCount * 12)
         }
     }
 
@@ -114,8 +130,14 @@ enum SceneArchive {
             nodes.append(ImportedScene.Node(name: name, parent: parent, localTransform: transform, meshes: meshes))
         }
         let meshCount = try r.count(atMost: raw.count)
-        var meshes: [ImportedScene.Mesh] = []
-        meshes.reserveCapacity(meshCount)
+        // First every mesh's header and where its arrays lie (checked against the archive's end),
+        // then the arrays copied out on all cores.
+        struct Located {
+            var name: String, color: SIMD4<Float>, hadNormals: Bool, vertexCount: Int, indexCount: Int
+            var positions: UnsafeRawPointer, normals: UnsafeRawPointer?, indices: UnsafeRawPointer
+        }
+        var located: [Located] = []
+        located.reserveCapacity(meshCount)
         for _ in 0..<meshCount {
             let name = try r.getString()
             let color = try r.get(SIMD4<Float>.self)
@@ -123,17 +145,30 @@ enum SceneArchive {
             let vertexCount = try r.count(atMost: raw.count / 12)
             let indexCount = try r.count(atMost: raw.count / 4)
             r.alignTo4()
-            let positions = AssimpSceneView.MeshView.unpack(try r.take(vertexCount * 12), count: vertexCount)
-            let normals = hadNormals ? AssimpSceneView.MeshView.unpack(try r.take(vertexCount * 12), count: vertexCount) : []
-            let indexBytes = try r.take(indexCount * 4)
-            let indices = [UInt32](unsafeUninitializedCapacity: indexCount) { out, initialized in
-                adviseHugePages(UnsafeMutableRawBufferPointer(out))
-                UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: indexBytes, byteCount: indexCount * 4)
-                initialized = indexCount
-            }
-            meshes.append(ImportedScene.Mesh(name: name, geometry: TriangleMesh(positions: positions, normals: normals, indices: indices),
-                                             baseColor: color, hadNormals: hadNormals))
+            let positions = try r.take(vertexCount * 12)
+            let normals = hadNormals ? try r.take(vertexCount * 12) : nil
+            let indices = try r.take(indexCount * 4)
+            located.append(Located(name: name, color: color, hadNormals: hadNormals, vertexCount: vertexCount, indexCount: indexCount,
+                                   positions: positions, normals: normals, indices: indices))
         }
+        var decoded = [ImportedScene.Mesh?](repeating: nil, count: meshCount)
+        decoded.withUnsafeMutableBufferPointer { decoded in
+            parallelFor(meshCount) { m in
+                let mesh = located[m]
+                let positions = AssimpSceneView.MeshView.unpack(mesh.positions, count: mesh.vertexCount)
+                let normals = mesh.normals.map { AssimpSceneView.MeshView.unpack($0, count: mesh.vertexCount) } ?? []
+                let indices = [UInt32](unsafeUninitializedCapacity: mesh.indexCount) { out, initialized in
+                    adviseHugePages(UnsafeMutableRawBufferPointer(out))
+                    if mesh.indexCount > 0 {
+                        UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: mesh.indices, byteCount: mesh.indexCount * 4)
+                    }
+                    initialized = mesh.indexCount
+                }
+                decoded[m] = ImportedScene.Mesh(name: mesh.name, geometry: TriangleMesh(positions: positions, normals: normals, indices: indices),
+                                                baseColor: mesh.color, hadNormals: mesh.hadNormals)
+            }
+        }
+        let meshes = decoded.map { $0! }
         return ImportedScene(nodes: nodes, meshes: meshes, skippedNonTriangleFaces: skipped, parseSeconds: parseSeconds)
     }
 }
@@ -163,9 +198,12 @@ struct ArchiveSink {
 
     mutating func alignTo4() { offset = (offset + 3) & ~3 }
 
-    mutating func putIndices(of mesh: AssimpSceneView.MeshView) {
-        if let base { mesh.gatherIndices(into: (base + offset).assumingMemoryBound(to: UInt32.self)) }
-        offset += mesh.triangleCount * 12
+    /// Where each mesh's arrays go (mesh index, offset), written after the headers.
+    private(set) var payloads: [(Int, Int)] = []
+
+    mutating func reserve(mesh: Int, bytes: Int) {
+        if base != nil { payloads.append((mesh, offset)) }
+        offset += bytes
     }
 }
 
