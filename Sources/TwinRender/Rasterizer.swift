@@ -43,7 +43,7 @@ public struct RenderedFrame: Sendable {
 /// clipping against the near and far planes and a guard band, snapping to 24.8 fixed point and
 /// counting tile coverage (in parallel chunks); binning, each chunk filling its own slots so that
 /// every tile sees its triangles in draw order; then per tile, on its own worker, rasterization into
-/// a visibility buffer (depth and triangle per sample, top-left fill rule on exact integer edge
+/// a visibility buffer (depth and triangle per sample, OpenGL's fill rule on exact integer edge
 /// functions), shading of each visible triangle once per pixel, and the resolve in linear light.
 public enum Rasterizer {
     static let tileSize = 64

@@ -168,11 +168,13 @@ extension FrameSetup {
         let a0 = by - cy, b0 = cx - bx // edge v1 -> v2
         let a1 = cy - ay, b1 = ax - cx // edge v2 -> v0
         let a2 = ay - by, b2 = bx - ax // edge v0 -> v1
-        // Top-left rule (y down): a sample exactly on an edge belongs to the triangle when the edge
-        // is a left edge (it runs up) or a top edge (horizontal, running right).
-        let bias0: Int64 = (cy - by < 0 || (cy == by && cx - bx > 0)) ? 0 : -1
-        let bias1: Int64 = (ay - cy < 0 || (ay == cy && ax - cx > 0)) ? 0 : -1
-        let bias2: Int64 = (by - ay < 0 || (by == ay && bx - ax > 0)) ? 0 : -1
+        // OpenGL's fill rule: a sample exactly on an edge belongs to the triangle when the edge is a
+        // left edge or a top edge in window coordinates, whose y runs up. Rows here run down, so
+        // its top edges are bottom edges here: a left edge (it runs up in rows) or a horizontal
+        // edge running left (the triangle lies above it in the image). Tested against llvmpipe.
+        let bias0: Int64 = (cy - by < 0 || (cy == by && cx - bx < 0)) ? 0 : -1
+        let bias1: Int64 = (ay - cy < 0 || (ay == cy && ax - cx < 0)) ? 0 : -1
+        let bias2: Int64 = (by - ay < 0 || (by == ay && bx - ax < 0)) ? 0 : -1
         // Depth as a plane over the fixed-point coordinates.
         let area = Double(a2 * (cx - ax) + b2 * (cy - ay))
         let dz1 = Double(t.z1 - t.z0), dz2 = Double(t.z2 - t.z0)

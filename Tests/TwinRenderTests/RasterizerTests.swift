@@ -18,24 +18,62 @@ struct RasterizerTests {
         for y in 0..<h {
             for x in 0..<w {
                 let cx = Double(x) + 0.5, cy = Double(y) + 0.5
-                // The square runs from 4.5 to 36.5: centers on its top and left edges belong to it.
-                let inside = cx >= 4.5 && cx < 36.5 && cy >= 4.5 && cy < 36.5
+                // The square runs from 4.5 to 36.5: centers on its left and bottom edges belong to it
+                // (OpenGL's top-left rule, whose y runs up).
+                let inside = cx >= 4.5 && cx < 36.5 && cy > 4.5 && cy <= 36.5
                 #expect(counts[y * w + x] == (inside ? 1 : 0), "pixel (\(x), \(y))")
             }
         }
     }
 
-    @Test func theTopLeftRuleTakesCentersOnTopAndLeftEdges() throws {
+    /// OpenGL's window coordinates have y up, and its top-left rule gives a center on an edge to
+    /// the triangle whose left or top edge it is; in image rows (y down) that is its left or
+    /// bottom edge. Measured with Mesa's llvmpipe: two quads sharing a horizontal edge on a row of
+    /// centers give the row to the upper one, sharing a vertical edge on a column to the right one.
+    @Test func centersOnEdgesGoWhereOpenGLPutsThem() throws {
         // A rectangle from pixel corner to pixel center: x 2.5 ... 6.5, y 3.5 ... 5.5.
         let rect = [SIMD2(2.5, 3.5), SIMD2(6.5, 3.5), SIMD2(6.5, 5.5), SIMD2(2.5, 5.5)]
         let counts = try RasterTestScenes.coverageCounts(triangles: [[rect[0], rect[1], rect[2]], [rect[0], rect[2], rect[3]]],
                                                          width: 10, height: 10)
         let covered = counts.enumerated().filter { $0.element > 0 }.map { ($0.offset % 10, $0.offset / 10) }
-        // Centers x = 2.5 ... 5.5 (the left edge in, the right edge out), y = 3.5 and 4.5.
+        // Centers x = 2.5 ... 5.5 (the left edge in, the right edge out), y = 4.5 and 5.5 (the
+        // top edge out, the bottom edge in).
         #expect(covered.map(\.0).min() == 2 && covered.map(\.0).max() == 5)
-        #expect(covered.map(\.1).min() == 3 && covered.map(\.1).max() == 4)
+        #expect(covered.map(\.1).min() == 4 && covered.map(\.1).max() == 5)
         #expect(covered.count == 8)
         #expect(counts.allSatisfy { $0 <= 1 })
+    }
+
+    /// The llvmpipe measurement itself (an id pass of two quads, 64 x 64): a shared horizontal edge
+    /// on the centers of row 32 gives that row to the quad above; a shared vertical edge on the
+    /// centers of column 32 gives the column to the quad on the right.
+    @Test func sharedEdgesOnCentersGoToTheQuadAboveAndToTheRight() throws {
+        func quads(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> RenderScene {
+            var scene = RenderScene()
+            for (name, q) in [("A", a), ("B", b)] {
+                let mesh = TriangleMesh(positions: q.map { RasterTestScenes.world($0, height: 64) },
+                                        normals: Array(repeating: SIMD3(0, 0, 1), count: 4), indices: [0, 1, 2, 0, 2, 3])
+                scene.append(mesh, transform: .identity, name: name, color: SIMD4(1, 0, 0, 1))
+            }
+            return scene
+        }
+        let camera = RasterTestScenes.pixelCamera(width: 64, height: 64)
+        let settings = RenderSettings(width: 64, height: 64, samples: 1, mode: .id, threads: 2)
+        // Above (rows 22 ... 31.5) and below (32.5 ... 41) of the edge at y = 32.5.
+        let horizontal = try Rasterizer.render(quads([SIMD2(22, 22), SIMD2(42.3, 22), SIMD2(42.3, 32.5), SIMD2(22, 32.5)],
+                                                     [SIMD2(22, 32.5), SIMD2(42.3, 32.5), SIMD2(42.3, 42), SIMD2(22, 42)]),
+                                               camera: camera, settings: settings)
+        for x in 22..<42 {
+            #expect(horizontal.items[32 * 64 + x] == horizontal.items[31 * 64 + x], "row 32, column \(x): not the upper quad's")
+            #expect(horizontal.items[32 * 64 + x] != horizontal.items[33 * 64 + x])
+        }
+        let vertical = try Rasterizer.render(quads([SIMD2(22, 21.7), SIMD2(32.5, 21.7), SIMD2(32.5, 42.2), SIMD2(22, 42.2)],
+                                                   [SIMD2(32.5, 21.7), SIMD2(42, 21.7), SIMD2(42, 42.2), SIMD2(32.5, 42.2)]),
+                                             camera: camera, settings: settings)
+        for y in 22..<42 {
+            #expect(vertical.items[y * 64 + 32] == vertical.items[y * 64 + 33], "column 32, row \(y): not the right quad's")
+            #expect(vertical.items[y * 64 + 32] != vertical.items[y * 64 + 31])
+        }
     }
 
     @Test func theNearerSurfaceWinsWhateverTheDrawOrder() throws {
