@@ -32,6 +32,8 @@ public struct AGVPath: Sendable {
         /// For curves: arc length at evenly spaced parameters.
         var table: [Double] = []
         var heading: Heading = .tangent(offset: 0)
+
+        var isTurn: Bool { if case .turn = segment { return true } else { return false } }
     }
 
     let pieces: [Piece]

@@ -8,37 +8,77 @@ public struct FleetCheck: Sendable {
     /// it arrives, then stands at the leg's end), and the next leg takes over from its own start.
     public struct Member: Sendable {
         public struct Leg: Sendable {
-            public var body: AGVBody
-            public var path: AGVPath
-            public var speed: Double
+            public private(set) var body: AGVBody
+            public private(set) var path: AGVPath
+            /// Metres per second along the floor.
+            public private(set) var speed: Double
+            /// Radians per second where it turns on the spot.
+            public private(set) var rotationSpeed: Double
             public var start: Double
+            /// When (seconds after `start`) each piece of the path begins, and how fast the path's
+            /// parameter runs there (metres per second, or radians per second on turns).
+            private let pieceTimes: [Double]
+            private let pieceRates: [Double]
+            /// How fast any point of its body can move, meters per second.
+            let pointSpeed: Double
+            /// Seconds from `start` to the end of the path.
+            let duration: Double
 
-            public init(body: AGVBody, path: AGVPath, speed: Double, start: Double) {
-                self.body = body; self.path = path; self.speed = speed; self.start = start
+            /// Where the rotation speed is not known: half a radian per second, a careful AGV's.
+            public static let defaultRotationSpeed = 0.5
+
+            public init(body: AGVBody, path: AGVPath, speed: Double, rotationSpeed: Double = Leg.defaultRotationSpeed, start: Double) {
+                self.body = body; self.path = path; self.speed = speed; self.rotationSpeed = rotationSpeed; self.start = start
+                var times: [Double] = [], rates: [Double] = []
+                var t = 0.0, fastest = 0.0
+                for piece in path.pieces {
+                    let rate = max(piece.isTurn ? rotationSpeed : speed, 1e-12)
+                    times.append(t); rates.append(rate)
+                    t += piece.length / rate
+                    fastest = max(fastest, rate * (1 + body.halfDiagonal * piece.curvature))
+                }
+                pieceTimes = times; pieceRates = rates
+                duration = t
+                pointSpeed = fastest
             }
 
             /// Where it is at time t: at its start before it sets off, at its end after arriving.
-            func pose(at t: Double) -> Pose2D { path.pose(at: min(max((t - start) * speed, 0), path.length)) }
+            func pose(at t: Double) -> Pose2D {
+                let local = t - start
+                guard local > 0, !pieceTimes.isEmpty else { return path.pose(at: 0) }
+                guard local < duration else { return path.pose(at: path.length) }
+                // The last piece that begins at or before `local`, by bisection.
+                var lo = 0, hi = pieceTimes.count - 1
+                while lo < hi {
+                    let mid = (lo + hi + 1) / 2
+                    if pieceTimes[mid] <= local { lo = mid } else { hi = mid - 1 }
+                }
+                let piece = path.pieces[lo]
+                return path.pose(at: min(piece.start + (local - pieceTimes[lo]) * pieceRates[lo], piece.start + piece.length))
+            }
 
-            var arrival: Double { start + path.length / max(speed, 1e-12) }
-
-            /// How fast any point of its body can move, meters per second.
-            var pointSpeed: Double { speed * (1 + body.halfDiagonal * path.maximumCurvature) }
+            var arrival: Double { start + duration }
         }
 
         public var name: String
         /// In the order they start.
         public var legs: [Leg]
 
+        /// The clearance it keeps from other AGVs: a pair closer than the larger of their two
+        /// margins is reported.
+        public var margin: Double
+
         /// An AGV that drives one path.
-        public init(name: String, body: AGVBody, path: AGVPath, speed: Double, start: Double) {
-            self.init(name: name, legs: [Leg(body: body, path: path, speed: speed, start: start)])
+        public init(name: String, body: AGVBody, path: AGVPath, speed: Double, rotationSpeed: Double = Leg.defaultRotationSpeed,
+                    start: Double, margin: Double = 0) {
+            self.init(name: name, legs: [Leg(body: body, path: path, speed: speed, rotationSpeed: rotationSpeed, start: start)], margin: margin)
         }
 
         /// An AGV that drives `legs` one after another (sorted by start here).
-        public init(name: String, legs: [Leg]) {
+        public init(name: String, legs: [Leg], margin: Double = 0) {
             self.name = name
             self.legs = legs.sorted { $0.start < $1.start }
+            self.margin = margin
         }
 
         /// The leg that moves the AGV from time t on: the last to have started, else the first.
@@ -55,10 +95,20 @@ public struct FleetCheck: Sendable {
         public var position: SIMD2<Double>
     }
 
+    /// Two AGVs that do not touch but come closer than their margin.
+    public struct Near: Sendable {
+        public var agvs: [String]
+        public var separation: Double
+        public var time: Double
+        public var margin: Double
+    }
+
     public struct Report: Sendable {
         public var conflicts: [Conflict]
         public var minimumSeparation: Double
         public var minimumSeparationTime: Double
+        /// Pairs within their margin (and not in conflict), by the time they come nearest.
+        public var withinMargin: [Near] = []
     }
 
     public var members: [Member]
@@ -67,6 +117,7 @@ public struct FleetCheck: Sendable {
 
     public func check() -> Report {
         var conflicts: [Conflict] = []
+        var near: [Near] = []
         var minimum = Double.infinity, minimumTime = 0.0
         let end = members.map(\.arrival).max() ?? 0
         for i in members.indices {
@@ -91,9 +142,14 @@ public struct FleetCheck: Sendable {
                     }
                 }
                 if pairBest.0 < minimum { minimum = pairBest.0; minimumTime = pairBest.1 }
+                let margin = max(a.margin, b.margin)
+                if pairBest.0 > 0 && pairBest.0 < margin {
+                    near.append(Near(agvs: [a.name, b.name], separation: pairBest.0, time: pairBest.1, margin: margin))
+                }
             }
         }
-        return Report(conflicts: conflicts.sorted { $0.time < $1.time }, minimumSeparation: minimum, minimumSeparationTime: minimumTime)
+        return Report(conflicts: conflicts.sorted { $0.time < $1.time }, minimumSeparation: minimum, minimumSeparationTime: minimumTime,
+                      withinMargin: near.sorted { $0.time < $1.time })
     }
 
     /// Two legs from t0 to t1: the first moment their bodies touch, or nil with the smallest

@@ -36,13 +36,18 @@ extension RouteReport {
 }
 
 extension FleetCheck.Report {
-    /// `conflicts` [{`t_s`, `agvs`, `x`, `y`}], `min_separation_m`, `min_separation_t_s`.
+    /// `conflicts` [{`t_s`, `agvs`, `x`, `y`}], `min_separation_m`, `min_separation_t_s`,
+    /// `within_margin` [{`agvs`, `separation_m`, `t_s`, `margin_m`}].
     public var json: JSONObject {
         let list: [JSONValue] = conflicts.map { c in
             ["t_s": .number(c.time), "agvs": .array(c.agvs.map(JSONValue.string)),
              "x": .number(c.position.x), "y": .number(c.position.y)]
         }
+        let near: [JSONValue] = withinMargin.map { n in
+            ["agvs": .array(n.agvs.map(JSONValue.string)), "separation_m": .number(n.separation), "t_s": .number(n.time),
+             "margin_m": .number(n.margin)]
+        }
         return ["conflicts": .array(list), "min_separation_m": .number(minimumSeparation),
-                "min_separation_t_s": .number(minimumSeparationTime)]
+                "min_separation_t_s": .number(minimumSeparationTime), "within_margin": .array(near)]
     }
 }

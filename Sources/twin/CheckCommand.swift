@@ -145,7 +145,7 @@ struct CheckCommand: ParsableCommand {
         do { plan = try FleetPlan.load(path: file, plant: plant) } catch { throw CLIFailure.badInput(error.description) }
         var members: [FleetCheck.Member] = []
         for entry in plan.entries {
-            guard let (body, _) = PlantCollision.body(of: plant.entity(id: entry.agv)!, plant: plant) else { continue }
+            guard let (body, ownMargin) = PlantCollision.body(of: plant.entity(id: entry.agv)!, plant: plant) else { continue }
             let path: AGVPath
             do {
                 switch entry.source {
@@ -157,7 +157,9 @@ struct CheckCommand: ParsableCommand {
             } catch {
                 throw CLIFailure.badInput(error.description)
             }
-            members.append(FleetCheck.Member(name: entry.agv, body: body, path: path, speed: entry.speed, start: entry.startSeconds))
+            members.append(FleetCheck.Member(name: entry.agv, body: body, path: path, speed: entry.speed,
+                                             rotationSpeed: entry.rotationSpeed ?? FleetCheck.Member.Leg.defaultRotationSpeed,
+                                             start: entry.startSeconds, margin: margin ?? ownMargin))
         }
         let report = FleetCheck(members: members).check()
         if json {
@@ -166,9 +168,13 @@ struct CheckCommand: ParsableCommand {
             for c in report.conflicts {
                 print(String(format: "CONFLICT at t = %.3f s: %@ at (%.2f, %.2f)", c.time, c.agvs.joined(separator: " and "), c.position.x, c.position.y))
             }
+            for n in report.withinMargin {
+                print(String(format: "WITHIN MARGIN at t = %.3f s: %@ %.3f m apart (margin %.2f m)", n.time, n.agvs.joined(separator: " and "),
+                             n.separation, n.margin))
+            }
             print(String(format: "smallest separation %.3f m at t = %.3f s", report.minimumSeparation, report.minimumSeparationTime))
         }
-        if !report.conflicts.isEmpty { throw ExitCode(1) }
+        if !report.conflicts.isEmpty || !report.withinMargin.isEmpty { throw ExitCode(1) }
     }
 
     private func runCase(_ file: String) throws {

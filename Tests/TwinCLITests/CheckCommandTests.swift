@@ -105,6 +105,24 @@ struct CheckOrderFleetTests {
         #expect(clear.status == 0, "\(clear.stdout)\(clear.stderr)")
     }
 
+    /// The margin holds between AGVs too: two AGVs that pass without touching but nearer than
+    /// their margin make the check fail, with the pair named; a rotation speed on the spot is read.
+    @Test func aFleetPairWithinTheMarginFailsTheCheck() throws {
+        let file = try write("agvs:\n  - {agv: AGV-02, route: R-SUPPLY-1, start_s: 0, speed_mps: 1.0, rotation_speed_radps: 0.8}\n  - {agv: AGV-03, route: R-SUPPLY-2, start_s: 300, speed_mps: 1.0}\n", "fleet.yaml")
+        let wide = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--fleet", file, "--margin", "30", "--json"])
+        #expect(wide.status == 1, "\(wide.stdout)\(wide.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(wide.stdout.utf8)) as? [String: Any])
+        #expect((json["conflicts"] as? [Any])?.isEmpty == true)
+        let near = try #require((json["within_margin"] as? [[String: Any]])?.first)
+        #expect(near["agvs"] as? [String] == ["AGV-02", "AGV-03"] && near["margin_m"] as? Double == 30)
+        #expect((near["separation_m"] as? Double).map { $0 > 0 && $0 < 30 } == true)
+        let text = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--fleet", file, "--margin", "30"])
+        #expect(text.stdout.contains("WITHIN MARGIN at t = ") && text.stdout.contains("AGV-02 and AGV-03"), "\(text.stdout)")
+        let bad = try write("agvs:\n  - {agv: AGV-02, route: R-SUPPLY-1, speed_mps: 1.0, rotation_speed_radps: 0}\n", "fleet.yaml")
+        let refused = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--fleet", bad])
+        #expect(refused.status == 2 && refused.stderr.contains("agvs[0].rotation_speed_radps"), "\(refused.stderr)")
+    }
+
     @Test func aBadFleetFileNamesItsLine() throws {
         let file = try write("agvs:\n  - {agv: AGV-02, route: R-SUPPLY-1, speed_mps: 1.0}\n  - {agv: AGV-77, route: R-LOOP, speed_mps: 1.0}\n", "fleet.yaml")
         let result = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--fleet", file])

@@ -104,6 +104,39 @@ struct AnalyticTests {
         #expect(abs(apart.minimumSeparationTime - 12) < 1e-2)
     }
 
+    /// A turn on the spot takes its angle over the rotation speed, not one second per radian and
+    /// metre per second of driving speed.
+    @Test func turnsOnTheSpotTakeTheirAngleAtTheRotationSpeed() {
+        let path = AGVPath([.line(from: SIMD2(0, 0), to: SIMD2(10, 0)), .turn(at: SIMD2(10, 0), from: 0, to: .pi / 2),
+                            .line(from: SIMD2(10, 0), to: SIMD2(10, 5))])
+        let leg = FleetCheck.Member.Leg(body: body, path: path, speed: 1, rotationSpeed: 0.25, start: 2)
+        #expect(abs(leg.arrival - (2 + 10 + (Double.pi / 2) / 0.25 + 5)) < 1e-9)
+        // Halfway through the turn (pi / 4 at 0.25 rad/s is pi seconds in): heading pi / 4, still at (10, 0).
+        let mid = leg.pose(at: 2 + 10 + .pi)
+        #expect(abs(mid.theta - .pi / 4) < 1e-9 && abs(mid.x - 10) < 1e-9 && abs(mid.y) < 1e-9, "\(mid)")
+        // At 2 rad/s the same turn takes under a second: the whole drive ends 5.5 s sooner.
+        let slow = FleetCheck.Member.Leg(body: body, path: path, speed: 1, rotationSpeed: 0.25, start: 0)
+        let fast = FleetCheck.Member.Leg(body: body, path: path, speed: 1, rotationSpeed: 2, start: 0)
+        #expect(slow.arrival - fast.arrival > 5)
+        #expect(abs(fast.pose(at: 10 + .pi / 4).theta - .pi / 2) < 1e-9)
+    }
+
+    /// Two AGVs on parallel lanes 0.15 m apart never touch; within a 0.2 m margin the pair is
+    /// reported with its separation, within 0.1 m it is not.
+    @Test func aPairWithinItsMarginIsReportedAsRoutesReportObstacles() throws {
+        let a = AGVPath([.line(from: SIMD2(0, 0), to: SIMD2(20, 0))])
+        let b = AGVPath([.line(from: SIMD2(20, 0.95), to: SIMD2(0, 0.95))])
+        func check(_ margin: Double) -> FleetCheck.Report {
+            FleetCheck(members: [FleetCheck.Member(name: "A", body: body, path: a, speed: 1, start: 0, margin: margin),
+                                 FleetCheck.Member(name: "B", body: body, path: b, speed: 1, start: 0, margin: 0)]).check()
+        }
+        let near = check(0.2)
+        #expect(near.conflicts.isEmpty)
+        let pair = try #require(near.withinMargin.first)
+        #expect(pair.agvs == ["A", "B"] && abs(pair.separation - 0.15) < 1e-3 && pair.margin == 0.2, "\(pair)")
+        #expect(check(0.1).withinMargin.isEmpty)
+    }
+
     @Test func everyLegOfAnAGVCountsAndItStandsBetweenThem() {
         // A drives east along y = 0 (t 0 to 10), stands at (10, 0), then drives north from t = 20.
         let a = FleetCheck.Member(name: "A", legs: [

@@ -5,11 +5,12 @@ import Foundation
 /// ```yaml
 /// agvs:
 ///   - {agv: AGV-01, route: R-LOOP, start_s: 0, speed_mps: 1.0}
-///   - {agv: AGV-02, order: orders/agv-02.json, start_s: 4, speed_mps: 0.8}
+///   - {agv: AGV-02, order: orders/agv-02.json, start_s: 4, speed_mps: 0.8, rotation_speed_radps: 0.8}
 /// ```
 ///
 /// Each AGV drives a route of the plant or a VDA 5050 order file (relative to the fleet file),
-/// sets off at `start_s` and drives at `speed_mps`.
+/// sets off at `start_s`, drives at `speed_mps` and turns on the spot at `rotation_speed_radps`
+/// (else an order's least `maxRotationSpeed`, else half a radian per second).
 public struct FleetPlan: Sendable {
     public struct Entry: Sendable {
         public enum Source: Sendable {
@@ -21,6 +22,8 @@ public struct FleetPlan: Sendable {
         public var source: Source
         public var startSeconds: Double
         public var speed: Double
+        /// Radians per second on turns on the spot, when the file or the order gives it.
+        public var rotationSpeed: Double?
         public var line: Int?
     }
 
@@ -34,7 +37,7 @@ public struct FleetPlan: Sendable {
         let top = try ManifestField.document(text, file: path, emptyMessage: "the fleet file is empty").mapping(allowed: ["agvs"])
         var entries: [Entry] = []
         for item in try top.required("agvs").sequence() {
-            let m = try item.mapping(allowed: ["agv", "route", "order", "start_s", "speed_mps"])
+            let m = try item.mapping(allowed: ["agv", "route", "order", "start_s", "speed_mps", "rotation_speed_radps"])
             let agvField = try m.required("agv")
             let agv = try agvField.string()
             guard plant.entity(id: agv)?.category == .agv else { throw agvField.error("unknown AGV '\(agv)'") }
@@ -55,8 +58,10 @@ public struct FleetPlan: Sendable {
             default:
                 throw item.error("give exactly one of 'route' or 'order'")
             }
+            var rotation = try m.optional("rotation_speed_radps")?.positiveDouble()
+            if rotation == nil, case .order(let order) = source { rotation = order.maxRotationSpeed }
             entries.append(Entry(agv: agv, source: source, startSeconds: try m.optional("start_s")?.nonNegativeDouble() ?? 0,
-                                 speed: try m.required("speed_mps").positiveDouble(), line: item.line))
+                                 speed: try m.required("speed_mps").positiveDouble(), rotationSpeed: rotation, line: item.line))
         }
         guard !entries.isEmpty else { throw LayoutError.manifest(file: path, line: nil, field: "agvs", message: "a fleet needs at least one AGV") }
         return FleetPlan(entries: entries)

@@ -18,6 +18,9 @@ public struct VDA5050Order: Sendable {
     /// ids the network lacks, positions that differ from the network's. The order is driven as it
     /// is written; these are said so that nobody checks a different path without a word.
     public var notes: [String] = []
+    /// The least `maxRotationSpeed` of its edges (rad/s), where any gives one: how fast the AGV
+    /// may turn on the spot.
+    public var maxRotationSpeed: Double?
 
     /// How far an order's node may lie from the network's node of the same id before it is said.
     public static let positionTolerance = 0.01
@@ -46,6 +49,7 @@ public struct VDA5050Order: Sendable {
 
     static func parse(_ document: JSONValue, network plantNetwork: AGVNetwork?) throws(JSONError) -> VDA5050Order {
         var notes: [String] = []
+        var maxRotationSpeed: Double?
         func fail(_ field: String, _ message: String) -> JSONError { JSONError(field: field, message: message) }
         func angle(_ v: JSONValue, _ field: String) throws(JSONError) -> Double {
             try v.number(field, in: -maximumAngle...maximumAngle, "within -π and π radians (±3.14159265359)")
@@ -141,7 +145,11 @@ public struct VDA5050Order: Sendable {
                 edge.orientationIsGlobal = try e["orientationType"]?.string(f + ".orientationType") == "GLOBAL"
             }
             if let v = e["maxSpeed"] { _ = try v.number(f + ".maxSpeed", in: anyNumber, "0 or more (m/s)") }
-            if let v = e["maxRotationSpeed"] { _ = try v.number(f + ".maxRotationSpeed", in: anyNumber, "0 or more (rad/s)") }
+            if let v = e["maxRotationSpeed"] {
+                let rate = try v.number(f + ".maxRotationSpeed", in: anyNumber, "0 or more (rad/s)")
+                // Zero would forbid turning: such an edge says nothing about a rate.
+                if rate > 0 { maxRotationSpeed = min(maxRotationSpeed ?? rate, rate) }
+            }
             edges.append((try sequenceId(e["sequenceId"], f + ".sequenceId"), edge))
         }
         edges.sort { $0.sequence < $1.sequence }
@@ -156,6 +164,7 @@ public struct VDA5050Order: Sendable {
             throw fail("edges", "an order of \(sequence.count) nodes needs \(max(0, sequence.count - 1)) edges, found \(edges.count)")
         }
         return VDA5050Order(orderId: orderId, manufacturer: top["manufacturer"]?.stringValue, serialNumber: top["serialNumber"]?.stringValue,
-                            network: AGVNetwork(nodes: nodes.map(\.node), edges: edges.map(\.edge)), nodeSequence: sequence, notes: notes)
+                            network: AGVNetwork(nodes: nodes.map(\.node), edges: edges.map(\.edge)), nodeSequence: sequence, notes: notes,
+                            maxRotationSpeed: maxRotationSpeed)
     }
 }
