@@ -9,7 +9,10 @@ import TwinRender
 public enum ClearanceImage {
     public static func render(_ twin: Twin, results: [RouteResult], width: Int = 1920, height: Int = 1080) throws(TwinError) -> Image {
         let plant = twin.layout
-        let request = SnapshotRequest(camera: .named("plan"), width: width, height: height, samples: 4, overlays: false)
+        // The plan over the layout and everything the check is about: a route or a contact that
+        // leaves the layout (an order's nodes outside the hall) stays in the picture.
+        let camera = CameraPresets.plan(bounds: framing(plant, results: results), aspect: Double(width) / Double(max(height, 1)))
+        let request = SnapshotRequest(camera: .explicit(camera), width: width, height: height, samples: 4, outlines: true, overlays: false)
         let snapshot = try twin.render(request)
         let margin = results.first?.margin ?? plant.defaultMargin
         // Zones and labels as on any plan; the network is replaced by the routes' clearance.
@@ -44,4 +47,21 @@ public enum ClearanceImage {
         let frame = RenderedFrame(image: snapshot.image, items: snapshot.items, viewDepth: [], timings: RenderTimings(), trianglesBinned: 0)
         return OverlayPainter.paint(overlay, on: frame, view: ViewGeometry(camera: snapshot.camera, width: width, height: height))
     }
+
+    /// The scene-space box a clearance image frames: the layout's bounds, and every route's
+    /// body footprint along its path (each half metre, and at the first contact).
+    public static func framing(_ plant: Plant, results: [RouteResult]) -> BoundingBox {
+        var bounds = plant.bounds
+        let floor = bounds.isEmpty ? 0 : bounds.min.y
+        func add(_ pose: Pose2D, _ check: RouteCheck) {
+            for corner in check.body.box(at: pose).corners { bounds.add(FloorFrame.scenePoint(x: corner.x, y: corner.y, z: floor)) }
+        }
+        for result in results {
+            let steps = max(2, Int(result.path.length / 0.5))
+            for k in 0...steps { add(result.path.pose(at: result.path.length * Double(k) / Double(steps)), result.check) }
+            if let c = result.report.firstContact { add(c.pose, result.check) }
+        }
+        return bounds
+    }
 }
+
