@@ -98,7 +98,13 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let started = ContinuousClock.now
-        let loaded = try load.loadPlant(plant)
+        let choice = try cameraChoice()
+        let loaded = try load.loadPlant(plant) { manifest in
+            // A camera the manifest does not have is refused before the models load.
+            guard case .named(let name) = choice else { return }
+            let known = CameraPresets.builtIn + (manifest?.cameras.map(\.name) ?? [])
+            if !known.contains(name) { throw CLIFailure.badInput(TwinError.unknownCamera(name, known: known).description) }
+        }
         let loadSeconds = (ContinuousClock.now - started).seconds
         var twin = Twin(plant: loaded)
         if let state {
@@ -112,7 +118,7 @@ struct RenderCommand: ParsableCommand {
             do { twin = Twin(plant: loaded, state: try store.state(at: at?.value)) } catch { throw CLIFailure.badInput(error.description) }
         }
         let request = SnapshotRequest(
-            camera: try cameraChoice(), width: size.width, height: size.height, samples: aa, mode: mode,
+            camera: choice, width: size.width, height: size.height, samples: aa, mode: mode,
             outlines: outlines, threads: threads, overlays: overlays)
         var repeated = request
         repeated.frames = frames

@@ -88,12 +88,18 @@ struct LoadOptions: ParsableArguments {
                                                          memoryLimitBytes: importMemoryMiB << 20))
     }
 
-    /// Loads a plant, or prints the one-line error and exits with status 2.
-    func loadPlant(_ path: String) throws -> Plant {
+    /// Loads a plant, or prints the one-line error and exits with status 2. `inspect` sees the
+    /// manifest (nil for a model file) before the models load: arguments that name what it lacks
+    /// are refused without the wait.
+    func loadPlant(_ path: String, inspect: (PlantManifest?) throws -> Void = { _ in }) throws -> Plant {
         do {
-            return try loader.load(path: path)
-        } catch {
+            return try loader.load(path: path, inspect: inspect)
+        } catch let failure as CLIFailure {
+            throw failure
+        } catch let error as LayoutError {
             throw CLIFailure.badInput(error.description)
+        } catch {
+            throw CLIFailure.badInput("\(error)")
         }
     }
 }

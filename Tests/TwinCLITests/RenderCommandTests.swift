@@ -53,6 +53,25 @@ struct RenderCommandTests {
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
+    /// A camera the manifest does not have is refused before any model loads: with a model file
+    /// that Assimp cannot read, the camera is what the error names (and a bare model file has only
+    /// the built-in views).
+    @Test func anUnknownCameraIsRefusedBeforeTheModelsLoad() throws {
+        let dir = temporary("manifest")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "not a model".write(toFile: dir + "/broken.glb", atomically: true, encoding: .utf8)
+        try "name: Early\nmodels:\n  - {id: hall, file: broken.glb}\ncameras:\n  - {name: dock, eye: [0, -10, 5], target: [0, 0, 0], fov_deg: 40}\n"
+            .write(toFile: dir + "/plant.yaml", atomically: true, encoding: .utf8)
+        let refused = try TwinBinary.run(["render", dir + "/plant.yaml", "--camera", "nope", "-o", temporary("x.png")])
+        #expect(refused.status == 2)
+        #expect(refused.stderr == "twin: error: unknown camera 'nope' (known: plan, iso, dock)\n", "\(refused.stderr)")
+        // The manifest's own camera passes the check, and the broken model is what fails then.
+        let loaded = try TwinBinary.run(["render", dir + "/plant.yaml", "--camera", "dock", "-o", temporary("x.png")])
+        #expect(loaded.status == 2 && loaded.stderr.contains("broken.glb"), "\(loaded.stderr)")
+        let bare = try TwinBinary.run(["render", dir + "/broken.glb", "--camera", "dock", "-o", temporary("x.png")])
+        #expect(bare.stderr == "twin: error: unknown camera 'dock' (known: plan, iso)\n", "\(bare.stderr)")
+    }
+
     @Test func nonFiniteCameraValuesAreRefusedByTheParser() throws {
         let result = try TwinBinary.run(["render", "Assets/demo/plant.yaml", "-o", temporary("nan.png"),
                                          "--eye", "nan,1,1", "--target", "0,0,0", "--fov", "40"])

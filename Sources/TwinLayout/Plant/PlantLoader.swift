@@ -18,25 +18,59 @@ public struct PlantLoader: Sendable {
 
     /// Loads `path`, a manifest or a model file.
     public func load(path: String) throws(LayoutError) -> Plant {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
+        switch load(path: path, refusing: { _ in nil }) {
+        case .success(let plant): return plant
+        case .failure(.layout(let error)): throw error
+        case .failure(.refused): preconditionFailure("nothing refuses")
         }
-        guard !isDirectory.boolValue else {
-            throw .unsupportedFile(path: path, message: "is a folder; give a plant.yaml or a model file")
+    }
+
+    /// Loads `path`, a manifest or a model file; `inspect` sees the manifest (nil for a model
+    /// file) before any model file is read, so that a command can refuse arguments that name what
+    /// the manifest lacks (a camera, a route) without waiting for the models. What it throws is
+    /// thrown as it is.
+    public func load(path: String, inspect: (PlantManifest?) throws -> Void) throws -> Plant {
+        let result = load(path: path, refusing: { manifest in
+            do { try inspect(manifest); return nil } catch { return error }
+        })
+        switch result {
+        case .success(let plant): return plant
+        case .failure(.layout(let error)): throw error
+        case .failure(.refused(let error)): throw error
         }
-        let start = ContinuousClock.now
-        var plant: Plant
-        if Self.isManifest(path) {
-            let manifest = try PlantManifest.load(path: path)
-            let manifestSeconds = (ContinuousClock.now - start).seconds
-            plant = try load(manifest: manifest)
-            plant.report.manifestSeconds = manifestSeconds
-        } else {
-            plant = try loadBareModel(path: path)
+    }
+
+    private enum Failure: Error {
+        case layout(LayoutError)
+        case refused(any Error)
+    }
+
+    private func load(path: String, refusing: (PlantManifest?) -> (any Error)?) -> Result<Plant, Failure> {
+        do throws(LayoutError) {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
+            }
+            guard !isDirectory.boolValue else {
+                throw .unsupportedFile(path: path, message: "is a folder; give a plant.yaml or a model file")
+            }
+            let start = ContinuousClock.now
+            var plant: Plant
+            if Self.isManifest(path) {
+                let manifest = try PlantManifest.load(path: path)
+                if let refusal = refusing(manifest) { return .failure(.refused(refusal)) }
+                let manifestSeconds = (ContinuousClock.now - start).seconds
+                plant = try load(manifest: manifest)
+                plant.report.manifestSeconds = manifestSeconds
+            } else {
+                if let refusal = refusing(nil) { return .failure(.refused(refusal)) }
+                plant = try loadBareModel(path: path)
+            }
+            plant.report.processSeconds = max(0, (ContinuousClock.now - start).seconds - plant.report.parseSeconds)
+            return .success(plant)
+        } catch {
+            return .failure(.layout(error))
         }
-        plant.report.processSeconds = max(0, (ContinuousClock.now - start).seconds - plant.report.parseSeconds)
-        return plant
     }
 
     /// Loads the model files of a checked manifest and binds its entities.
