@@ -22,8 +22,8 @@ struct ApplyCommand: ParsableCommand {
             bad line, fix it and apply the file again. Exit status: 0 all applied, 2 some line rejected or bad input.
 
             Examples:
-              twin apply Assets/demo/plant.yaml updates.jsonl
-              twin apply Assets/demo/plant.yaml shift-1.jsonl shift-2.jsonl --db /tmp/demo.sqlite --json
+              twin apply Assets/demo/plant.yaml Assets/demo/updates.jsonl
+              twin apply Assets/demo/plant.yaml a.jsonl b.jsonl --db demo.sqlite --json
               twin apply Assets/demo/plant.yaml gateway.jsonl --strict
             """)
 

@@ -8,6 +8,15 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure FactoryTwin: figures printed, nothing asserted.",
+        discussion: """
+            Each benchmark prints its figures next to a reference measured in the same run (Mesa's \
+            llvmpipe, FCL, mosquitto) where there is one. The machines are shared and noisy: compare \
+            ratios of one run, not figures across runs.
+
+            Examples:
+              twin bench load
+              twin bench collision --plants demo
+            """,
         subcommands: [LoadBench.self, RenderBench.self, ExactnessBench.self, CollisionBench.self, StateBench.self, ValidateBench.self, SyncBench.self])
 }
 
@@ -15,7 +24,13 @@ struct LoadBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "load",
         abstract: "Load a plant several times; print Assimp's parse time and our own processing apart.",
-        discussion: "Without PLANT, loads Assets/demo-large/plant.yaml, generating it first if it is missing.")
+        discussion: """
+            Without PLANT, loads Assets/demo-large/plant.yaml, generating it first if it is missing.
+
+            Examples:
+              twin bench load
+              twin bench load Assets/demo/plant.yaml
+            """)
 
     @Argument(help: "A plant.yaml or model file (default: the demo-large plant).")
     var plant: String?

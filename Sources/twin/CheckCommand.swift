@@ -17,6 +17,13 @@ struct CheckCommand: ParsableCommand {
             height) past all layout geometry but the floor and the keep-out zones. Reports the first contact, \
             the smallest clearance and every entity within the margin. --case FILE checks a case in the format \
             of ../shared/bench/collision. Exit status: 0 clean, 1 contacts or clearances below the margin, 2 bad input.
+
+            Examples:
+              twin check Assets/demo/plant.yaml
+              twin check Assets/demo/plant.yaml --route R-LOOP --margin 0.2 --json
+              twin check Assets/demo/plant.yaml --image check.png --timings
+              twin check Assets/demo/plant.yaml --order order.json --agv AGV-01
+              twin check Assets/demo/plant.yaml --fleet fleet.yaml
             """)
 
     @Argument(help: "A plant.yaml manifest or a model file.")

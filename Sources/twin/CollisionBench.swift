@@ -21,6 +21,10 @@ struct CollisionBench: ParsableCommand {
             plant routes exported to that case format with every obstacle, their turns on the spot left \
             out). Needs python-fcl \
             for the FCL column.
+
+            Examples:
+              twin bench collision
+              twin bench collision --plants demo --margin 0.2
             """)
 
     @Option(help: "Plants whose routes to measure, comma separated.")

@@ -11,6 +11,10 @@ struct GenerateCommand: ParsableCommand {
             demo: 44 machines, about 150k triangles (committed in Assets/demo). \
             demo-large: 200 machines, over 1.5M triangles, for benchmarks (not committed). \
             The same preset and seed always give the same files.
+
+            Examples:
+              twin generate demo -o Assets/demo
+              twin generate demo-large --seed 7
             """)
 
     @Argument(help: "The preset: demo or demo-large.")

@@ -9,7 +9,14 @@ struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
         abstract: "Describe a plant: files, counts, bounds, entities, network and load times.",
-        discussion: "PLANT is a plant.yaml manifest or any model file Assimp reads (glTF, OBJ, FBX, STL, ...).")
+        discussion: """
+            PLANT is a plant.yaml manifest or any model file Assimp reads (glTF, OBJ, FBX, STL, ...).
+
+            Examples:
+              twin info Assets/demo/plant.yaml
+              twin info Assets/demo/plant.yaml --json --nodes
+              twin info Assets/demo/hall.glb
+            """)
 
     @Argument(help: "A plant.yaml manifest or a model file.")
     var plant: String

@@ -50,6 +50,9 @@ struct RenderBench: ParsableCommand {
             setup, median frame, PNG encoding, triangles per second and peak memory, then llvmpipe's through \
             ../shared/bench/render/llvmpipe_render.py (skipped with a note when it cannot run). Each renderer \
             runs in its own process, so that the peak memory is its own.
+
+            Examples:
+              twin bench render
             """)
 
     @Option(help: "Frames per configuration (the median is reported).")
@@ -121,7 +124,12 @@ struct ExactnessBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "exactness",
         abstract: "Id-pass agreement with Mesa's llvmpipe: the demo plant (plan and iso) and every model in ../shared/models.",
-        discussion: "Agreement is compare_png.py --id's: the fraction of pixels whose region pairs hold (1.0 = the same regions exactly).")
+        discussion: """
+            Agreement is compare_png.py --id's: the fraction of pixels whose region pairs hold (1.0 = the same regions exactly).
+
+            Examples:
+              twin bench exactness
+            """)
 
     @Option(help: "Image size WIDTHxHEIGHT, up to 16384 on each side.", transform: sizeArgument)
     var size: ImageSize = ImageSize(width: 1920, height: 1080)

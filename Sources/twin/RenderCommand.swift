@@ -17,6 +17,13 @@ struct RenderCommand: ParsableCommand {
             named in the manifest; or an explicit camera in scene coordinates (glTF: meters, Y up; \
             the floor's (x, y) is (X, -Z)) with --eye, --target, --up and --fov or --ortho, as \
             gluLookAt, gluPerspective and glOrtho take them.
+
+            Examples:
+              twin render Assets/demo/plant.yaml --camera plan -o plan.png
+              twin render Assets/demo/plant.yaml --state Assets/demo/state.json -o iso.png
+              twin render Assets/demo/plant.yaml --camera block-1 --aa 8 -o block.png
+              twin render Assets/demo/hall.glb --eye 150,60,40 --target 60,0,-40 \\
+                  --fov 40 --size 1280x720 -o eye.png
             """)
 
     @Argument(help: "A plant.yaml manifest or a model file.")

@@ -16,6 +16,10 @@ struct RunCommand: ParsableCommand {
             Plays the scenario as fast as the work allows, writes its frames, a report (report.json, report.md) \
             and the history of the run (history.sqlite) into --out, and shows a progress bar on a terminal. \
             Exit status: 0 every assertion held, 1 an assertion failed, 2 bad input.
+
+            Examples:
+              twin run Assets/scenarios/machine-fault.yaml
+              twin run Assets/scenarios/shift-start.yaml -o out/shift --json
             """)
 
     @Argument(help: "A scenario file (YAML).")

@@ -17,6 +17,9 @@ struct StateBench: ParsableCommand {
             (2) a JSON Lines file ingested into a fresh SQLite history (WAL, batches of 10,000), per second; (3) a \
             history of --history updates (10 million by default) and the time to answer the state at random past \
             moments. The files go to --dir and are removed afterwards. Prints figures, asserts nothing.
+
+            Examples:
+              twin bench state
             """)
 
     @Option(help: "Updates applied in memory.")

@@ -16,6 +16,11 @@ struct StateCommand: ParsableCommand {
             Reads the plant's history (written by twin apply, twin run, twin sync): the latest state, or with \
             --at the state when the plant clock reached that time. Without a history: the plant as loaded. \
             --json prints the state document that twin render --state reads.
+
+            Examples:
+              twin state Assets/demo/plant.yaml
+              twin state Assets/demo/plant.yaml --at 2026-05-04T08:05:00Z --json
+              twin state Assets/demo/plant.yaml --entity M-012 --entity AGV-01
             """)
 
     @Argument(help: "A plant.yaml manifest or a model file.")

@@ -22,6 +22,9 @@ struct SyncBench: ParsableCommand {
             and the medians are compared, since a shared machine's speed drifts from one run to the next. (3) At a \
             steady 5,000 messages per second, the time from publishing a message to its update arriving on the HTTP \
             server's /events stream.
+
+            Examples:
+              twin bench sync
             """)
 
     @Option(help: "Rounds of broker-alone and twin runs, taking turns (medians reported).")

@@ -82,6 +82,10 @@ struct SyncCommand: ParsableCommand {
             the manifest's sync: section; applies every message as an update and commits it to the history within \
             milliseconds. Reconnects with backoff when the broker goes away; malformed, oversized and unknown \
             messages are counted, logged and skipped. Runs until SIGINT or SIGTERM, then commits what is pending.
+
+            Examples:
+              twin sync Assets/demo/plant.yaml --broker mqtt://127.0.0.1:1883
+              twin sync Assets/demo/plant.yaml --broker mqtt://gw:1883 --db live.sqlite
             """)
 
     @Argument(help: "A plant.yaml manifest.")
@@ -112,6 +116,11 @@ struct ServeCommand: ParsableCommand {
             PATCH /entities/{id}, GET /render.png?camera=plan&size=WxH, GET /check, GET /events (server-sent events), \
             GET /openapi.json. Bearer tokens with read and write scopes come from --tokens FILE (YAML: tokens: \
             [{token, scopes: [read, write]}]). Errors are problem details (application/problem+json).
+
+            Examples:
+              twin serve Assets/demo/plant.yaml --tokens tokens.yaml
+              twin serve Assets/demo/plant.yaml --tokens tokens.yaml --port 8080 \\
+                  --broker mqtt://127.0.0.1:1883
             """)
 
     @Argument(help: "A plant.yaml manifest.")

@@ -10,8 +10,16 @@ struct TwinCommand: ParsableCommand {
         commandName: "twin",
         abstract: "FactoryTwin: a digital twin of a factory floor.",
         discussion: """
-            Loads plant layouts (plant.yaml manifests or any model file Assimp reads), describes them, \
-            and generates the demo plants. Exit status: 0 success, 1 violations found, 2 bad input.
+            Loads plant layouts (plant.yaml manifests or any model file Assimp reads), renders them, \
+            checks AGV routes and layout changes, keeps their state and history, and follows them live. \
+            Exit status: 0 success, 1 violations found, 2 bad input. 'twin help COMMAND' shows a command's \
+            options with examples.
+
+            Examples:
+              twin info Assets/demo/plant.yaml
+              twin render Assets/demo/plant.yaml --camera plan -o plan.png
+              twin check Assets/demo/plant.yaml
+              twin validate Assets/demo/plant.yaml Assets/changes/respace-line-1.yaml
             """,
         version: FactoryTwinVersion.string,
         subcommands: [InfoCommand.self, RenderCommand.self, CheckCommand.self, StateCommand.self, ApplyCommand.self, RunCommand.self, ValidateCommand.self, SyncCommand.self, ServeCommand.self, GenerateCommand.self, BenchCommand.self, ImportWorkerCommand.self])

@@ -13,7 +13,13 @@ struct ValidateBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Time twin validate on demo-large: a one-machine move (what it touches) and a full validation.",
-        discussion: "Without PLANT, uses Assets/demo-large/plant.yaml, generating it first if it is missing. Loading is timed apart.")
+        discussion: """
+            Without PLANT, uses Assets/demo-large/plant.yaml, generating it first if it is missing. Loading is timed apart.
+
+            Examples:
+              twin bench validate
+              twin bench validate Assets/demo/plant.yaml
+            """)
 
     @Argument(help: "A plant.yaml (default: the demo-large plant).")
     var plant: String?

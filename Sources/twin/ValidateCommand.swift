@@ -20,6 +20,11 @@ struct ValidateCommand: ParsableCommand {
             rules: section (see the README): machines never intersect, clearances between machines and to walls, \
             keep-out and walkway zones free, every route clear by its AGV's margin, stations reachable, aisles wide \
             enough. Exit status: 0 clean, 1 violations, 2 bad input.
+
+            Examples:
+              twin validate Assets/demo/plant.yaml Assets/changes/respace-line-1.yaml
+              twin validate Assets/changes/block-the-loop.yaml --report r.md --image r.png
+              twin validate Assets/demo/plant.yaml --json
             """)
 
     @Argument(help: "The base layout, or the one layout to check.")

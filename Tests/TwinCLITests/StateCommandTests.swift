@@ -30,6 +30,22 @@ struct StateCommandTests {
         return text
     }
 
+    /// The README's history step as written, with the updates it ships (Assets/demo/updates.jsonl)
+    /// and a history of its own: every line applies, and the state at 08:05 shows them.
+    @Test func theReadmeHistoryStepWorksAsWritten() throws {
+        let db = Self.temporaryDirectory() + "/demo.history.sqlite"
+        let applied = try TwinBinary.run(["apply", "Assets/demo/plant.yaml", "Assets/demo/updates.jsonl", "--db", db])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let state = try TwinBinary.run(["state", "Assets/demo/plant.yaml", "--at", "2026-05-04T08:05:00Z", "--json", "--db", db])
+        #expect(state.status == 0, "\(state.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(state.stdout.utf8)) as? [String: Any])
+        let text = state.stdout
+        #expect(text.contains("M-100") && text.contains("PAL-1"), "the added entities")
+        #expect(json["time"] as? String == "2026-05-04T08:05:00Z" || text.contains("2026-05-04T08:05:00"), "\(json.keys)")
+        let readme = try String(contentsOfFile: TwinBinary.repository + "/README.md", encoding: .utf8)
+        #expect(readme.contains("twin apply Assets/demo/plant.yaml Assets/demo/updates.jsonl"))
+    }
+
     static let plant = try! PlantLoader().load(path: TwinBinary.repository + "/Assets/demo/plant.yaml")
 
     /// The state after the first `lines` lines of `text`, applied in memory.
