@@ -5,18 +5,28 @@ import TwinLayout
 import TwinState
 
 extension MachineStatus {
-    /// The default color (sRGB, 0...1) a machine in this state is tinted with.
+    /// The default color (sRGB, 0...1) a machine in this state is drawn in, whole (the light
+    /// shades it). One palette with the overlays: a hue per status (red fault, orange blocked,
+    /// yellow starved, green running, teal idle, blue maintenance, charcoal offline), none of them
+    /// used by a zone, the network or a label plate, and none near ``MachineStatus/neutralColor``.
     public var defaultColor: SIMD3<Float> {
         switch self {
-        case .running: return SIMD3(0.18, 0.62, 0.27)
-        case .idle: return SIMD3(0.62, 0.63, 0.65)
-        case .blocked: return SIMD3(0.96, 0.62, 0.04)
-        case .starved: return SIMD3(0.93, 0.82, 0.18)
-        case .fault: return SIMD3(0.86, 0.12, 0.10)
-        case .maintenance: return SIMD3(0.15, 0.38, 0.86)
-        case .offline: return SIMD3(0.22, 0.23, 0.25)
+        case .running: return SIMD3(0.16, 0.62, 0.26)
+        case .idle: return SIMD3(0.22, 0.66, 0.66)
+        case .blocked: return SIMD3(0.96, 0.50, 0.04)
+        case .starved: return SIMD3(0.95, 0.84, 0.14)
+        case .fault: return SIMD3(0.86, 0.09, 0.09)
+        case .maintenance: return SIMD3(0.16, 0.33, 0.86)
+        case .offline: return SIMD3(0.20, 0.21, 0.23)
         }
     }
+
+    /// Machines, conveyors, racks and stations without a status, where a view shows statuses:
+    /// a light grey without hue, so that no model color passes for a status.
+    public static let neutralColor = SIMD3<Float>(0.78, 0.78, 0.76)
+
+    /// The categories that carry a status.
+    public static let statusCategories: Set<EntityCategory> = [.machine, .conveyor, .rack, .station]
 }
 
 /// What a snapshot shows of a state: each entity's status, each AGV's pose, and the moment.

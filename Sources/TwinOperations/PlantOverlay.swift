@@ -7,16 +7,20 @@ import TwinRender
 /// The overlay of a plant view: zones on the floor, the AGV network with its direction, labels
 /// for machines and AGVs, a legend of the states shown and a title bar.
 public enum PlantOverlay {
-    /// Zone colors (sRGB with alpha): fill, stroke.
+    /// Zone colors (sRGB with alpha): fill, stroke. Hues no status has (see
+    /// ``MachineStatus/defaultColor``): magenta keep-out, violet safety, white walkways.
     static func colors(for kind: Zone.Kind) -> (SIMD4<Float>, SIMD4<Float>) {
         switch kind {
-        case .keepOut: return (SIMD4(0.86, 0.12, 0.10, 0.30), SIMD4(0.75, 0.08, 0.06, 0.95))
-        case .safety: return (SIMD4(1.0, 0.65, 0.0, 0.22), SIMD4(0.9, 0.55, 0.0, 0.9))
-        case .walkway: return (SIMD4(0.15, 0.70, 0.35, 0.28), SIMD4(0.10, 0.55, 0.25, 0.9))
+        case .keepOut: return (SIMD4(0.78, 0.10, 0.62, 0.34), SIMD4(0.62, 0.04, 0.50, 0.95))
+        case .safety: return (SIMD4(0.55, 0.36, 0.90, 0.24), SIMD4(0.42, 0.24, 0.78, 0.9))
+        case .walkway: return (SIMD4(0.97, 0.97, 0.95, 0.45), SIMD4(0.45, 0.45, 0.42, 0.9))
         }
     }
 
-    static let networkColor = SIMD4<Float>(0.05, 0.35, 0.80, 0.9)
+    /// The AGV network: near black, with white nodes.
+    static let networkColor = SIMD4<Float>(0.10, 0.11, 0.16, 0.9)
+    /// AGV labels' plates: dark slate, a hue no status has.
+    static let agvPlate = SIMD4<Float>(0.18, 0.20, 0.30, 0.92)
 
     /// What to draw over a view of `plant` with `states`.
     public static func make(plant: Plant, states: EntityStates, statusColors: [MachineStatus: SIMD3<Float>],
@@ -55,7 +59,7 @@ public enum PlantOverlay {
                 switch (entity.category, status) {
                 case (.agv, _):
                     label.priority = 3
-                    label.plate = SIMD4(0.85, 0.45, 0.05, 0.9)
+                    label.plate = agvPlate
                 case (_, .fault?), (_, .blocked?), (_, .starved?):
                     label.priority = 2
                     let c = statusColors[status!] ?? status!.defaultColor
@@ -70,6 +74,10 @@ public enum PlantOverlay {
         for status in MachineStatus.allCases where shown.contains(status) {
             let c = statusColors[status] ?? status.defaultColor
             overlay.legend.append(Overlay.LegendEntry(color: SIMD4(c.x, c.y, c.z, 1), text: status.rawValue))
+        }
+        if !shown.isEmpty && plant.entities.contains(where: { MachineStatus.statusCategories.contains($0.category) && states.statuses[$0.id] == nil }) {
+            let c = MachineStatus.neutralColor
+            overlay.legend.append(Overlay.LegendEntry(color: SIMD4(c.x, c.y, c.z, 1), text: "no status"))
         }
         for kind in Zone.Kind.allCases where plant.zones.contains(where: { $0.kind == kind }) {
             let (fill, _) = colors(for: kind)

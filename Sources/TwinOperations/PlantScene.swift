@@ -79,10 +79,10 @@ public struct PlantScene: Sendable {
                 scene.items[i].color = modelColors[i]
                 continue
             }
+            // The status color whole (the light shades it): mixed with the model's color, a fault
+            // on an orange press read as "blocked".
             let state = SIMD3(ColorSpace.decode(srgb.x), ColorSpace.decode(srgb.y), ColorSpace.decode(srgb.z))
-            let model = modelColors[i]
-            let mixed = SIMD3(model.x, model.y, model.z) * 0.3 + state * 0.7
-            scene.items[i].color = SIMD4(mixed.x, mixed.y, mixed.z, model.w)
+            scene.items[i].color = SIMD4(state.x, state.y, state.z, modelColors[i].w)
         }
     }
 }

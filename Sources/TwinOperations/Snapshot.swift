@@ -64,7 +64,12 @@ public struct Snapshot: Sendable {
         if request.mode == .shaded && !states.statuses.isEmpty {
             var tints: [Int: SIMD3<Float>] = [:]
             for (e, entity) in plant.entities.enumerated() {
-                if let status = states.statuses[entity.id] { tints[e] = statusColors[status] }
+                if let status = states.statuses[entity.id] {
+                    tints[e] = statusColors[status]
+                } else if MachineStatus.statusCategories.contains(entity.category) {
+                    // No status where others have one: neutral, not its model's color.
+                    tints[e] = MachineStatus.neutralColor
+                }
             }
             plantScene.tint(tints)
         }

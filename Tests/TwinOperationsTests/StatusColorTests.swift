@@ -1,0 +1,76 @@
+import Testing
+import TwinLayout
+import TwinRender
+import TwinState
+import TwinTestSupport
+@testable import TwinOperations
+
+/// A machine's status reads from the picture alone: a fault is red, a running machine green, a
+/// machine without a status neutral grey (not its model's color), each shaded by the light.
+@Suite("Status colors on rendered pixels")
+struct StatusColorTests {
+    /// The mean sRGB color of the pixels that show `entity` (0...1), and how many there are.
+    static func color(of entity: String, in snapshot: Snapshot, plant: Plant) throws -> (SIMD3<Double>, Int) {
+        let node = try #require(plant.entity(id: entity)?.node)
+        let path = plant.nodes[node].path
+        let mine = Set(snapshot.itemNames.indices.filter { let n = snapshot.itemNames[$0]; return n == path || n.hasPrefix(path + "/") || n.hasPrefix(path + "#") })
+        var sum = SIMD3<Double>.zero, count = 0
+        for (i, item) in snapshot.items.enumerated() where item != RenderedFrame.background && mine.contains(Int(item)) {
+            let px = snapshot.image.pixels
+            let r = Double(px[4 * i]) / 255, g = Double(px[4 * i + 1]) / 255, b = Double(px[4 * i + 2]) / 255
+            sum += SIMD3<Double>(r, g, b)
+            count += 1
+        }
+        return (count > 0 ? sum / Double(count) : sum, count)
+    }
+
+    static func saturation(_ c: SIMD3<Double>) -> Double { (c.max() - c.min()) / max(c.max(), 1e-9) }
+
+    @Test func aFaultIsRedARunningMachineGreenAndOneWithoutAStatusNeutral() throws {
+        let plant = Demo.plant
+        let twin = Twin(plant: plant)
+        let states = EntityStates(statuses: ["M-001": .fault, "M-002": .running, "M-005": .idle])
+        let request = SnapshotRequest(camera: .named("plan"), width: 960, height: 540, samples: 1, states: states, overlays: false)
+        let snapshot = try twin.render(request)
+        let (fault, nf) = try Self.color(of: "M-001", in: snapshot, plant: plant)
+        let (running, nr) = try Self.color(of: "M-002", in: snapshot, plant: plant)
+        let (idle, ni) = try Self.color(of: "M-005", in: snapshot, plant: plant)
+        let (none, nn) = try Self.color(of: "M-003", in: snapshot, plant: plant)
+        #expect(nf > 50 && nr > 50 && ni > 50 && nn > 50, "pixels: \(nf) \(nr) \(ni) \(nn)")
+        // Red well above green and blue; green above red and blue; teal: green and blue above red.
+        #expect(fault.x > 2 * fault.y && fault.x > 2 * fault.z, "fault \(fault)")
+        #expect(running.y > 1.5 * running.x && running.y > 1.5 * running.z, "running \(running)")
+        #expect(idle.y > 1.5 * idle.x && idle.z > 1.5 * idle.x, "idle \(idle)")
+        // Without a status: no hue to speak of, and not the model's own colors.
+        #expect(Self.saturation(none) < 0.12, "no status \(none), saturation \(Self.saturation(none))")
+        // The same machine without any state shown keeps its model colors (saturated, here).
+        let plain = try twin.render(SnapshotRequest(camera: .named("plan"), width: 960, height: 540, samples: 1,
+                                                    states: EntityStates(), overlays: false))
+        let (model, _) = try Self.color(of: "M-003", in: plain, plant: plant)
+        #expect(Self.saturation(model) > Self.saturation(none) + 0.1, "model \(model) vs neutral \(none)")
+    }
+
+    /// No zone, the network or a label plate shares a hue with a status.
+    @Test func overlaysUseHuesNoStatusHas() {
+        func hue(_ c: SIMD3<Float>) -> Double {
+            let r = Double(c.x), g = Double(c.y), b = Double(c.z)
+            let mx = max(r, g, b), mn = min(r, g, b)
+            guard mx - mn > 0.15 else { return -1 }   // achromatic
+            var h: Double
+            if mx == r { h = (g - b) / (mx - mn) } else if mx == g { h = 2 + (b - r) / (mx - mn) } else { h = 4 + (r - g) / (mx - mn) }
+            h *= 60
+            return h < 0 ? h + 360 : h
+        }
+        let statusHues = MachineStatus.allCases.map { hue($0.defaultColor) }.filter { $0 >= 0 }
+        var overlays: [SIMD3<Float>] = Zone.Kind.allCases.map { let f = PlantOverlay.colors(for: $0).0; return SIMD3(f.x, f.y, f.z) }
+        overlays.append(SIMD3(PlantOverlay.networkColor.x, PlantOverlay.networkColor.y, PlantOverlay.networkColor.z))
+        for c in overlays {
+            let h = hue(c)
+            guard h >= 0 else { continue }
+            for s in statusHues {
+                let d = min(abs(h - s), 360 - abs(h - s))
+                #expect(d > 25, "overlay \(c) (hue \(h)) is within 25 degrees of a status hue \(s)")
+            }
+        }
+    }
+}
