@@ -44,8 +44,10 @@ public struct ScenarioPlayer {
                                 plant: twin.plant.name, start: scenario.start, end: scenario.start)
     }
 
-    /// Plays the whole scenario. `progress` hears the fraction of simulated time done.
-    public mutating func play(progress: (Double) -> Void = { _ in }) throws(TwinError) -> ScenarioReport {
+    /// Plays the whole scenario. `progress` hears the fraction of simulated time done; when
+    /// `shouldStop` says so (checked after every step), the play ends there and the report, marked
+    /// interrupted, holds what was played.
+    public mutating func play(progress: (Double) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws(TwinError) -> ScenarioReport {
         let wallStart = ContinuousClock.now
         var clock = scenario.start
         twin.advanceClock(to: clock)
@@ -69,6 +71,10 @@ public struct ScenarioPlayer {
             }
             let total = max(1, (scenario.end ?? lastEvent).seconds(since: scenario.start))
             progress(min(1, clock.seconds(since: scenario.start) / total))
+            if shouldStop() {
+                report.interrupted = true
+                break
+            }
             // Done when every event has happened and the clock stands at the end: the given one,
             // else when the last drive arrived.
             if next >= events.count {

@@ -31,6 +31,8 @@ public struct ScenarioReport: Sendable {
     public var assertions: [Assertion] = []
     public var updatesApplied: Int64 = 0
     public var wallSeconds: Double = 0
+    /// The run was stopped before the scenario's end (Ctrl-C): what it holds is what was played.
+    public var interrupted = false
 
     /// Every assertion held.
     public var passed: Bool { assertions.allSatisfy(\.passed) }
@@ -50,6 +52,7 @@ public struct ScenarioReport: Sendable {
         o.append("start", .string(start.description))
         o.append("end", .string(end.description))
         o.append("passed", .bool(passed))
+        o.append("interrupted", .bool(interrupted))
         o.append("simulated_s", n(simulatedSeconds))
         o.append("wall_s", n(wallSeconds))
         o.append("updates_applied", .number(Double(updatesApplied)))
@@ -79,6 +82,7 @@ public struct ScenarioReport: Sendable {
         var md = "# Scenario: \(name)\n\n"
         if let description { md += description + "\n\n" }
         let failed = assertions.filter { !$0.passed }.count
+        if interrupted { md += "**INTERRUPTED** at \(end): the report holds what was played up to then.\n\n" }
         md += "**\(passed ? "PASSED" : "FAILED")**: \(assertions.count - failed) of \(assertions.count) assertions held. "
         // No wall-clock time here: the same scenario writes the same Markdown.
         md += "Plant \(plant), \(start) to \(end) (\(String(format: "%.0f", simulatedSeconds)) s simulated), \(updatesApplied) updates applied.\n\n"

@@ -15,7 +15,8 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Plays the scenario as fast as the work allows, writes its frames, a report (report.json, report.md) \
             and the history of the run (history.sqlite) into --out, and shows a progress bar on a terminal. \
-            Exit status: 0 every assertion held, 1 an assertion failed, 2 bad input.
+            Ctrl-C stops after the current step and writes the report of what was played, marked interrupted. \
+            Exit status: 0 every assertion held, 1 an assertion failed, 2 bad input, 130 interrupted.
 
             Examples:
               twin run Assets/scenarios/machine-fault.yaml
@@ -61,14 +62,19 @@ struct RunCommand: ParsableCommand {
         var player = ScenarioPlayer(scenario: script, twin: twin, outputDirectory: folder)
         player.software = FactoryTwinVersion.string
         var bar = ProgressBar(script.name)
+        // Ctrl-C (or SIGTERM) stops the play after the step it is in: the history keeps every
+        // update applied, and the report of what was played is written and said.
+        let interruption = Interruption()
         let report: ScenarioReport
         do {
-            report = try player.play { fraction in bar.update(Int64(fraction * 1000), of: 1000) }
+            report = try player.play(progress: { fraction in bar.update(Int64(fraction * 1000), of: 1000) },
+                                     shouldStop: { interruption.requested })
         } catch {
             bar.finish()
             throw CLIFailure.badInput(error.description)
         }
         bar.finish()
+        interruption.restore()
         let jsonText = JSONWriter.string(report.json(), pretty: true)
         do {
             try (jsonText + "\n").write(toFile: (folder as NSString).appendingPathComponent("report.json"), atomically: true, encoding: .utf8)
@@ -87,6 +93,11 @@ struct RunCommand: ParsableCommand {
                          report.name, report.start.description, report.end.description, report.simulatedSeconds, report.wallSeconds, rate,
                          report.updatesApplied, report.frames.count, report.checks.count, folder))
         }
+        if report.interrupted {
+            FileHandle.standardError.write(Data(
+                "twin: interrupted at \(report.end) (simulated): the history up to then is in \(historyPath), the report of what was played in \(folder)/report.md\n".utf8))
+            throw ExitCode(130)
+        }
         if !report.passed {
             let failed = report.assertions.filter { !$0.passed }.count
             FileHandle.standardError.write(Data("twin: \(failed) assertion\(failed == 1 ? "" : "s") failed\n".utf8))
@@ -94,3 +105,33 @@ struct RunCommand: ParsableCommand {
         }
     }
 }
+
+/// SIGINT and SIGTERM turned into a flag a long loop polls, while it is armed; the default
+/// handling (ending the process) comes back with `restore()`.
+final class Interruption: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    private var sources: [DispatchSourceSignal] = []
+
+    init() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [weak self] in self?.set() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private func set() { lock.lock(); flag = true; lock.unlock() }
+
+    var requested: Bool { lock.lock(); defer { lock.unlock() }; return flag }
+
+    func restore() {
+        for source in sources { source.cancel() }
+        sources = []
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
+

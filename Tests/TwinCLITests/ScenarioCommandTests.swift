@@ -14,6 +14,46 @@ struct ScenarioCommandTests {
         return o
     }
 
+    /// Ctrl-C during a run: the play stops after its step, the report of what was played is
+    /// written (marked interrupted), one line says where everything is, and the exit status is 130.
+    @Test func anInterruptedRunWritesWhatItPlayedAndSaysSo() throws {
+        let dir = NSTemporaryDirectory() + "twin-interrupt-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // An AGV crawling the loop in tenth-of-a-second steps: minutes of work, far longer than the test waits.
+        let scenario = """
+            name: Slow loop
+            plant: \(TwinBinary.repository)/Assets/demo/plant.yaml
+            start: 2026-05-04T06:00:00Z
+            step_s: 0.1
+            timeline:
+              - at: "06:00"
+                drive:
+                  - {agv: AGV-01, route: R-LOOP, speed_mps: 0.05}
+            """
+        try scenario.write(toFile: dir + "/slow.yaml", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TwinBinary.path)
+        process.arguments = ["run", dir + "/slow.yaml", "-o", dir + "/out"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Once the run's history exists the play is under way.
+        let started = Date()
+        while !FileManager.default.fileExists(atPath: dir + "/out/history.sqlite") && Date().timeIntervalSince(started) < 120 { usleep(20_000) }
+        usleep(500_000)
+        #expect(process.isRunning, "the run ended before it was interrupted")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.hasPrefix("twin: interrupted at 2026-05-04T06:") && stderr.contains("report.md"), "\(stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/report.json"))) as? [String: Any])
+        #expect(report["interrupted"] as? Bool == true)
+        let markdown = try String(contentsOfFile: dir + "/out/report.md", encoding: .utf8)
+        #expect(markdown.contains("**INTERRUPTED** at 2026-05-04T06:"))
+    }
+
     @Test func shiftStartPlaysAndEveryAssertionHolds() throws {
         let out = Self.output()
         let result = try TwinBinary.run(["run", "Assets/scenarios/shift-start.yaml", "-o", out])
