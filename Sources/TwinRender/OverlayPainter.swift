@@ -40,22 +40,25 @@ public enum OverlayPainter {
         var taken: [(x: Int, y: Int, w: Int, h: Int)] = []
         let legendBox = legendRect(overlay.legend, scale: scale, height: view.height)
         if let legendBox { taken.append(legendBox) }
-        for label in overlay.labels.enumerated().sorted(by: { ($0.element.priority, -$0.offset) > ($1.element.priority, -$1.offset) }).map(\.element) {
-            guard let p = view.pixel(label.anchor), abs(p.x) < 1e8, abs(p.y) < 1e8 else { continue }
-            let w = BitmapFont.width(of: label.text, scale: scale) + 4 * scale
-            let h = BitmapFont.glyphHeight * scale + 3 * scale
-            let gap = 4 * scale
-            let candidates = [(Int(p.x) - w / 2, Int(p.y) - h - gap), (Int(p.x) - w / 2, Int(p.y) + gap),
-                              (Int(p.x) + gap, Int(p.y) - h / 2), (Int(p.x) - w - gap, Int(p.y) - h / 2)]
-            for (x, y) in candidates {
-                guard x >= 0, y >= titleHeight, x + w <= view.width, y + h <= view.height else { continue }
-                let free = taken.allSatisfy { x + w + scale <= $0.x || $0.x + $0.w + scale <= x || y + h + scale <= $0.y || $0.y + $0.h + scale <= y }
-                guard free else { continue }
-                taken.append((x, y, w, h))
-                canvas.fillRect(x: x, y: y, width: w, height: h, color: label.plate)
-                canvas.drawText(label.text, x: x + 2 * scale, y: y + 2 * scale, scale: scale, color: label.textColor)
-                break
+        let placement = placeLabels(overlay.labels, view: view, scale: scale, top: titleHeight, taken: taken)
+        for placed in placement.placed {
+            let label = placed.label, r = placed.rect
+            if let anchor = placed.leader {
+                // From the anchor to the nearest point of the plate.
+                let nearest = SIMD2(min(max(anchor.x, Double(r.x)), Double(r.x + r.w)), min(max(anchor.y, Double(r.y)), Double(r.y + r.h)))
+                canvas.drawLine(from: anchor, to: nearest, width: Double(scale), color: SIMD4(label.plate.x, label.plate.y, label.plate.z, 0.9))
+                canvas.drawDisc(center: anchor, radius: 1.5 * Double(scale), fill: SIMD4(label.plate.x, label.plate.y, label.plate.z, 1))
             }
+            canvas.fillRect(x: r.x, y: r.y, width: r.w, height: r.h, color: label.plate)
+            canvas.drawText(label.text, x: r.x + 2 * scale, y: r.y + 2 * scale, scale: scale, color: label.textColor)
+        }
+        if placement.hidden > 0 {
+            // Said, not dropped silently: how many labels found no free place.
+            let text = "+\(placement.hidden) label\(placement.hidden == 1 ? "" : "s") hidden"
+            let w = BitmapFont.width(of: text, scale: scale) + 4 * scale, h = BitmapFont.glyphHeight * scale + 3 * scale
+            let x = view.width - w - 4 * scale, y = titleHeight + 4 * scale
+            canvas.fillRect(x: x, y: y, width: w, height: h, color: SIMD4(0.1, 0.12, 0.15, 0.85))
+            canvas.drawText(text, x: x + 2 * scale, y: y + 2 * scale, scale: scale, color: SIMD4(1, 1, 1, 1))
         }
         if let box = legendBox {
             canvas.fillRect(x: box.x, y: box.y, width: box.w, height: box.h, color: SIMD4(1, 1, 1, 0.85))
@@ -72,6 +75,43 @@ public enum OverlayPainter {
             canvas.drawText(title, x: 4 * scale, y: 3 * scale, scale: scale, color: SIMD4(1, 1, 1, 1))
         }
         return canvas.image
+    }
+
+    /// Where each label goes, in order of priority: beside its anchor if there is room there, else
+    /// farther off (up to four plate heights) with a leader line back to it; `hidden` counts the
+    /// labels whose anchor is in the image but that found no free place.
+    static func placeLabels(_ labels: [Overlay.Label], view: ViewGeometry, scale: Int, top: Int,
+                            taken initial: [(x: Int, y: Int, w: Int, h: Int)])
+        -> (placed: [(label: Overlay.Label, rect: (x: Int, y: Int, w: Int, h: Int), leader: SIMD2<Double>?)], hidden: Int) {
+        var taken = initial
+        var placed: [(label: Overlay.Label, rect: (x: Int, y: Int, w: Int, h: Int), leader: SIMD2<Double>?)] = []
+        var hidden = 0
+        for label in labels.enumerated().sorted(by: { ($0.element.priority, -$0.offset) > ($1.element.priority, -$1.offset) }).map(\.element) {
+            guard let p = view.pixel(label.anchor), abs(p.x) < 1e8, abs(p.y) < 1e8 else { continue }
+            let w = BitmapFont.width(of: label.text, scale: scale) + 4 * scale
+            let h = BitmapFont.glyphHeight * scale + 3 * scale
+            let gap = 4 * scale
+            let px = Int(p.x), py = Int(p.y)
+            var candidates = [(px - w / 2, py - h - gap), (px - w / 2, py + gap), (px + gap, py - h / 2), (px - w - gap, py - h / 2)]
+            for ring in 1...4 {
+                let d = ring * (h + gap)
+                candidates += [(px - w / 2, py - h - gap - d), (px - w / 2, py + gap + d), (px + gap + d, py - h / 2), (px - w - gap - d, py - h / 2),
+                               (px + gap + d / 2, py - h - gap - d), (px - w - gap - d / 2, py - h - gap - d),
+                               (px + gap + d / 2, py + gap + d), (px - w - gap - d / 2, py + gap + d)]
+            }
+            var done = false
+            for (k, (x, y)) in candidates.enumerated() {
+                guard x >= 0, y >= top, x + w <= view.width, y + h <= view.height else { continue }
+                let free = taken.allSatisfy { x + w + scale <= $0.x || $0.x + $0.w + scale <= x || y + h + scale <= $0.y || $0.y + $0.h + scale <= y }
+                guard free else { continue }
+                taken.append((x, y, w, h))
+                placed.append((label, (x, y, w, h), k < 4 ? nil : p))
+                done = true
+                break
+            }
+            if !done && p.x >= 0 && p.y >= Double(top) && p.x < Double(view.width) && p.y < Double(view.height) { hidden += 1 }
+        }
+        return (placed, hidden)
     }
 
     private static func legendRect(_ legend: [Overlay.LegendEntry], scale: Int, height: Int) -> (x: Int, y: Int, w: Int, h: Int)? {

@@ -205,3 +205,28 @@ struct RasterizerTests {
         #expect(abs(near.z / near.w + 1) < 1e-12 && abs(far.z / far.w - 1) < 1e-12)
     }
 }
+
+@Suite("Overlay labels")
+struct OverlayLabelTests {
+    /// Forty labels on one spot of a small image: the first sits beside it, others farther off
+    /// with leader lines, none overlaps another, and those without a place are counted, not lost.
+    @Test func crowdedLabelsGetLeadersAndTheRestAreCounted() {
+        let view = ViewGeometry(camera: RasterTestScenes.pixelCamera(width: 160, height: 90), width: 160, height: 90)
+        let anchor = SIMD3<Double>(80, 45, 0)
+        let labels = (0..<40).map { Overlay.Label(text: "M-\($0)", anchor: anchor) }
+        let (placed, hidden) = OverlayPainter.placeLabels(labels, view: view, scale: 1, top: 0, taken: [])
+        #expect(placed.count + hidden == labels.count)
+        #expect(placed.count > 4 && hidden > 0, "\(placed.count) placed, \(hidden) hidden")
+        #expect(placed.first?.leader == nil)
+        #expect(placed.dropFirst(4).allSatisfy { $0.leader != nil })
+        for (i, a) in placed.enumerated() {
+            for b in placed.dropFirst(i + 1) {
+                let apart = a.rect.x + a.rect.w <= b.rect.x || b.rect.x + b.rect.w <= a.rect.x || a.rect.y + a.rect.h <= b.rect.y || b.rect.y + b.rect.h <= a.rect.y
+                #expect(apart, "\(a.label.text) overlaps \(b.label.text)")
+            }
+        }
+        // An anchor outside the image is neither placed nor counted as hidden.
+        let outside = OverlayPainter.placeLabels([Overlay.Label(text: "far", anchor: SIMD3(500, 45, 0))], view: view, scale: 1, top: 0, taken: [])
+        #expect(outside.placed.isEmpty && outside.hidden == 0)
+    }
+}
