@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TwinTestSupport
 import TwinGeometry
 @testable import TwinLayout
 
@@ -70,6 +71,19 @@ struct PlantLoaderTests {
         #expect(plant.entities.map(\.category) == [.machine, .machine])
         #expect(plant.triangleCount == 24)
         #expect(plant.network.nodes.isEmpty)
+    }
+
+    /// A model whose top-level nodes are groups ("Machines", "Conveyors", ...) is a plant of the
+    /// groups' children, each named by its own node name and of its group's category; a group is
+    /// never counted as a machine or a conveyor itself.
+    @Test func groupsOfAModelFileAreNotEntities() throws {
+        let plant = try PlantLoader().load(path: TestPaths.repository + "/Assets/demo/hall.glb")
+        let machines = plant.entities.filter { $0.category == .machine }
+        #expect(machines.count == 44, "\(machines.count) machines")
+        #expect(machines.contains { $0.id == "M-001" } && !plant.entities.contains { $0.id == "Machines" || $0.id == "Conveyors" })
+        #expect(plant.entities.filter { $0.category == .conveyor }.count >= 2)
+        #expect(PlantLoader.namesAGroup("Machines") && PlantLoader.namesAGroup("AGVs") && PlantLoader.namesAGroup("RackGroup"))
+        #expect(!PlantLoader.namesAGroup("Press") && !PlantLoader.namesAGroup("Robot") && !PlantLoader.namesAGroup("Bus") && !PlantLoader.namesAGroup("Chassis"))
     }
 
     @Test func categoriesAreGuessedFromNodeNames() {

@@ -155,12 +155,37 @@ public struct PlantLoader: Sendable {
         let range = builder.addMeshes(of: scene)
         builder.place(range, id: name, path: path, transform: .identity)
         let root = builder.models[0].rootNode
+        var children: [Int: [Int]] = [:]
+        for (i, node) in builder.nodes.enumerated() { if let parent = node.parent { children[parent, default: []].append(i) } }
         var seen = Set<String>()
-        for (i, node) in builder.nodes.enumerated() where node.parent == root && !node.name.isEmpty {
+        for i in children[root] ?? [] where !builder.nodes[i].name.isEmpty {
+            let node = builder.nodes[i]
+            // A group of entities ("Machines", "Conveyors", "RackGroup"): a node without meshes of
+            // its own whose name is a plural or says group, over two or more named children. Its
+            // children are the entities, their category guessed from their names, else the group's.
+            let named = (children[i] ?? []).filter { !builder.nodes[$0].name.isEmpty }
+            if node.meshes.isEmpty && named.count >= 2 && Self.namesAGroup(node.name) {
+                let groupCategory = EntityCategory.guess(fromName: node.name)
+                for c in named where seen.insert(builder.nodes[c].name).inserted {
+                    let own = EntityCategory.guess(fromName: builder.nodes[c].name)
+                    builder.entities.append(Entity(id: builder.nodes[c].name, category: own == .object ? groupCategory : own, node: c))
+                }
+                continue
+            }
             guard seen.insert(node.name).inserted else { continue }
             builder.entities.append(Entity(id: node.name, category: EntityCategory.guess(fromName: node.name), node: i))
         }
         return builder.finish()
+    }
+
+    /// Whether a node name names a group of things: a plural ("Machines", "AGVs", "Walls") or a
+    /// name with "group" in it.
+    static func namesAGroup(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        if lower.contains("group") { return true }
+        guard lower.count > 3, lower.hasSuffix("s"), !lower.hasSuffix("ss") else { return false }
+        // Plurals, not names that end in s by themselves ("Press", "Bus" are caught above or short).
+        return lower.last(where: { $0.isLetter }) == "s" && !lower.hasSuffix("us") && !lower.hasSuffix("is")
     }
 
     /// Puts a manifest's file and line on an import error about one of its model files.
