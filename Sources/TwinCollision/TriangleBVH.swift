@@ -79,10 +79,12 @@ public struct TriangleBVH: Sendable {
     private struct Scratch {
         let lo = UnsafeMutablePointer<SIMD3<Double>>.allocate(capacity: binCount)
         let hi = UnsafeMutablePointer<SIMD3<Double>>.allocate(capacity: binCount)
+        let centroidLo = UnsafeMutablePointer<SIMD3<Double>>.allocate(capacity: binCount)
+        let centroidHi = UnsafeMutablePointer<SIMD3<Double>>.allocate(capacity: binCount)
         let count = UnsafeMutablePointer<Int>.allocate(capacity: binCount)
         let leftCost = UnsafeMutablePointer<Double>.allocate(capacity: binCount)
         func release() {
-            lo.deallocate(); hi.deallocate(); count.deallocate(); leftCost.deallocate()
+            lo.deallocate(); hi.deallocate(); centroidLo.deallocate(); centroidHi.deallocate(); count.deallocate(); leftCost.deallocate()
         }
     }
 
@@ -117,16 +119,16 @@ public struct TriangleBVH: Sendable {
         var middle = -1
         var left = (lo, hi, clo, chi), right = (lo, hi, clo, chi)
         if depth < maximumSAHDepth && extent[axis] > 0 {
-            // Bin the centroids along the axis (over the centroids' range at the root, the node's
-            // box below it); the boundary between bins with the least area-weighted count wins.
+            // Bin the centroids along the axis; the boundary between bins with the least
+            // area-weighted count wins.
             // Fewer bins for small nodes: there, resetting and sweeping 16 bins costs more than the
             // triangles do.
             let bins = min(binCount, max(4, (end - start) / 4))
-            let binLo = scratch.lo, binHi = scratch.hi
+            let binLo = scratch.lo, binHi = scratch.hi, binCLo = scratch.centroidLo, binCHi = scratch.centroidHi
             let binN = scratch.count, leftCost = scratch.leftCost
             for b in 0..<bins {
                 binLo[b] = SIMD3(repeating: .infinity); binHi[b] = SIMD3(repeating: -.infinity)
-                binN[b] = 0
+                binCLo[b] = binLo[b]; binCHi[b] = binHi[b]; binN[b] = 0
             }
             let scale = Double(bins) / extent[axis], origin = clo[axis]
             for k in start..<end {
@@ -134,6 +136,7 @@ public struct TriangleBVH: Sendable {
                 let b = min(bins - 1, Int((Self.coordinate(c, axis) - origin) * scale))
                 binN[b] += 1
                 binLo[b] = lanewiseMin(binLo[b], r.lo); binHi[b] = lanewiseMax(binHi[b], r.hi)
+                binCLo[b] = lanewiseMin(binCLo[b], c); binCHi[b] = lanewiseMax(binCHi[b], c)
             }
             @inline(__always) func area(_ lo: SIMD3<Double>, _ hi: SIMD3<Double>) -> Double {
                 let e = hi - lo
@@ -161,14 +164,11 @@ public struct TriangleBVH: Sendable {
                 right = left
                 for b in 0..<bins where binN[b] > 0 {
                     if b < bestBin {
-                        left = (lanewiseMin(left.0, binLo[b]), lanewiseMax(left.1, binHi[b]), left.2, left.3)
+                        left = (lanewiseMin(left.0, binLo[b]), lanewiseMax(left.1, binHi[b]), lanewiseMin(left.2, binCLo[b]), lanewiseMax(left.3, binCHi[b]))
                     } else {
-                        right = (lanewiseMin(right.0, binLo[b]), lanewiseMax(right.1, binHi[b]), right.2, right.3)
+                        right = (lanewiseMin(right.0, binLo[b]), lanewiseMax(right.1, binHi[b]), lanewiseMin(right.2, binCLo[b]), lanewiseMax(right.3, binCHi[b]))
                     }
                 }
-                // The children bin over their boxes: their centroids lie inside, and tracking the
-                // centroids' own bounds per bin costs as much as the boxes do.
-                left.2 = left.0; left.3 = left.1; right.2 = right.0; right.3 = right.1
                 var i = start, j = end - 1
                 while i <= j {
                     if min(bins - 1, Int((Self.coordinate(refs[i].centre, axis) - origin) * scale)) < bestBin { i += 1 } else { refs.swapAt(i, j); j -= 1 }
