@@ -32,6 +32,33 @@ struct SyncCommandTests {
         return JSONObject()
     }
 
+    /// The README's live-sync walkthrough: its two messages, published as it publishes them, give
+    /// the answer it shows for M-012 (and its serve line keeps a history of its own).
+    @Test func theReadmeWalkthroughAnswersAsItSays() throws {
+        let readme = try String(contentsOfFile: TwinBinary.repository + "/README.md", encoding: .utf8)
+        let start = try #require(readme.range(of: "### Live sync: MQTT in, HTTP out"))
+        let section = String(readme[start.upperBound...].prefix(4000))
+        #expect(section.contains("--db live.history.sqlite"))
+        var messages: [(String, String)] = []
+        for line in section.split(separator: "\n") where line.hasPrefix("mosquitto_pub -q 1 -t ") {
+            let rest = line.dropFirst("mosquitto_pub -q 1 -t ".count)
+            guard let space = rest.firstIndex(of: " "), let open = rest.range(of: "-m '") else { continue }
+            messages.append((String(rest[..<space]), String(rest[open.upperBound...].dropLast())))
+        }
+        #expect(messages.count == 2, "\(messages)")
+        let shown = try #require(section.split(separator: "\n").first { $0.hasPrefix("#   {\"id\":\"M-012\"") })
+        let expected = String(shown.dropFirst("#   ".count).replacingOccurrences(of: ",...}", with: ""))
+        let (broker, server, base) = try Self.liveTwin()
+        let publisher = try Self.publisher(broker)
+        for (topic, payload) in messages { #expect(publisher.publish(topic: topic, payload: Array(payload.utf8))) }
+        let reply = try HTTP.poll(base + "/state/M-012", token: TwinServer.readToken) { $0.text.contains("\"fault\"") }
+        #expect(reply.text.hasPrefix(expected), "README shows \(expected)\nthe twin says \(reply.text)")
+        let agv = try HTTP.poll(base + "/state/AGV-01", token: TwinServer.readToken) { $0.text.contains("\"last_node\":\"S3\"") }
+        #expect(agv.text.contains("\"battery\":76.5"), "\(agv.text)")
+        publisher.disconnect()
+        #expect(server.stop() == 0)
+    }
+
     /// A broker killed with SIGKILL forgets the twin's persistent session (mosquitto saves its
     /// state every 30 minutes by default): the twin reads CONNACK's session-present flag, says so
     /// in the log and /health with the gap, and is back within seconds.
