@@ -26,21 +26,27 @@ public struct DemoPlantGenerator {
     static let cornerRadius = 4.0
 
     /// Writes plant.yaml, hall.glb and the library models into `directory`.
-    public func write(to directory: String) throws -> Output {
+    public func write(to directory: String, progress: (_ step: String, _ done: Int, _ of: Int) -> Void = { _, _, _ in }) throws -> Output {
         let fm = FileManager.default
+        let steps = 5
+        progress("laying out the hall", 0, steps)
         try fm.createDirectory(atPath: directory + "/library", withIntermediateDirectories: true)
         var rng = SeededRandom(seed: spec.seed)
         let layout = buildLayout(&rng)
+        progress("writing hall.glb", 1, steps)
         try GLBWriter.write(layout.hall, to: directory + "/hall.glb")
+        progress("writing the library", 2, steps)
         var agv = GLTFDocument.withPalette()
         agv.addPart(HallModels.agv(detail: spec.detail), name: "AGV", parent: nil)
         try GLBWriter.write(agv, to: directory + "/library/agv.glb")
         var charger = GLTFDocument.withPalette()
         charger.addPart(HallModels.charger(detail: spec.detail), name: "Charger", parent: nil)
         try GLBWriter.write(charger, to: directory + "/library/charger.glb")
+        progress("writing plant.yaml and state.json", 3, steps)
         let manifest = manifestText(layout)
         try manifest.write(toFile: directory + "/plant.yaml", atomically: true, encoding: .utf8)
         try stateText(layout).write(toFile: directory + "/state.json", atomically: true, encoding: .utf8)
+        progress("done", steps, steps)
         let triangles = layout.hall.triangleCount + layout.chargers.count * charger.triangleCount
             + spec.agvs * agv.triangleCount
         return Output(files: ["plant.yaml", "state.json", "hall.glb", "library/agv.glb", "library/charger.glb"],

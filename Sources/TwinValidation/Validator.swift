@@ -99,16 +99,29 @@ public final class Validator {
     // MARK: Validating
 
     /// Every violation of the plant's rules (with `changes`: those the change can have caused).
-    public func validate(changes: LayoutDiff? = nil) -> [Violation] {
+    /// The rules' names in the order ``validate(changes:progress:)`` checks them.
+    public static let ruleSteps = ["machine pairs", "walls", "zones", "routes", "stations", "aisles"]
+
+    /// Every rule, or with `changes` what they touch. `progress` hears each rule as it begins
+    /// (its name, how many are done, how many there are) and the end.
+    public func validate(changes: LayoutDiff? = nil, progress: (_ step: String, _ done: Int, _ of: Int) -> Void = { _, _, _ in }) -> [Violation] {
         var violations: [Violation] = []
         let changed = changes?.changedEntities
+        let steps = Self.ruleSteps, total = steps.count
+        progress(steps[0], 0, total)
         violations += machinePairs(changed)
+        progress(steps[1], 1, total)
         violations += walls(changed)
+        progress(steps[2], 2, total)
         violations += zones(changed, changedZones: changes.map { Set($0.zonesAdded + $0.zonesChanged) })
+        progress(steps[3], 3, total)
         let (routeViolations, _) = self.routes(changes)
         violations += routeViolations
+        progress(steps[4], 4, total)
         violations += stations(changes)
+        progress(steps[5], 5, total)
         violations += aisles(changes)
+        progress("done", total, total)
         return violations
     }
 

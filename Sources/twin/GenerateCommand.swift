@@ -35,7 +35,12 @@ struct GenerateCommand: ParsableCommand {
         let start = ContinuousClock.now
         let result: DemoPlantGenerator.Output
         do {
-            result = try DemoPlantGenerator(spec: spec).write(to: directory)
+            // A bar on a terminal: demo-large takes a while to write.
+            var bar = ProgressBar("generate \(preset)")
+            result = try DemoPlantGenerator(spec: spec).write(to: directory) { step, done, total in
+                bar.update(Int64(done), of: Int64(total), detail: step)
+            }
+            bar.finish()
         } catch {
             throw CLIFailure.cannotCreateFolder(directory, error)
         }

@@ -76,7 +76,12 @@ struct ValidateCommand: ParsableCommand {
         let diff = basePlant.map { LayoutDiff(base: $0, new: newPlant) }
         let validator = Validator(plant: newPlant)
         let incremental = diff != nil && !full
-        let violations = validator.validate(changes: incremental ? diff : nil)
+        // A bar on a terminal: a full validation of a large plant takes seconds.
+        var bar = ProgressBar("validate")
+        let violations = validator.validate(changes: incremental ? diff : nil) { step, done, total in
+            bar.update(Int64(done), of: Int64(total), detail: step)
+        }
+        bar.finish()
         let result = ValidationReport(base: baseName, new: newName, mode: incremental ? "changes" : "full", diff: diff,
                                       violations: violations, coverage: validator.coverage, seconds: (ContinuousClock.now - start).seconds)
         if let image {

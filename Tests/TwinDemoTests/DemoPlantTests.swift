@@ -56,6 +56,16 @@ struct DemoPlantTests {
         #expect(layout.machines.count >= 200)
     }
 
+    /// Writing a plant says each step as it begins, in order, and ends at the last.
+    @Test func writingSaysItsSteps() throws {
+        let directory = NSTemporaryDirectory() + "twin-demo-steps-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var steps: [(String, Int, Int)] = []
+        _ = try DemoPlantGenerator(spec: DemoPlantSpec.preset(named: "demo")!).write(to: directory) { steps.append(($0, $1, $2)) }
+        #expect(steps.map(\.1) == [0, 1, 2, 3, 5] && steps.allSatisfy { $0.2 == 5 })
+        #expect(steps.first?.0 == "laying out the hall" && steps.last?.0 == "done")
+    }
+
     @Test func theSeedDecidesTheLayout() {
         var a = SeededRandom(seed: 1), b = SeededRandom(seed: 1), c = SeededRandom(seed: 2)
         let first = (0..<8).map { _ in a.next() }

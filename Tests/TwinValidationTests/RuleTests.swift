@@ -27,6 +27,17 @@ struct RuleTests {
         return Validator(plant: new).validate(changes: LayoutDiff(base: base, new: new)).filter { $0.rule == rule }
     }
 
+    /// A validation says each rule as it begins, in order, and the end.
+    @Test func validationSaysItsSteps() {
+        var steps: [(String, Int)] = []
+        _ = Validator(plant: Self.base).validate { step, done, total in
+            #expect(total == Validator.ruleSteps.count)
+            steps.append((step, done))
+        }
+        #expect(steps.map(\.0) == Validator.ruleSteps + ["done"])
+        #expect(steps.map(\.1) == Array(0...Validator.ruleSteps.count))
+    }
+
     @Test func theDemoPlantKeepsEveryRule() {
         #expect(Validator(plant: Self.base).validate().map(\.message) == [])
     }
