@@ -109,18 +109,32 @@ extension Obstacle {
     /// The nearest and farthest any of its points lies from `c` on the floor (horizontally): for
     /// meshes, of their bounding rectangle.
     func radialRange(from c: SIMD2<Double>) -> (inner: Double, outer: Double) {
+        /// A rectangle of half sizes `h` about `centre`, turned by (cos, sin): in its own frame
+        /// the nearest point is a clamp and the farthest a corner. No arrays: this runs per
+        /// obstacle inside a tree query.
+        @inline(__always) func rectangle(_ centre: SIMD2<Double>, _ h: SIMD2<Double>, _ cosYaw: Double, _ sinYaw: Double) -> (Double, Double) {
+            let d = c - centre
+            let local = SIMD2(abs(d.x * cosYaw + d.y * sinYaw), abs(-d.x * sinYaw + d.y * cosYaw))
+            let outside = lanewiseMax(local - h, .zero)
+            let far = local + h
+            return ((outside * outside).sum().squareRoot(), (far * far).sum().squareRoot())
+        }
         func polygonRange(_ corners: [SIMD2<Double>]) -> (Double, Double) {
             let inner = Planar.contains(corners, c) ? 0 : Planar.distance(point: c, toPolygonEdges: corners)
-            let outer = corners.map { (($0 - c) * ($0 - c)).sum().squareRoot() }.max() ?? 0
-            return (inner, outer)
+            var outer = 0.0
+            for p in corners { outer = max(outer, ((p - c) * (p - c)).sum()) }
+            return (inner, outer.squareRoot())
         }
         switch shape {
-        case .box(let b): return polygonRange(b.corners)
+        case .box(let b):
+            if b.polygon != nil { return polygonRange(b.corners) }
+            return rectangle(b.center, b.halfSize, b.cosYaw, b.sinYaw)
         case .cylinder(let cylinder):
             let d = ((cylinder.center - c) * (cylinder.center - c)).sum().squareRoot()
             return (max(0, d - cylinder.radius), d + cylinder.radius)
         case .mesh:
-            return polygonRange([SIMD2(lo.x, lo.y), SIMD2(hi.x, lo.y), SIMD2(hi.x, hi.y), SIMD2(lo.x, hi.y)])
+            let lo2 = SIMD2(lo.x, lo.y), hi2 = SIMD2(hi.x, hi.y)
+            return rectangle((lo2 + hi2) / 2, (hi2 - lo2) / 2, 1, 0)
         case .zone(let polygon): return polygonRange(polygon)
         }
     }

@@ -128,3 +128,30 @@ struct TriangleTreeTests {
         }
     }
 }
+
+@Suite("Radial ranges")
+struct RadialRangeTests {
+    /// The nearest and farthest any point of a shape lies from a centre, against its outline
+    /// sampled densely (and 0 inside).
+    @Test func rangesMatchTheOutlineSampled() {
+        var numbers = ObstacleTreeTests.Numbers(state: 3)
+        for _ in 0..<200 {
+            let box = UprightBox(center: SIMD2(numbers.next(-5...5), numbers.next(-5...5)), halfSize: SIMD2(numbers.next(0.1...2), numbers.next(0.1...2)),
+                                 yaw: numbers.next(-3...3), bottom: 0, top: 1)
+            let c = SIMD2(numbers.next(-8...8), numbers.next(-8...8))
+            let (inner, outer) = Obstacle(name: "B", shape: .box(box)).radialRange(from: c)
+            let corners = box.corners
+            var near = Double.infinity, far = 0.0
+            for k in 0..<4 {
+                let a = corners[k], b = corners[(k + 1) % 4]
+                for t in stride(from: 0.0, through: 1.0, by: 0.001) {
+                    let p = a + (b - a) * t, d = ((p - c) * (p - c)).sum().squareRoot()
+                    near = min(near, d); far = max(far, d)
+                }
+            }
+            if Planar.contains(corners, c) { near = 0 }
+            #expect(inner <= near + 1e-9 && inner >= near - 1e-2, "inner \(inner) vs \(near)")
+            #expect(abs(outer - far) < 1e-9, "outer \(outer) vs \(far)")
+        }
+    }
+}
