@@ -86,6 +86,7 @@ public enum PlantOverlay {
         if !network.edges.isEmpty { overlay.legend.append(Overlay.LegendEntry(color: networkColor, text: "AGV network")) }
         let time = states.time.map { " - \($0)" } ?? ""
         overlay.title = "\(plant.name) - \(cameraName)\(time)"
+        overlay.scaleAndNorth = true
         return overlay
     }
 

@@ -68,6 +68,8 @@ public struct Overlay: Sendable {
     public var title: String?
     /// The height of the floor in the scene (Y), for hiding floor items behind machines.
     public var floorHeight: Double = 0
+    /// A scale bar and a north arrow (the floor's +y, the scene's -Z), for views straight down.
+    public var scaleAndNorth = false
 
     public init() {}
 }

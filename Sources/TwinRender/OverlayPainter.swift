@@ -70,11 +70,58 @@ public enum OverlayPainter {
                 y += BitmapFont.lineHeight * scale + 2 * scale
             }
         }
+        if overlay.scaleAndNorth, let marks = scaleAndNorth(view: view, floor: overlay.floorHeight) {
+            let s = Double(scale)
+            let ink = SIMD4<Float>(0.1, 0.1, 0.12, 1)
+            // The bar, bottom right, with its length written above it.
+            let length = marks.metres * marks.pixelsPerMetre
+            let right = Double(view.width) - 12 * s, bottom = Double(view.height) - 10 * s
+            let text = marks.metres >= 1 ? "\(Int(marks.metres)) m" : String(format: "%.1f m", marks.metres)
+            let textWidth = Double(BitmapFont.width(of: text, scale: scale))
+            canvas.fillRect(x: Int(right - length - 4 * s), y: Int(bottom - Double(BitmapFont.lineHeight * scale) - 8 * s),
+                            width: Int(max(length, textWidth) + 8 * s), height: Int(Double(BitmapFont.lineHeight * scale) + 12 * s),
+                            color: SIMD4(1, 1, 1, 0.8))
+            canvas.drawLine(from: SIMD2(right - length, bottom), to: SIMD2(right, bottom), width: 2 * s, color: ink)
+            for x in [right - length, right - length / 2, right] {
+                canvas.drawLine(from: SIMD2(x, bottom - 4 * s), to: SIMD2(x, bottom), width: s, color: ink)
+            }
+            canvas.drawText(text, x: Int(right - length), y: Int(bottom - Double(BitmapFont.lineHeight * scale) - 4 * s), scale: scale, color: ink)
+            // The north arrow, above the bar.
+            let centre = SIMD2(right - 10 * s, bottom - Double(BitmapFont.lineHeight * scale) - 34 * s)
+            let u = marks.north, n = SIMD2(-u.y, u.x)
+            canvas.drawDisc(center: centre, radius: 13 * s, fill: SIMD4(1, 1, 1, 0.8))
+            canvas.fillPolygon([centre + u * 10 * s, centre - u * 6 * s + n * 5 * s, centre - u * 2 * s, centre - u * 6 * s - n * 5 * s], color: ink)
+            canvas.drawText("N", x: Int(centre.x + u.x * 15 * s) - 2 * scale, y: Int(centre.y + u.y * 15 * s) - 3 * scale, scale: scale, color: ink)
+        }
         if let title = overlay.title {
             canvas.fillRect(x: 0, y: 0, width: view.width, height: titleHeight, color: SIMD4(0.09, 0.11, 0.14, 0.88))
             canvas.drawText(title, x: 4 * scale, y: 3 * scale, scale: scale, color: SIMD4(1, 1, 1, 1))
         }
         return canvas.image
+    }
+
+    /// For a view straight down at the floor: a round length for the scale bar (1, 2 or 5 times a
+    /// power of ten metres, 60 to 150 pixels long), the pixels per metre, and the unit direction of
+    /// north (the floor's +y, the scene's -Z) in image pixels. Nil when the camera does not look
+    /// down (north would change across the image).
+    static func scaleAndNorth(view: ViewGeometry, floor: Double) -> (metres: Double, pixelsPerMetre: Double, north: SIMD2<Double>)? {
+        let camera = view.camera
+        let centre = SIMD3(camera.target.x, floor, camera.target.z)
+        guard let p = view.pixel(centre), let east = view.pixel(centre + SIMD3(1, 0, 0)), let north = view.pixel(centre + SIMD3(0, 0, -1)) else { return nil }
+        let toEast = east - p, toNorth = north - p
+        let perMetre = (toEast * toEast).sum().squareRoot(), northLength = (toNorth * toNorth).sum().squareRoot()
+        // Straight down: a metre is as long east as north, and the two are square to each other.
+        guard perMetre > 1e-9, abs(perMetre - northLength) < 1e-6 * perMetre, abs((toEast * toNorth).sum()) < 1e-6 * perMetre * perMetre else { return nil }
+        var metres = 1.0
+        var k = -3.0
+        search: while k < 7 {
+            for m in [1.0, 2.0, 5.0] {
+                let candidate = m * pow(10, k)
+                if candidate * perMetre >= 60 { metres = candidate; break search }
+            }
+            k += 1
+        }
+        return (metres, perMetre, toNorth / northLength)
     }
 
     /// Where each label goes, in order of priority: beside its anchor if there is room there, else

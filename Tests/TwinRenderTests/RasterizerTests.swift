@@ -230,3 +230,21 @@ struct OverlayLabelTests {
         #expect(outside.placed.isEmpty && outside.hidden == 0)
     }
 }
+
+@Suite("Scale bar and north arrow")
+struct ScaleAndNorthTests {
+    /// Straight down at the floor, orthographic, 360 pixels for 36 m: 10 px a metre, a 10 m bar
+    /// (the first round length of 60 px or more), north up the image; turned by 90 degrees, north
+    /// points left; a perspective view from the side has neither.
+    @Test func aPlanViewGetsARoundBarAndNorth() throws {
+        let plan = Camera(eye: SIMD3(50, 30, -20), target: SIMD3(50, 0, -20), up: SIMD3(0, 0, -1), projection: .orthographic(height: 36), near: 1, far: 100)
+        let marks = try #require(OverlayPainter.scaleAndNorth(view: ViewGeometry(camera: plan, width: 640, height: 360), floor: 0))
+        #expect(abs(marks.pixelsPerMetre - 10) < 1e-9 && marks.metres == 10)
+        #expect(abs(marks.north.x) < 1e-9 && abs(marks.north.y + 1) < 1e-9, "\(marks.north)")
+        let turned = Camera(eye: SIMD3(50, 30, -20), target: SIMD3(50, 0, -20), up: SIMD3(1, 0, 0), projection: .orthographic(height: 360), near: 1, far: 100)
+        let wide = try #require(OverlayPainter.scaleAndNorth(view: ViewGeometry(camera: turned, width: 640, height: 360), floor: 0))
+        #expect(wide.metres == 100 && abs(wide.north.x + 1) < 1e-9, "\(wide)")
+        let side = Camera(eye: SIMD3(80, 30, 40), target: SIMD3(50, 0, -20), projection: .perspective(fovDegrees: 40), near: 0.1, far: 500)
+        #expect(OverlayPainter.scaleAndNorth(view: ViewGeometry(camera: side, width: 640, height: 360), floor: 0) == nil)
+    }
+}
