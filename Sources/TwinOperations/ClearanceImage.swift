@@ -14,6 +14,16 @@ public enum ClearanceImage {
         let camera = CameraPresets.plan(bounds: framing(plant, results: results), aspect: Double(width) / Double(max(height, 1)))
         let request = SnapshotRequest(camera: .explicit(camera), width: width, height: height, samples: 4, outlines: true, overlays: false)
         let snapshot = try twin.render(request)
+        let overlay = self.overlay(twin, results: results)
+        let frame = RenderedFrame(image: snapshot.image, items: snapshot.items, viewDepth: [], timings: RenderTimings(), trianglesBinned: 0)
+        return OverlayPainter.paint(overlay, on: frame, view: ViewGeometry(camera: snapshot.camera, width: width, height: height))
+    }
+
+    /// What a clearance image draws over the plan: zones and labels as on any plan, each route
+    /// in the colors of its clearance with its name where it sets off, contacts marked, a legend
+    /// of the clearance colors.
+    static func overlay(_ twin: Twin, results: [RouteResult]) -> Overlay {
+        let plant = twin.layout
         let margin = results.first?.margin ?? plant.defaultMargin
         // Zones and labels as on any plan; the network is replaced by the routes' clearance.
         var overlay = PlantOverlay.make(plant: plant, states: EntityStates(twin.state), statusColors: [:], cameraName: "plan")
@@ -32,6 +42,10 @@ public enum ClearanceImage {
                 if let previous { overlay.paths.append(Overlay.FloorPath(points: [previous, point], color: color, width: 3, arrowForward: false)) }
                 previous = point
             }
+            // The route's name where it sets off, so that a colored line says which route it is.
+            let start = agvPath.pose(at: min(agvPath.length, 0.25 * agvPath.length))
+            overlay.labels.append(Overlay.Label(text: result.route.id, anchor: FloorFrame.scenePoint(x: start.x, y: start.y, z: 0.05),
+                                                plate: SIMD4(0.10, 0.11, 0.16, 0.9), priority: 4))
             if let c = result.report.firstContact {
                 let p = FloorFrame.scenePoint(x: c.pose.x, y: c.pose.y, z: 0.05)
                 overlay.markers.append(Overlay.Marker(position: p, radius: 7, fill: SIMD4(0.86, 0.1, 0.08, 0.9), ring: SIMD4(1, 1, 1, 1)))
@@ -44,8 +58,7 @@ public enum ClearanceImage {
             Overlay.LegendEntry(color: SIMD4(0.86, 0.1, 0.08, 1), text: String(format: "below %.2f m or contact", margin)),
         ]
         overlay.title = "\(plant.name) - route clearance" + (twin.state.time.map { " - \($0)" } ?? "")
-        let frame = RenderedFrame(image: snapshot.image, items: snapshot.items, viewDepth: [], timings: RenderTimings(), trianglesBinned: 0)
-        return OverlayPainter.paint(overlay, on: frame, view: ViewGeometry(camera: snapshot.camera, width: width, height: height))
+        return overlay
     }
 
     /// The scene-space box a clearance image frames: the layout's bounds, and every route's

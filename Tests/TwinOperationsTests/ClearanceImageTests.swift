@@ -25,4 +25,15 @@ struct ClearanceImageTests {
         let frame = ClearanceImage.framing(plant, results: inside)
         #expect(abs(frame.max.x - plant.bounds.max.x) < 1 && abs(frame.min.z - plant.bounds.min.z) < 1, "\(frame) vs \(plant.bounds)")
     }
+
+    /// Each route is named on the image, where it sets off (a colored line alone does not say which).
+    @Test func everyRouteIsLabelled() throws {
+        let plant = Demo.plant
+        let results = try PlantCollision(plant: plant).check(routes: plant.routes, plant: plant)
+        let overlay = ClearanceImage.overlay(Twin(plant: plant), results: results)
+        let texts = Set(overlay.labels.map(\.text))
+        #expect(plant.routes.allSatisfy { texts.contains($0.id) }, "\(texts.sorted())")
+        #expect(overlay.scaleAndNorth)
+    }
 }
+
