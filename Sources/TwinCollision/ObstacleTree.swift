@@ -127,11 +127,12 @@ struct ObstacleTree: Sendable {
         return (best, which)
     }
 
-    /// Appends to `result` every obstacle whose box lies nearer than `radius` to the box [lo, hi],
-    /// in the tree's order.
-    func collect(near lo: SIMD3<Double>, _ hi: SIMD3<Double>, within radius: Double, in obstacles: [Obstacle], into result: inout [Int32]) {
+    /// Visits every obstacle (its index) in the leaves whose boxes lie nearer than the square root
+    /// of `reachSquared()` to the box [lo, hi], depth first; the reach is read again at every node,
+    /// so a visit that lowers it prunes what follows.
+    @inline(__always)
+    private func forEachObstacle(near lo: SIMD3<Double>, _ hi: SIMD3<Double>, reachSquared: () -> Double, _ visit: (Int) -> Void) {
         guard !nodes.isEmpty else { return }
-        let reach = radius * radius
         nodes.withUnsafeBufferPointer { nodes in
             order.withUnsafeBufferPointer { order in
                 withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.stackCapacity) { stack in
@@ -141,12 +142,9 @@ struct ObstacleTree: Sendable {
                         top -= 1
                         let index = Int(stack[top])
                         let node = nodes[index]
-                        if Self.gapSquared(node.lo, node.hi, lo, hi) >= reach { continue }
+                        if Self.gapSquared(node.lo, node.hi, lo, hi) >= reachSquared() { continue }
                         if node.count > 0 {
-                            for k in Int(node.start)..<Int(node.start + node.count) {
-                                let i = Int(order[k])
-                                if Self.gapSquared(obstacles[i].lo, obstacles[i].hi, lo, hi) < reach { result.append(order[k]) }
-                            }
+                            for k in Int(node.start)..<Int(node.start + node.count) { visit(Int(order[k])) }
                             continue
                         }
                         precondition(top + 2 <= Self.stackCapacity, "obstacle tree deeper than its stack")
@@ -158,38 +156,26 @@ struct ObstacleTree: Sendable {
         }
     }
 
+    /// Appends to `result` every obstacle whose box lies nearer than `radius` to the box [lo, hi],
+    /// in the tree's order.
+    func collect(near lo: SIMD3<Double>, _ hi: SIMD3<Double>, within radius: Double, in obstacles: [Obstacle], into result: inout [Int32]) {
+        let reach = radius * radius
+        forEachObstacle(near: lo, hi, reachSquared: { reach }) { i in
+            if Self.gapSquared(obstacles[i].lo, obstacles[i].hi, lo, hi) < reach { result.append(Int32(i)) }
+        }
+    }
+
     /// A lower bound of the distance from a body sweeping `box` to the obstacles (or `cutoff`
     /// when it is at least that), where every point of the body also stays within `ring`: per
     /// obstacle, the larger of its distance to the box and its gap to the ring.
     func lowerBound(sweeping box: UprightBox, bodyLo: SIMD3<Double>, bodyHi: SIMD3<Double>, ring: Ring, cutoff: Double,
                     in obstacles: [Obstacle]) -> Double {
         var best = cutoff
-        guard !nodes.isEmpty else { return best }
-        nodes.withUnsafeBufferPointer { nodes in
-            order.withUnsafeBufferPointer { order in
-                withUnsafeTemporaryAllocation(of: Int32.self, capacity: Self.stackCapacity) { stack in
-                    stack[0] = 0
-                    var top = 1
-                    while top > 0 {
-                        top -= 1
-                        let index = Int(stack[top])
-                        let node = nodes[index]
-                        if Self.gapSquared(node.lo, node.hi, bodyLo, bodyHi) >= best * best { continue }
-                        if node.count > 0 {
-                            for k in Int(node.start)..<Int(node.start + node.count) {
-                                let o = obstacles[Int(order[k])]
-                                let gap = ring.gap(to: o)
-                                if gap >= best { continue }
-                                best = min(best, max(gap, o.distance(to: box, bodyLo: bodyLo, bodyHi: bodyHi, cutoff: best)))
-                            }
-                            continue
-                        }
-                        precondition(top + 2 <= Self.stackCapacity, "obstacle tree deeper than its stack")
-                        stack[top] = node.right; stack[top + 1] = Int32(index + 1)
-                        top += 2
-                    }
-                }
-            }
+        forEachObstacle(near: bodyLo, bodyHi, reachSquared: { best * best }) { i in
+            let o = obstacles[i]
+            let gap = ring.gap(to: o)
+            if gap >= best { return }
+            best = min(best, max(gap, o.distance(to: box, bodyLo: bodyLo, bodyHi: bodyHi, cutoff: best)))
         }
         return best
     }
