@@ -25,6 +25,17 @@ struct ManifestTests {
         #expect(manifest.cameras[1].projection == .perspective(fovDegrees: 50))
     }
 
+    /// VDA 5050 orders (JSON) write `degree: 2.0`; the manifest takes it as the orders do, and
+    /// still refuses a degree that is not whole.
+    @Test func aWholeNumberWrittenWithADecimalPointIsWhole() throws {
+        let text = Fixture.valid.replacingOccurrences(of: "degree: 2", with: "degree: 2.0")
+        #expect(text != Fixture.valid)
+        let manifest = try PlantManifest.load(path: fixture.manifest(text))
+        #expect(abs(manifest.network.length(of: manifest.network.edges[0]) - .pi) < 1e-6)
+        let message = try errorFor(replacing: "degree: 2", with: "degree: 2.5")
+        #expect(message.hasSuffix("/plant.yaml:24: network.edges[0].trajectory.degree: expected a whole number, found '2.5'"))
+    }
+
     /// Replaces `old` with `new` in the valid manifest and returns the load error's message.
     func errorFor(replacing old: String, with new: String) throws -> String {
         let text = Fixture.valid.replacingOccurrences(of: old, with: new)

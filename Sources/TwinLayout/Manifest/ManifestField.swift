@@ -96,10 +96,13 @@ package struct ManifestField {
     }
 
     package func int() throws(LayoutError) -> Int {
-        guard case .scalar(let scalar) = node, let value = Int(scalar.string) else {
+        guard case .scalar(let scalar) = node else { throw error("expected a whole number, found '\(nodeText)'") }
+        if let value = Int(scalar.string) { return value }
+        // `2.0` is a whole number too, as VDA 5050 orders (JSON) write it.
+        guard let number = Double(scalar.string), number.rounded() == number, abs(number) < 1e15 else {
             throw error("expected a whole number, found '\(nodeText)'")
         }
-        return value
+        return Int(number)
     }
 
     package func bool() throws(LayoutError) -> Bool {
