@@ -29,7 +29,7 @@ public enum PlantOverlay {
         for zone in plant.zones {
             let (fill, stroke) = colors(for: zone.kind)
             overlay.areas.append(Overlay.FloorArea(polygon: zone.polygon.map { FloorFrame.scenePoint(x: $0.x, y: $0.y, z: 0.01) },
-                                                   fill: fill, stroke: stroke))
+                                                   fill: fill, stroke: stroke, throughWalls: zone.kind == .keepOut))
         }
         let network = plant.network
         for edge in network.edges {

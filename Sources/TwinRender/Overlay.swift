@@ -7,8 +7,12 @@ public struct Overlay: Sendable {
         public var polygon: [SIMD3<Double>]
         public var fill: SIMD4<Float>
         public var stroke: SIMD4<Float>
-        public init(polygon: [SIMD3<Double>], fill: SIMD4<Float>, stroke: SIMD4<Float>) {
-            self.polygon = polygon; self.fill = fill; self.stroke = stroke
+        /// Shown where something stands between the camera and the floor too, hatched with a
+        /// dashed outline (the drawing convention for hidden edges): a keep-out zone behind a
+        /// wall stays in the picture from every camera.
+        public var throughWalls: Bool
+        public init(polygon: [SIMD3<Double>], fill: SIMD4<Float>, stroke: SIMD4<Float>, throughWalls: Bool = false) {
+            self.polygon = polygon; self.fill = fill; self.stroke = stroke; self.throughWalls = throughWalls
         }
     }
 

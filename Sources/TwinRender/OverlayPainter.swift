@@ -15,9 +15,22 @@ public enum OverlayPainter {
 
         for area in overlay.areas {
             let outline = view.project(polygon: area.polygon)
-            canvas.fillPolygon(outline, color: area.fill, visible: visibleAt)
-            for (a, b) in zip(outline, outline.dropFirst() + outline.prefix(1)) {
-                canvas.drawLine(from: a, to: b, width: s, color: area.stroke) { x, y in floorVisible[y * view.width + x] ? 1 : 0.25 }
+            if area.throughWalls {
+                // Hidden parts hatched (diagonal stripes) with a dashed outline.
+                let period = 8 * scale, stripe = 3 * scale, dash = 5 * scale
+                canvas.fillPolygon(outline, color: area.fill) { x, y in
+                    floorVisible[y * view.width + x] || (x + y) % period < stripe
+                }
+                for (a, b) in zip(outline, outline.dropFirst() + outline.prefix(1)) {
+                    canvas.drawLine(from: a, to: b, width: s, color: area.stroke) { x, y in
+                        floorVisible[y * view.width + x] || (x + y) % (2 * dash) < dash ? 1 : 0
+                    }
+                }
+            } else {
+                canvas.fillPolygon(outline, color: area.fill, visible: visibleAt)
+                for (a, b) in zip(outline, outline.dropFirst() + outline.prefix(1)) {
+                    canvas.drawLine(from: a, to: b, width: s, color: area.stroke) { x, y in floorVisible[y * view.width + x] ? 1 : 0.25 }
+                }
             }
         }
         for path in overlay.paths {
@@ -38,8 +51,24 @@ public enum OverlayPainter {
 
         let titleHeight = overlay.title == nil ? 0 : (BitmapFont.lineHeight + 6) * scale
         var taken: [(x: Int, y: Int, w: Int, h: Int)] = []
-        let legendBox = legendRect(overlay.legend, scale: scale, height: view.height)
-        if let legendBox { taken.append(legendBox) }
+        let marks = overlay.scaleAndNorth ? scaleAndNorth(view: view, floor: overlay.floorHeight) : nil
+        if let marks {
+            // The scale bar and north arrow's corner, bottom right (as drawn below).
+            let w = Int(marks.metres * marks.pixelsPerMetre) + 30 * scale, h = (60 + BitmapFont.lineHeight) * scale
+            taken.append((view.width - w, view.height - h, w, h))
+        }
+        var legendBox: (x: Int, y: Int, w: Int, h: Int)?
+        var legendColumns = 1
+        if !overlay.legend.isEmpty {
+            // One to four columns, wherever the box hides least of the picture and of what is labelled.
+            let shapes = (1...min(4, overlay.legend.count)).map { legendSize(overlay.legend, scale: scale, columns: $0) }
+            let anchors = overlay.labels.compactMap { view.pixel($0.anchor) }
+            let place = emptiestPlace(sizes: shapes.map { ($0.w, $0.h) }, in: canvas.image, depth: frame.viewDepth,
+                                      top: titleHeight, margin: 4 * scale, avoiding: taken, keepingClear: anchors)
+            legendBox = place.rect
+            legendColumns = place.shape + 1
+            taken.append(place.rect)
+        }
         let placement = placeLabels(overlay.labels, view: view, scale: scale, top: titleHeight, taken: taken)
         for placed in placement.placed {
             let label = placed.label, r = placed.rect
@@ -62,15 +91,17 @@ public enum OverlayPainter {
         }
         if let box = legendBox {
             canvas.fillRect(x: box.x, y: box.y, width: box.w, height: box.h, color: SIMD4(1, 1, 1, 0.85))
-            var y = box.y + 4 * scale
-            for entry in overlay.legend {
-                canvas.fillRect(x: box.x + 4 * scale, y: y, width: 8 * scale, height: 8 * scale, color: SIMD4(0.1, 0.1, 0.1, 1))
-                canvas.fillRect(x: box.x + 5 * scale, y: y + scale, width: 6 * scale, height: 6 * scale, color: entry.color)
-                canvas.drawText(entry.text, x: box.x + 16 * scale, y: y, scale: scale, color: SIMD4(0.1, 0.1, 0.12, 1))
-                y += BitmapFont.lineHeight * scale + 2 * scale
+            let layout = legendSize(overlay.legend, scale: scale, columns: legendColumns)
+            for (k, entry) in overlay.legend.enumerated() {
+                // Row by row, so that the states keep their order left to right.
+                let x = box.x + (k % legendColumns) * layout.columnWidth
+                let y = box.y + 4 * scale + (k / legendColumns) * (BitmapFont.lineHeight + 2) * scale
+                canvas.fillRect(x: x + 4 * scale, y: y, width: 8 * scale, height: 8 * scale, color: SIMD4(0.1, 0.1, 0.1, 1))
+                canvas.fillRect(x: x + 5 * scale, y: y + scale, width: 6 * scale, height: 6 * scale, color: entry.color)
+                canvas.drawText(entry.text, x: x + 16 * scale, y: y, scale: scale, color: SIMD4(0.1, 0.1, 0.12, 1))
             }
         }
-        if overlay.scaleAndNorth, let marks = scaleAndNorth(view: view, floor: overlay.floorHeight) {
+        if let marks {
             let s = Double(scale)
             let ink = SIMD4<Float>(0.1, 0.1, 0.12, 1)
             // The bar, bottom right, with its length written above it.
@@ -161,11 +192,81 @@ public enum OverlayPainter {
         return (placed, hidden)
     }
 
-    private static func legendRect(_ legend: [Overlay.LegendEntry], scale: Int, height: Int) -> (x: Int, y: Int, w: Int, h: Int)? {
-        guard !legend.isEmpty else { return nil }
-        let w = (legend.map { BitmapFont.width(of: $0.text, scale: scale) }.max() ?? 0) + 20 * scale
-        let h = legend.count * (BitmapFont.lineHeight + 2) * scale + 6 * scale
-        return (4 * scale, height - h - 4 * scale, w, h)
+    /// The legend's box in `columns` columns of equal width.
+    private static func legendSize(_ legend: [Overlay.LegendEntry], scale: Int, columns: Int) -> (w: Int, h: Int, columnWidth: Int) {
+        let columnWidth = (legend.map { BitmapFont.width(of: $0.text, scale: scale) }.max() ?? 0) + 20 * scale
+        let rows = (legend.count + columns - 1) / columns
+        return (columnWidth * columns, rows * (BitmapFont.lineHeight + 2) * scale + 6 * scale, columnWidth)
+    }
+
+    /// Where a box of one of `sizes` along the image's border hides the least of the picture: the
+    /// place with the least detail under it (luminance steps between neighbouring pixels), where
+    /// each pixel that shows the plant (finite `depth`) also counts a little, so that empty
+    /// background beats plain floor, and each point of `keepingClear` (what labels point at)
+    /// counts as much as a busy patch. Places that overlap `avoiding` or the title bar (`top`
+    /// rows) are not taken; on a tie, the first size at bottom left (where a legend is looked for
+    /// first), then the corners.
+    static func emptiestPlace(sizes: [(w: Int, h: Int)], in image: Image, depth: [Float], top: Int, margin: Int,
+                              avoiding: [(x: Int, y: Int, w: Int, h: Int)], keepingClear: [SIMD2<Double>] = [])
+        -> (rect: (x: Int, y: Int, w: Int, h: Int), shape: Int) {
+        let W = image.width, H = image.height
+        precondition(!sizes.isEmpty)
+        // Summed-area table of each pixel's detail.
+        var sums = [Double](repeating: 0, count: (W + 1) * (H + 1))
+        var luminance = [Float](repeating: 0, count: W * H)
+        image.pixels.withUnsafeBufferPointer { px in
+            luminance.withUnsafeMutableBufferPointer { l in
+                for i in 0..<(W * H) {
+                    l[i] = 0.2126 * Float(px[4 * i]) + 0.7152 * Float(px[4 * i + 1]) + 0.0722 * Float(px[4 * i + 2])
+                }
+            }
+        }
+        luminance.withUnsafeBufferPointer { l in
+            sums.withUnsafeMutableBufferPointer { sat in
+                let hasDepth = depth.count == W * H
+                for y in 0..<H {
+                    var row = 0.0
+                    for x in 0..<W {
+                        let i = y * W + x
+                        var detail: Float = 0
+                        if x + 1 < W { detail += abs(l[i + 1] - l[i]) }
+                        if y + 1 < H { detail += abs(l[i + W] - l[i]) }
+                        if hasDepth && depth[i].isFinite { detail += 2 }
+                        row += Double(detail)
+                        sat[(y + 1) * (W + 1) + x + 1] = sat[y * (W + 1) + x + 1] + row
+                    }
+                }
+            }
+        }
+        /// What hiding one labelled point costs: as much as a 60 x 60 patch of busy detail.
+        let pointCost = 60.0 * 60 * 40
+        var best: (rect: (x: Int, y: Int, w: Int, h: Int), shape: Int)?
+        var bestCost = Double.infinity
+        for (shape, size) in sizes.enumerated() {
+            let w = size.w, h = size.h
+            guard w + 2 * margin <= W, h + 2 * margin + top <= H else { continue }
+            let left = margin, right = W - w - margin, high = top + margin, low = H - h - margin
+            var candidates: [(Int, Int)] = [(left, low), (left, high), (right, high), (right, low)]
+            let steps = 12
+            for k in 1..<steps {
+                let x = left + (right - left) * k / steps, y = high + (low - high) * k / steps
+                candidates += [(x, low), (x, high), (left, y), (right, y)]
+            }
+            for (x, y) in candidates {
+                let overlaps = avoiding.contains { x < $0.x + $0.w && $0.x < x + w && y < $0.y + $0.h && $0.y < y + h }
+                guard !overlaps else { continue }
+                var cost = sums[(y + h) * (W + 1) + x + w] - sums[y * (W + 1) + x + w] - sums[(y + h) * (W + 1) + x] + sums[y * (W + 1) + x]
+                for p in keepingClear where p.x >= Double(x) && p.x < Double(x + w) && p.y >= Double(y) && p.y < Double(y + h) {
+                    cost += pointCost
+                }
+                // Clearly less: ties keep the earlier candidate.
+                if best == nil || cost < bestCost * 0.98 {
+                    best = ((x, y, w, h), shape)
+                    bestCost = cost
+                }
+            }
+        }
+        return best ?? ((margin, max(top, H - sizes[0].h - margin), sizes[0].w, sizes[0].h), 0)
     }
 
     /// An arrowhead halfway along a projected path.

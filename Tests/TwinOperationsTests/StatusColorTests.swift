@@ -1,4 +1,5 @@
 import Testing
+import TwinGeometry
 import TwinLayout
 import TwinRender
 import TwinState
@@ -72,5 +73,52 @@ struct StatusColorTests {
                 #expect(d > 25, "overlay \(c) (hue \(h)) is within 25 degrees of a status hue \(s)")
             }
         }
+    }
+}
+
+/// The demo's keep-out zone lies behind the hall's east wall in the iso view: it must still be
+/// seen there (hatched, with a dashed outline), not only as a faint line.
+@Suite("Keep-out zones from every camera")
+struct KeepOutVisibilityTests {
+    @Test func aKeepOutZoneBehindAWallIsStillDrawn() throws {
+        let plant = Demo.plant
+        let twin = Twin(plant: plant)
+        let zone = try #require(plant.zones.first { $0.kind == .keepOut })
+        func render(_ overlays: Bool) throws -> Snapshot {
+            try twin.render(SnapshotRequest(camera: .named("iso"), width: 960, height: 540, samples: 1, states: EntityStates(), overlays: overlays))
+        }
+        let with = try render(true), without = try render(false)
+        let view = ViewGeometry(camera: with.camera, width: 960, height: 540)
+        let outline = zone.polygon.compactMap { view.pixel(FloorFrame.scenePoint(x: $0.x, y: $0.y, z: 0.01)) }
+        #expect(outline.count == zone.polygon.count)
+        // Pixels inside the zone's outline (bounding box, then a point-in-polygon test).
+        var inside = 0, magenta = 0, hidden = 0
+        let xs: [Double] = outline.map { $0.x }, ys: [Double] = outline.map { $0.y }
+        for y in max(0, Int(ys.min()!))..<min(540, Int(ys.max()!) + 1) {
+            for x in max(0, Int(xs.min()!))..<min(960, Int(xs.max()!) + 1) {
+                let p = SIMD2(Double(x) + 0.5, Double(y) + 0.5)
+                var odd = false
+                for k in outline.indices {
+                    let a: SIMD2<Double> = outline[k], b: SIMD2<Double> = outline[(k + 1) % outline.count]
+                    guard (a.y > p.y) != (b.y > p.y) else { continue }
+                    let crossing: Double = a.x + (b.x - a.x) * (p.y - a.y) / (b.y - a.y)
+                    if p.x < crossing { odd.toggle() }
+                }
+                guard odd else { continue }
+                inside += 1
+                let i = 4 * (y * 960 + x)
+                // Hidden: the picture there is not the floor (something stands in front of it).
+                let item = Int(without.items[y * 960 + x])
+                if without.itemNames.indices.contains(item), !without.itemNames[item].lowercased().contains("floor") { hidden += 1 }
+                let px = with.image.pixels, px0 = without.image.pixels
+                let redOverGreen = Int(px[i]) - Int(px[i + 1]), blueOverGreen = Int(px[i + 2]) - Int(px[i + 1])
+                let redOverGreen0 = Int(px0[i]) - Int(px0[i + 1]), blueOverGreen0 = Int(px0[i + 2]) - Int(px0[i + 1])
+                // Pulled towards magenta: red and blue up relative to green.
+                if redOverGreen - redOverGreen0 > 20 && blueOverGreen - blueOverGreen0 > 10 { magenta += 1 }
+            }
+        }
+        #expect(inside > 500, "the zone covers \(inside) pixels")
+        #expect(hidden > inside / 2, "most of the zone is behind the wall in this view: \(hidden) of \(inside)")
+        #expect(magenta * 4 > inside, "\(magenta) of \(inside) pixels show the zone")
     }
 }

@@ -248,3 +248,49 @@ struct ScaleAndNorthTests {
         #expect(OverlayPainter.scaleAndNorth(view: ViewGeometry(camera: side, width: 640, height: 360), floor: 0) == nil)
     }
 }
+
+@Suite("Where the legend goes")
+struct LegendPlacementTests {
+    /// A 200 x 100 image, flat grey, with a checkerboard (busy) in its bottom-left corner.
+    static func image(busyBottomLeft: Bool) -> Image {
+        var image = Image(width: 200, height: 100, fill: SIMD4(128, 128, 128, 255))
+        if busyBottomLeft {
+            for y in 50..<100 { for x in 0..<80 where (x + y) % 2 == 0 {
+                for c in 0..<3 { image.pixels[4 * (y * 200 + x) + c] = 255 }
+            } }
+        }
+        return image
+    }
+
+    @Test func theLegendAvoidsDetailWhatIsLabelledAndWhatIsTaken() {
+        let size = [(w: 40, h: 30)]
+        // Nothing anywhere: bottom left, where a legend is looked for first.
+        let plain = OverlayPainter.emptiestPlace(sizes: size, in: Self.image(busyBottomLeft: false), depth: [], top: 0, margin: 2, avoiding: [])
+        #expect(plain.rect.x == 2 && plain.rect.y == 68)
+        // Busy bottom left: elsewhere, and nowhere over the busy patch.
+        let busy = OverlayPainter.emptiestPlace(sizes: size, in: Self.image(busyBottomLeft: true), depth: [], top: 0, margin: 2, avoiding: [])
+        #expect(!(busy.rect.x < 80 && busy.rect.y + busy.rect.h > 50), "\(busy.rect)")
+        // The plant (finite depth) costs more than background: a plant on the left half sends it right.
+        let depth = (0..<(200 * 100)).map { $0 % 200 < 100 ? Float(1) : Float.infinity }
+        let background = OverlayPainter.emptiestPlace(sizes: size, in: Self.image(busyBottomLeft: false), depth: depth, top: 0, margin: 2, avoiding: [])
+        #expect(background.rect.x >= 100, "\(background.rect)")
+        // A labelled point keeps it off; a taken rectangle (the scale bar) too.
+        let labelled = OverlayPainter.emptiestPlace(sizes: size, in: Self.image(busyBottomLeft: false), depth: [], top: 0, margin: 2,
+                                                    avoiding: [(150, 60, 50, 40)], keepingClear: [SIMD2(10, 80)])
+        let r = labelled.rect
+        #expect(!(r.x <= 10 && 10 < r.x + r.w && r.y <= 80 && 80 < r.y + r.h), "\(r)")
+        #expect(r.x + r.w <= 150 || r.y + r.h <= 60, "\(r)")
+        // Below a title bar, never over it.
+        let titled = OverlayPainter.emptiestPlace(sizes: size, in: Self.image(busyBottomLeft: true), depth: [], top: 20, margin: 2, avoiding: [])
+        #expect(titled.rect.y >= 22)
+    }
+
+    /// Of several shapes, the one that fits where the picture is empty: a wide, low strip when
+    /// only a band along the bottom is empty.
+    @Test func aShapeIsChosenToFitTheEmptyBand() {
+        var image = Image(width: 200, height: 100, fill: SIMD4(128, 128, 128, 255))
+        for y in 0..<80 { for x in 0..<200 where (x + y) % 2 == 0 { image.pixels[4 * (y * 200 + x)] = 255 } }
+        let place = OverlayPainter.emptiestPlace(sizes: [(w: 40, h: 60), (w: 120, h: 16)], in: image, depth: [], top: 0, margin: 2, avoiding: [])
+        #expect(place.shape == 1 && place.rect.y >= 80, "\(place)")
+    }
+}
