@@ -56,8 +56,10 @@ struct LoadBench: ParsableCommand {
         ]
         var reports = [[LoadReport]](repeating: [], count: modes.count)
         var triangles = 0
-        for _ in 0..<runs {
+        var progress = BenchProgress("twin bench load", steps: runs * modes.count, quiet: json)
+        for run in 0..<runs {
             for (m, mode) in modes.enumerated() {
+                progress.step("load \(run + 1), \(m == 0 ? "isolated" : "in-process")")
                 do {
                     let plant = try mode.loader.load(path: path)
                     reports[m].append(plant.report)
@@ -67,6 +69,7 @@ struct LoadBench: ParsableCommand {
                 }
             }
         }
+        progress.finish()
         let figures = reports.map(LoadFigures.init)
         if json {
             var object: JSONObject = ["plant": .string(path), "runs": .number(Double(runs)), "triangles": .number(Double(triangles))]
@@ -129,4 +132,43 @@ func ensureDemoLarge() throws -> String {
         }
     }
     return path
+}
+
+/// A benchmark's progress on stderr, so that a run of minutes is never silent: a bar on a
+/// terminal, otherwise one line per step (a CI log shows where it is). Standard output is flushed
+/// at each step, so that each figure stands in a piped log as soon as it is measured.
+struct BenchProgress {
+    let name: String
+    let total: Int
+    private(set) var done = 0
+    private var bar: ProgressBar
+    private let quiet: Bool
+
+    /// `quiet` (for --json) keeps stderr silent too.
+    init(_ name: String, steps: Int, quiet: Bool = false) {
+        self.name = name
+        total = max(1, steps)
+        bar = ProgressBar(name)
+        self.quiet = quiet
+    }
+
+    /// About to measure `what`, step `done + 1` of `total`.
+    mutating func step(_ what: String) {
+        fflush(nil)
+        done += 1
+        guard !quiet else { return }
+        if bar.enabled {
+            bar.update(Int64(done - 1), of: Int64(total), detail: "\(done)/\(total) \(what)")
+        } else {
+            FileHandle.standardError.write(Data("\(name): \(done)/\(total) \(what)\n".utf8))
+        }
+    }
+
+    /// Clears the bar before a row of figures is printed under it.
+    mutating func clear() { bar.clear() }
+
+    func finish() {
+        fflush(nil)
+        bar.finish()
+    }
 }

@@ -49,7 +49,6 @@ struct CollisionBench: ParsableCommand {
         print("twin bench collision: exact continuous checks (ours) next to FCL discrete checks every 5 cm")
         print(pad("case / route", 30) + padLeft("length m", 9) + padLeft("build s", 9) + padLeft("contact m/s", 13)
               + padLeft("full m/s", 10) + padLeft("FCL m/s", 9) + padLeft("contact/FCL", 13) + padLeft("full/FCL", 10))
-        var rows: [(String, Double, Double, Double, Double, String)] = []
         /// Seconds for the contact pass alone and for the full check (median of 3).
         func time(_ check: RouteCheck, _ path: AGVPath) -> (Double, Double) {
             var contact: [Double] = [], full: [Double] = []
@@ -64,25 +63,49 @@ struct CollisionBench: ParsableCommand {
             return (contact.sorted()[1], full.sorted()[1])
         }
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: Self.cases)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        let plateaus = Self.plateauCases()
+        let plantNames = plants.split(separator: ",").map(String.init)
+        var progress = BenchProgress("twin bench collision", steps: files.count + plateaus.count + plantNames.count)
+        /// One row, with FCL's figure for the same case measured now, printed as soon as it is known.
+        func report(_ name: String, _ length: Double, _ build: Double, _ contact: Double, _ full: Double, _ casePath: String) throws {
+            var fcl = "", ratio = "", fullRatio = ""
+            if haveFCL && !casePath.isEmpty {
+                let result = try ChildProcess.run(["python3", Self.reference, "--bench", casePath])
+                if let json = ChildProcess.json(in: result.stdout), let metres = json["route_m_per_s_collide"]?.numberValue {
+                    fcl = String(format: "%.0f", metres)
+                    ratio = String(format: "%.1fx", length / contact / metres)
+                    fullRatio = String(format: "%.1fx", length / full / metres)
+                } else {
+                    fcl = "failed"
+                }
+            }
+            progress.clear()
+            print(pad(name, 30) + padLeft(String(format: "%.1f", length), 9) + padLeft(String(format: "%.3f", build), 9)
+                  + padLeft(String(format: "%.0f", length / contact), 13) + padLeft(String(format: "%.0f", length / full), 10)
+                  + padLeft(fcl, 9) + padLeft(ratio, 13) + padLeft(fullRatio, 10))
+        }
         for file in files {
+            progress.step(file)
             let path = Self.cases + "/" + file
             let buildStart = ContinuousClock.now
             guard let c = try? CollisionCase.load(path: path), let route = c.path, let body = c.body else { continue }
             let build = (ContinuousClock.now - buildStart).seconds
             let (contact, full) = time(RouteCheck(body: body, margin: c.margin, obstacles: c.obstacles), route)
-            rows.append((c.name, route.travel, build, contact, full, path))
+            try report(c.name, route.travel, build, contact, full, path)
         }
         // Plateaus of equal minima: a rack aisle of uprights at one clearance, in a hall of 400
         // more obstacles, along a straight (clear, and with a late hit) and along an arc.
-        for (name, document) in Self.plateauCases() {
+        for (name, document) in plateaus {
+            progress.step(name)
             let file = NSTemporaryDirectory() + "twin-bench-\(name).json"
             try Data(JSONWriter.string(document).utf8).write(to: URL(fileURLWithPath: file))
             let c = try CollisionCase.load(path: file)
             guard let route = c.path, let body = c.body else { continue }
             let (contact, full) = time(RouteCheck(body: body, margin: c.margin, obstacles: c.obstacles), route)
-            rows.append((name, route.travel, 0, contact, full, file))
+            try report(name, route.travel, 0, contact, full, file)
         }
-        for name in plants.split(separator: ",").map(String.init) {
+        for name in plantNames {
+            progress.step(name)
             if name == "demo-large" { _ = try ensureDemoLarge() }
             let plant = try load.loadPlant("Assets/\(name)/plant.yaml")
             let buildStart = ContinuousClock.now
@@ -97,25 +120,10 @@ struct CollisionBench: ParsableCommand {
                     exported = NSTemporaryDirectory() + "twin-bench-\(name)-\(route.id).json"
                     try Self.export(path: path, body: body, margin: margin, obstacles: world.obstacles, name: route.id, to: exported)
                 }
-                rows.append(("\(name) \(route.id)", path.travel, build, contact, full, exported))
+                try report("\(name) \(route.id)", path.travel, build, contact, full, exported)
             }
         }
-        for (name, length, build, contact, full, casePath) in rows {
-            var fcl = "", ratio = "", fullRatio = ""
-            if haveFCL && !casePath.isEmpty {
-                let result = try ChildProcess.run(["python3", Self.reference, "--bench", casePath])
-                if let json = ChildProcess.json(in: result.stdout), let metres = json["route_m_per_s_collide"]?.numberValue {
-                    fcl = String(format: "%.0f", metres)
-                    ratio = String(format: "%.1fx", length / contact / metres)
-                    fullRatio = String(format: "%.1fx", length / full / metres)
-                } else {
-                    fcl = "failed"
-                }
-            }
-            print(pad(name, 30) + padLeft(String(format: "%.1f", length), 9) + padLeft(String(format: "%.3f", build), 9)
-                  + padLeft(String(format: "%.0f", length / contact), 13) + padLeft(String(format: "%.0f", length / full), 10)
-                  + padLeft(fcl, 9) + padLeft(ratio, 13) + padLeft(fullRatio, 10))
-        }
+        progress.finish()
         print("contact: our exact first-contact pass; full: with the smallest clearance and the margin check; FCL: collision queries at poses 5 cm apart")
     }
 

@@ -82,12 +82,15 @@ struct RenderBench: ParsableCommand {
         if !noReference && !reference { print("note: \(ReferenceHarness.llvmpipeScript) not found; llvmpipe left out") }
         print("twin bench render: \(size.width)x\(size.height), median of \(frames) frames, iso camera, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         print("plant       triangles   aa | ours: scene s  frame s  png s  Mtri/s  peak MiB | llvmpipe: upload s  frame s  Mtri/s  peak MiB | llvmpipe frame / ours")
-        for name in plants.split(separator: ",").map(String.init) {
+        let names = plants.split(separator: ",").map(String.init)
+        var progress = BenchProgress("twin bench render", steps: names.count * 2)
+        for name in names {
             if name == "demo-large" { _ = try ensureDemoLarge() }
             let model = "Assets/\(name)/hall.glb"
             guard FileManager.default.fileExists(atPath: model) else { throw CLIFailure.badInput("\(model): file not found") }
             let camera = try BenchCamera.preset("iso", model: model, load: load, width: size.width, height: size.height)
             for aa in [1, 4] {
+                progress.step("\(name), \(aa) sample\(aa == 1 ? "" : "s") a pixel")
                 let out = NSTemporaryDirectory() + "twin-bench-ours.png"
                 let ours = try ChildProcess.run([twin, "render", model, "-o", out, "--size", "\(size.width)x\(size.height)",
                                                  "--aa", "\(aa)", "--frames", "\(frames)", "--timings", "--no-overlays"] + camera.arguments)
@@ -113,9 +116,11 @@ struct RenderBench: ParsableCommand {
                         line += " llvmpipe failed: " + (ref.stderr.split(separator: "\n").last.map(String.init) ?? "status \(ref.status)")
                     }
                 }
+                progress.clear()
                 print(line)
             }
         }
+        progress.finish()
         print("frame: vertex transform, clipping, setup, binning, rasterization, shading and resolve (ours); draw and resolve to glFinish (llvmpipe)")
     }
 }
@@ -154,7 +159,10 @@ struct ExactnessBench: ParsableCommand {
         }
         print("twin bench exactness: id pass, \(size.width)x\(size.height), ours against llvmpipe with the same camera")
         var worst = 1.0
+        var progress = BenchProgress("twin bench exactness", steps: cases.count)
         for (model, view) in cases.sorted(by: { ($0.model, $0.view) < ($1.model, $1.view) }) {
+            progress.step("\((model as NSString).lastPathComponent) \(view)")
+            defer { progress.clear() }
             let camera: BenchCamera
             do {
                 camera = try BenchCamera.preset(view, model: model, load: load, width: size.width, height: size.height)
@@ -182,6 +190,7 @@ struct ExactnessBench: ParsableCommand {
             print(pad(model, 70) + " " + pad(view, 5) + String(format: "  agreement %.5f  regions %d / %d", agreement,
                                                                (result["regions_a"]?.numberValue).map { Int($0) } ?? 0, (result["regions_b"]?.numberValue).map { Int($0) } ?? 0))
         }
+        progress.finish()
         print(String(format: "lowest agreement: %.5f (target: at least 0.995)", worst))
     }
 }

@@ -84,7 +84,9 @@ struct StateBench: ParsableCommand {
         func say(_ text: String) { if !json { print(text) } }
         say("twin bench state: \(plant.name) (\(machines.count) machines, \(agvs.count) AGVs)")
 
+        var progress = BenchProgress("twin bench state", steps: 4, quiet: json)
         // 1. In memory: parsed updates applied; then JSON lines parsed and applied.
+        progress.step("\(grouped(memory)) updates in memory")
         var lines: [UInt8] = []
         lines.reserveCapacity(memory * 130)
         var offsets: [Int] = [0]
@@ -116,6 +118,7 @@ struct StateBench: ParsableCommand {
         let parseApplyRate = Double(memory) / (parseSeconds + best)
         results[set: "memory"] = ["updates": .number(Double(memory)), "applied_per_s": .number(applyRate.rounded()),
                                   "parsed_per_s": .number((Double(memory) / parseSeconds).rounded()), "parsed_and_applied_per_s": .number(parseApplyRate.rounded())]
+        progress.clear()
         say(String(format: "  in memory, %@ updates:   applied %@/s (parsed beforehand; target 1,000,000/s); parsed %@/s; both %@/s",
                    grouped(memory), grouped(Int(applyRate)), grouped(Int(Double(memory) / parseSeconds)), grouped(Int(parseApplyRate))))
         parsed = []
@@ -126,23 +129,26 @@ struct StateBench: ParsableCommand {
         let folder = (dir as NSString).appendingPathComponent("twin-bench-state-\(getpid())")
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
+        progress.step("\(grouped(ingest)) updates ingested and persisted")
         let ingestFile = folder + "/ingest.jsonl"
         try writeFile(ingestFile, count: ingest, machines: machines, agvs: agvs)
         let ingestRate = try ingestRun(file: ingestFile, db: folder + "/ingest.sqlite", plant: plant)
         try? FileManager.default.removeItem(atPath: ingestFile)
         results[set: "ingest"] = ["updates": .number(Double(ingest)), "persisted_per_s": .number(ingestRate.rounded()), "batch": 10_000]
+        progress.clear()
         say(String(format: "  ingested and persisted, %@ updates: %@/s (JSON lines parsed, checked, applied, committed in batches of 10,000; target 200,000/s)",
                    grouped(ingest), grouped(Int(ingestRate))))
 
         // 3. A long history, then the state at random past moments.
         let historyFile = folder + "/history.jsonl", historyDB = folder + "/history.sqlite"
-        if !json { FileHandle.standardError.write(Data("  building a history of \(grouped(history)) updates...\n".utf8)) }
+        progress.step("building a history of \(grouped(history)) updates")
         try writeFile(historyFile, count: history, machines: machines, agvs: agvs)
         let buildRate = try ingestRun(file: historyFile, db: historyDB, plant: plant)
         try? FileManager.default.removeItem(atPath: historyFile)
         let store: History
         do { store = try History(path: historyDB, plant: plant) } catch { throw CLIFailure.badInput(error.description) }
         guard let span = try? store.timeSpan() else { throw CLIFailure.badInput("the history is empty") }
+        progress.step("\(queries) queries of the state at a past moment")
         var generator = SystemRandomNumberGenerator()
         var times: [Double] = []
         var checked = 0
@@ -156,6 +162,7 @@ struct StateBench: ParsableCommand {
             let expected = (t.milliseconds - span.first.milliseconds) / 100 + 1
             if state.sequence == expected { checked += 1 }
         }
+        progress.finish()
         times.sort()
         let median = times[times.count / 2], p95 = times[min(times.count - 1, times.count * 95 / 100)], worst = times.last!
         let size = ((try? FileManager.default.attributesOfItem(atPath: historyDB)[.size] as? Int) ?? 0)

@@ -67,19 +67,24 @@ struct SyncBench: ParsableCommand {
             return ("uagv/v2/\(agv.manufacturer ?? "")/\(agv.serialNumber ?? "")/state", Array(text.utf8))
         }
 
+        var progress = BenchProgress("twin bench sync", steps: 2 * rounds + 1)
         for (label, payloads) in [("machine messages, 200 B", machinePayloads), ("VDA 5050 states, 1.5 KB", vdaPayloads)] {
             var brokerRates: [Double] = [], twinRates: [Double] = []
-            for _ in 0..<rounds {
+            for round in 0..<rounds {
+                progress.step("\(label), round \(round + 1)")
                 brokerRates.append(try brokerAlone(broker, payloads))
                 twinRates.append(try twinIngest(broker, plant: plant, folder: folder, payloads))
             }
             let brokerRate = median(brokerRates), twinRate = median(twinRates)
             let ratios = zip(twinRates, brokerRates).map { $0 / $1 * 100 }
             let spread = rounds == 1 ? "one round" : String(format: "medians of %d rounds; the rounds %.0f%% to %.0f%%", rounds, ratios.min() ?? 0, ratios.max() ?? 0)
+            progress.clear()
             print(String(format: "  %@: broker alone %@ msg/s (a plain subscriber); twin %@ msg/s applied and committed = %.0f%% of the broker's (%@) (target 50%%)",
                          label, grouped(Int(brokerRate)), grouped(Int(twinRate)), twinRate / brokerRate * 100, spread))
         }
+        progress.step("publish-to-HTTP latency")
         try latency(broker, plant: plant, folder: folder, payloads: machinePayloads)
+        progress.finish()
     }
 
     /// A publisher sends every payload (QoS 1, as fast as it may), a subscriber counts them.

@@ -63,8 +63,15 @@ struct TwinCommand: ParsableCommand {
             if code == .validationFailure {
                 // One line, as every other error: the usage is a --help away.
                 let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-                let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? ""
-                exitWithError("\(message.replacingOccurrences(of: "Error: ", with: "")) (see 'twin \(command.isEmpty ? "" : command + " ")--help')")
+                // The command's own help: `twin bench validate --help`, not the group's.
+                var path: [String] = []
+                var level: [ParsableCommand.Type] = configuration.subcommands
+                for word in CommandLine.arguments.dropFirst() {
+                    guard let sub = level.first(where: { $0.configuration.commandName == word }) else { break }
+                    path.append(word)
+                    level = sub.configuration.subcommands
+                }
+                exitWithError("\(message.replacingOccurrences(of: "Error: ", with: "")) (see 'twin \(path.map { $0 + " " }.joined())--help')")
             }
             exit(withError: error)
         }

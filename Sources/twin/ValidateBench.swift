@@ -54,7 +54,9 @@ struct ValidateBench: ParsableCommand {
         var incremental: [Double] = [], full: [Double] = []
         var changeViolations = 0, fullViolations = 0
         var changeCoverage = Validator.Coverage(), fullCoverage = Validator.Coverage()
-        for _ in 0..<runs {
+        var progress = BenchProgress("twin bench validate", steps: runs, quiet: json)
+        for run in 0..<runs {
+            progress.step("run \(run + 1): the move, then everything")
             var start = ContinuousClock.now
             let diff = LayoutDiff(base: base, new: new)
             let validator = Validator(plant: new)
@@ -67,6 +69,7 @@ struct ValidateBench: ParsableCommand {
             full.append((ContinuousClock.now - start).seconds)
             fullCoverage = whole.coverage
         }
+        progress.finish()
         if json {
             let object: JSONValue = ["plant": .string(path), "load_s": .number(loadSeconds, places: 6), "moved": .string(moved),
                                      "change_s": .number(median(incremental), places: 6), "full_s": .number(median(full), places: 6),

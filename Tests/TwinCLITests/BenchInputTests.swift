@@ -22,4 +22,22 @@ struct BenchInputTests {
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(result.stdout.isEmpty, "nothing measured: \(result.stdout)")
     }
+
+    /// An unknown option sends the user to the benchmark's own help, not the group's.
+    @Test func anUnknownOptionNamesTheBenchmarksHelp() throws {
+        let result = try TwinBinary.run(["bench", "validate", "--bogus"], timeoutSeconds: 60)
+        #expect(result.status == 2)
+        #expect(result.stderr == "twin: error: Unknown option '--bogus' (see 'twin bench validate --help')\n", "\(result.stderr)")
+    }
+
+    /// A benchmark says where it is: one line per step on stderr where stderr is not a terminal
+    /// (a CI log), its figures on stdout.
+    @Test func aBenchmarkReportsItsProgress() throws {
+        let result = try TwinBinary.run(["bench", "load", "Assets/demo/plant.yaml", "--runs", "2"], timeoutSeconds: 300)
+        #expect(result.status == 0, "\(result.stderr)")
+        let steps = result.stderr.split(separator: "\n").map(String.init)
+        #expect(steps == ["twin bench load: 1/4 load 1, isolated", "twin bench load: 2/4 load 1, in-process",
+                          "twin bench load: 3/4 load 2, isolated", "twin bench load: 4/4 load 2, in-process"], "\(steps)")
+        #expect(result.stdout.contains("our processing"))
+    }
 }
