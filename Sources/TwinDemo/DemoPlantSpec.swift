@@ -16,6 +16,9 @@ public struct DemoPlantSpec: Sendable {
         self.blocks = blocks; self.detail = detail; self.agvs = agvs
     }
 
+    /// Machines in the plant: two rows of `machinesPerRow` in each block.
+    public var machineCount: Int { 2 * blocks * machinesPerRow }
+
     /// The committed demo plant: about 150k triangles, 44 machines.
     public static let demo = DemoPlantSpec(name: "Demo Assembly Hall", seed: 42, machinesPerRow: 11, blocks: 2,
                                            detail: 1.75, agvs: 5)

@@ -8,8 +8,8 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Generate a demo plant: plant.yaml, hall.glb and library models.",
         discussion: """
-            demo: 44 machines, about 150k triangles (committed in Assets/demo). \
-            demo-large: 200 machines, over 1.5M triangles, for benchmarks (not committed). \
+            demo: \(DemoPlantSpec.demo.machineCount) machines, about 150k triangles (committed in Assets/demo). \
+            demo-large: \(DemoPlantSpec.large.machineCount) machines, over 1.5M triangles, for benchmarks (not committed). \
             The same preset and seed always give the same files.
 
             Examples:

@@ -58,8 +58,8 @@ struct RenderBench: ParsableCommand {
     @Option(help: "Frames per configuration (the median is reported).")
     var frames: Int = 5
 
-    @Option(help: "Image size WIDTHxHEIGHT, up to 16384 on each side.", transform: sizeArgument)
-    var size: ImageSize = ImageSize(width: 1920, height: 1080)
+    @Option(help: sizeHelp, transform: sizeArgument)
+    var size: ImageSize = defaultImageSize
 
     @Flag(help: "Leave llvmpipe out.")
     var noReference = false
@@ -136,8 +136,8 @@ struct ExactnessBench: ParsableCommand {
               twin bench exactness
             """)
 
-    @Option(help: "Image size WIDTHxHEIGHT, up to 16384 on each side.", transform: sizeArgument)
-    var size: ImageSize = ImageSize(width: 1920, height: 1080)
+    @Option(help: sizeHelp, transform: sizeArgument)
+    var size: ImageSize = defaultImageSize
 
     @Option(help: "The folder of shared model files.")
     var models: String = "../shared/models"

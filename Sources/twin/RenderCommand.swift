@@ -51,8 +51,8 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Far clip distance.")
     var far: Double = 2000
 
-    @Option(help: "Image size WIDTHxHEIGHT, up to 16384 on each side.", transform: sizeArgument)
-    var size: ImageSize = ImageSize(width: 1920, height: 1080)
+    @Option(help: sizeHelp, transform: sizeArgument)
+    var size: ImageSize = defaultImageSize
 
     @Option(help: "Samples per pixel: 1, 4 or 8.")
     var aa: Int = 4
@@ -184,6 +184,10 @@ struct Vector3: ExpressibleByArgument {
 
 /// WIDTHxHEIGHT from the command line (`--size`), read by the one reading every part of the twin
 /// shares: each side checked before any arithmetic, and the reason said.
+/// The size of an image when none is given; the help says it from here.
+let defaultImageSize = ImageSize(width: 1920, height: 1080)
+let sizeHelp = ArgumentHelp("Image size WIDTHxHEIGHT, up to \(ImageSize.maximumSide) on each side. (default: \(defaultImageSize))")
+
 func sizeArgument(_ text: String) throws -> ImageSize {
     switch ImageSize.parse(text) {
     case .success(let size): return size

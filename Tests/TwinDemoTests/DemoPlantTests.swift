@@ -28,6 +28,7 @@ struct DemoPlantTests {
         let plant = try PlantLoader().load(path: Self.repository + "/Assets/demo/plant.yaml")
         let counts = plant.entityCounts
         #expect(counts[.machine, default: 0] >= 40)
+        #expect(counts[.machine, default: 0] == DemoPlantSpec.demo.machineCount, "what `twin generate --help` says")
         #expect(Set(plant.entities.filter { $0.category == .machine }.compactMap(\.kind)).count >= 4, "several kinds")
         #expect(counts[.conveyor, default: 0] >= 4)
         #expect(counts[.rack, default: 0] >= 4)
@@ -53,6 +54,7 @@ struct DemoPlantTests {
         let generator = DemoPlantGenerator(spec: .large)
         let layout = generator.buildLayout(&rng)
         #expect(layout.hall.triangleCount >= 1_500_000)
+        #expect(layout.machines.count == DemoPlantSpec.large.machineCount, "what `twin generate --help` says")
         #expect(layout.machines.count >= 200)
     }
 
