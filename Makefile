@@ -1,10 +1,11 @@
 # The front door: `make demo` installs what is missing, builds in release and runs the main job
-# on the bundled demo plant; `make test` runs every test; `make bench` prints the benchmarks.
+# on the bundled demo plant; `make test` runs every test; `make docs-check` runs the README's
+# commands as written; `make bench` prints the benchmarks.
 SWIFT ?= swift
 DEB_PACKAGES := libassimp-dev libpng-dev libsqlite3-dev libmosquitto-dev mosquitto mosquitto-clients pkg-config python3-jsonschema
 TWIN := .build/release/twin
 
-.PHONY: demo scenarios changes test bench deps build assets clean
+.PHONY: demo scenarios changes test docs-check bench deps build assets clean
 
 # Installs the Debian packages the build needs, only those that are missing (root or sudo).
 deps:
@@ -49,6 +50,12 @@ scenarios: build
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test
+
+# Every `twin` command of the README, run as written in a scratch copy of Assets/, with the output
+# the pages show compared (also part of `make test`).
+docs-check: deps
+	$(SWIFT) build
+	$(SWIFT) test --filter DocsCheckTests
 
 bench: build
 	$(TWIN) bench load

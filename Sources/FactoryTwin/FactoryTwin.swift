@@ -1,6 +1,6 @@
 // FactoryTwin: the one import for Swift programs that script a plant's twin. It holds no code of
 // its own and no module of this package depends on it: it re-exports the modules a script uses,
-// from the bottom up (see "How the code is laid out" in the README).
+// from the bottom up (see docs/architecture.md).
 //
 // ```swift
 // import FactoryTwin

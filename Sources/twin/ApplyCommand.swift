@@ -14,7 +14,7 @@ struct ApplyCommand: ParsableCommand {
         abstract: "Apply updates (JSON Lines) to a plant's state and keep them in its history.",
         discussion: """
             One update per line: {"t": TIME, "entity": ID, "set": {...}} for states, {"t": TIME, "edit": KIND, ...} \
-            for layout edits (see the README). Each line is checked and applied in order; a line that cannot be \
+            for layout edits (see docs/history.md). Each line is checked and applied in order; a line that cannot be \
             applied is reported with its line number and field, and the rest goes on (--strict stops there). \
             Updates are committed in batches (--batch): a run that is killed leaves the history at the last batch, \
             and applying the same file again goes on after it, so that no line is applied twice: a file may grow \

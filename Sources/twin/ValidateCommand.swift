@@ -17,7 +17,7 @@ struct ValidateCommand: ParsableCommand {
             twin validate BASE NEW compares two layouts (plant manifests, model files, or change files: a base \
             plant and edits) and checks what the change touches; twin validate PLANT checks every rule of one \
             layout; twin validate CHANGE checks a change file against its base. Rules come from the manifest's \
-            rules: section (see the README): machines never intersect, clearances between machines and to walls, \
+            rules: section (see docs/validation.md): machines never intersect, clearances between machines and to walls, \
             keep-out and walkway zones free, every route clear by its AGV's margin, stations reachable, aisles wide \
             enough. Exit status: 0 clean, 1 violations, 2 bad input.
 

@@ -74,7 +74,7 @@ struct TwinAPITests {
     }
 }
 
-@Suite("The README's Swift example")
+@Suite("The Swift example of docs/swift.md")
 struct ReadmeExampleTests {
     @Test func runsAsWritten() throws {
         let path = NSTemporaryDirectory() + "readme-\(UUID().uuidString).sqlite"

@@ -36,7 +36,7 @@ struct SyncCommandTests {
     /// the answer it shows for M-012 (and its serve line keeps a history of its own).
     @Test func theReadmeWalkthroughAnswersAsItSays() throws {
         let readme = try String(contentsOfFile: TwinBinary.repository + "/README.md", encoding: .utf8)
-        let start = try #require(readme.range(of: "### Live sync: MQTT in, HTTP out"))
+        let start = try #require(readme.range(of: "### Live: MQTT in, HTTP out"))
         let section = String(readme[start.upperBound...].prefix(4000))
         #expect(section.contains("--db live.history.sqlite"))
         var messages: [(String, String)] = []

@@ -19,12 +19,12 @@ enum TwinBinary {
         var seconds: Double
     }
 
-    /// Runs `twin arguments...` in the repository root and waits for it.
-    static func run(_ arguments: [String], timeoutSeconds: Double = 300) throws -> Result {
+    /// Runs `twin arguments...` in `directory` (the repository root by default) and waits for it.
+    static func run(_ arguments: [String], in directory: String = repository, timeoutSeconds: Double = 300) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: repository)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         // Output goes to files, so that a full pipe can never stall the process.
         let base = NSTemporaryDirectory() + "twin-run-" + UUID().uuidString
         _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
