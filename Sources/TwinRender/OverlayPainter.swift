@@ -199,8 +199,8 @@ public enum OverlayPainter {
         return (columnWidth * columns, rows * (BitmapFont.lineHeight + 2) * scale + 6 * scale, columnWidth)
     }
 
-    /// Where a box of one of `sizes` along the image's border hides the least of the picture: the
-    /// place with the least detail under it (luminance steps between neighbouring pixels), where
+    /// Where a box of one of `sizes` in a corner or the middle of an edge hides the least of the
+    /// picture: the place with the least detail under it (luminance steps between neighbouring pixels), where
     /// each pixel that shows the plant (finite `depth`) also counts a little, so that empty
     /// background beats plain floor, and each point of `keepingClear` (what labels point at)
     /// counts as much as a busy patch. Places that overlap `avoiding` or the title bar (`top`
@@ -246,19 +246,19 @@ public enum OverlayPainter {
             let w = size.w, h = size.h
             guard w + 2 * margin <= W, h + 2 * margin + top <= H else { continue }
             let left = margin, right = W - w - margin, high = top + margin, low = H - h - margin
-            var candidates: [(Int, Int)] = [(left, low), (left, high), (right, high), (right, low)]
-            let steps = 12
-            for k in 1..<steps {
-                let x = left + (right - left) * k / steps, y = high + (low - high) * k / steps
-                candidates += [(x, low), (x, high), (left, y), (right, y)]
-            }
-            for (x, y) in candidates {
+            // Where a map's legend is looked for: the corners, then the middles of the edges (a
+            // fifth dearer, so that a corner wins unless it hides clearly more).
+            let midX = (left + right) / 2, midY = (high + low) / 2
+            let candidates: [(Int, Int, Double)] = [(left, low, 1), (left, high, 1), (right, high, 1), (right, low, 1),
+                                                    (midX, low, 1.2), (midX, high, 1.2), (left, midY, 1.2), (right, midY, 1.2)]
+            for (x, y, weight) in candidates {
                 let overlaps = avoiding.contains { x < $0.x + $0.w && $0.x < x + w && y < $0.y + $0.h && $0.y < y + h }
                 guard !overlaps else { continue }
                 var cost = sums[(y + h) * (W + 1) + x + w] - sums[y * (W + 1) + x + w] - sums[(y + h) * (W + 1) + x] + sums[y * (W + 1) + x]
                 for p in keepingClear where p.x >= Double(x) && p.x < Double(x + w) && p.y >= Double(y) && p.y < Double(y + h) {
                     cost += pointCost
                 }
+                cost *= weight
                 // Clearly less: ties keep the earlier candidate.
                 if best == nil || cost < bestCost * 0.98 {
                     best = ((x, y, w, h), shape)

@@ -54,6 +54,15 @@ struct ApplyCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Every input checked before the plant loads and a history file is made for it.
+        for file in files {
+            var folder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &folder) else {
+                throw CLIFailure.badInput("\(file): No such file or directory")
+            }
+            guard !folder.boolValue else { throw CLIFailure.badInput("\(file): is a directory, not a JSON Lines file") }
+            guard FileManager.default.isReadableFile(atPath: file) else { throw CLIFailure.badInput("\(file): cannot be read (permission denied)") }
+        }
         let loaded = try load.loadPlant(plant)
         let store = try history.open(plant: loaded, at: plant)
         var state: PlantState

@@ -46,6 +46,19 @@ struct StateCommandTests {
         #expect(readme.contains("twin apply Assets/demo/plant.yaml Assets/demo/updates.jsonl"))
     }
 
+    /// A missing or unreadable updates file is refused before any history file is made for it.
+    @Test func inputsAreCheckedBeforeAHistoryIsCreated() throws {
+        let dir = Self.temporaryDirectory()
+        for (file, message) in [(dir + "/missing.jsonl", "missing.jsonl: No such file or directory"),
+                                (dir, ": is a directory, not a JSON Lines file")] {
+            let db = dir + "/new-\(UUID().uuidString).sqlite"
+            let result = try TwinBinary.run(["apply", "Assets/demo/plant.yaml", file, "--db", db])
+            #expect(result.status == 2)
+            #expect(result.stderr.hasPrefix("twin: error: ") && result.stderr.contains(message), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: db), "no history made for a refused input")
+        }
+    }
+
     static let plant = try! PlantLoader().load(path: TwinBinary.repository + "/Assets/demo/plant.yaml")
 
     /// The state after the first `lines` lines of `text`, applied in memory.
