@@ -5,7 +5,8 @@ import TwinState
 
 /// What changed between two layouts: entities added, removed, moved (dx, dy, dtheta), resized or
 /// given another model; network nodes and edges added, removed or changed; zones changed.
-/// Entities, nodes, edges and zones are matched by id.
+/// Entities, nodes, edges and zones are matched by id; entities' models by what they draw, not
+/// by the files they come from.
 public struct LayoutDiff: Sendable {
     public struct Move: Sendable {
         public var id: String
@@ -48,35 +49,66 @@ public struct LayoutDiff: Sendable {
         Set(added + moved.map(\.id) + resized.map(\.id) + remodeled.map(\.id))
     }
 
-    /// What an entity looks like, for comparing: where it stands, its size in its own frame, its model.
+    /// What an entity looks like, for comparing: where it stands, its size in its own frame, its
+    /// model file (for messages) and a hash of its geometry in its own frame: the meshes' vertices
+    /// and triangles and where each part stands in the entity. Two plants that draw an entity
+    /// alike compare equal whatever files or folders they read it from (a manifest copied to
+    /// another folder, a model re-exported).
     struct Look: Equatable {
         var placement: Pose2D?
         var size: SIMD3<Double>
         var model: String
         var triangles: Int
+        var content: UInt64
+    }
+
+    /// A 64-bit hash of a mesh's positions and indices (FNV-1a over 32-bit words, then mixed).
+    static func contentHash(of mesh: TriangleMesh) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        mesh.positions.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: Float.self) { floats in
+                for f in floats { h = (h ^ UInt64(f.bitPattern)) &* 0x100000001b3 }
+            }
+        }
+        for i in mesh.indices { h = (h ^ UInt64(i)) &* 0x100000001b3 }
+        return mix(h ^ UInt64(mesh.positions.count))
+    }
+
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9e3779b97f4a7c15
+        z = (z ^ (z >> 30)) &* 0xbf58476d1ce4e5b9
+        z = (z ^ (z >> 27)) &* 0x94d049bb133111eb
+        return z ^ (z >> 31)
     }
 
     static func looks(_ plant: Plant) -> [String: Look] {
         var result: [String: Look] = [:]
+        var meshHashes: [Int: UInt64] = [:]
         for entity in plant.entities {
             guard let root = entity.node else {
-                result[entity.id] = Look(placement: nil, size: .zero, model: "", triangles: 0)
+                result[entity.id] = Look(placement: nil, size: .zero, model: "", triangles: 0, content: 0)
                 continue
             }
             let rootTransform = plant.nodes[root].worldTransform
             let back = rootTransform.inverse ?? .identity
             var box = BoundingBox.empty
             var triangles = 0
+            var content: UInt64 = 0x84222325cbf29ce4
             for n in plant.subtree(of: root) {
                 let local = back * plant.nodes[n].worldTransform
+                // Where the part stands in the entity, to a micrometre (the inverse is not exact).
+                for value in local.columnMajor { content = mix(content ^ UInt64(bitPattern: Int64((value * 1e6).rounded()))) }
                 for m in plant.nodes[n].meshes {
                     triangles += plant.meshes[m].geometry.triangleCount
                     box.add(plant.meshes[m].geometry.bounds.transformed(by: local))
+                    let hash = meshHashes[m] ?? contentHash(of: plant.meshes[m].geometry)
+                    meshHashes[m] = hash
+                    content = mix(content ^ hash)
                 }
             }
             let model = plant.models.indices.contains(plant.nodes[root].model) ? plant.models[plant.nodes[root].model].path : ""
             result[entity.id] = Look(placement: entity.category == .agv ? nil : PlantState.floorPlacement(of: rootTransform),
-                                     size: box.size, model: model, triangles: triangles)
+                                     size: box.size, model: model, triangles: triangles, content: content)
         }
         return result
     }
@@ -92,10 +124,10 @@ public struct LayoutDiff: Sendable {
                abs(p.x - q.x) > 1e-4 || abs(p.y - q.y) > 1e-4 || abs(remainder(p.theta - q.theta, 2 * .pi)) > 1e-5 {
                 moved.append(Move(id: entity.id, from: p, to: q))
             }
-            if old.model != now.model || old.triangles != now.triangles {
+            if old.content != now.content {
                 let from = old.model.isEmpty ? "\(old.triangles) triangles" : "\((old.model as NSString).lastPathComponent) (\(old.triangles) triangles)"
                 let to = now.model.isEmpty ? "\(now.triangles) triangles" : "\((now.model as NSString).lastPathComponent) (\(now.triangles) triangles)"
-                remodeled.append(Change(id: entity.id, what: "model \(from) -> \(to)"))
+                remodeled.append(Change(id: entity.id, what: from == to ? "geometry of \(from) changed" : "model \(from) -> \(to)"))
             } else if simdLength(old.size - now.size) > 1e-3 {
                 func text(_ s: SIMD3<Double>) -> String { String(format: "%.2f x %.2f x %.2f m", s.x, s.z, s.y) }
                 resized.append(Change(id: entity.id, what: "size \(text(old.size)) -> \(text(now.size))"))

@@ -47,29 +47,45 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var load: LoadOptions
 
-    func loadLayout(_ path: String) throws -> (Plant, base: String?) {
+    /// Plants loaded so far, by absolute path: a change file's base that is also the first
+    /// argument (or the base of a change given alone) is loaded once.
+    final class Loaded {
+        var plants: [String: Plant] = [:]
+    }
+
+    func loadPlant(_ path: String, _ loaded: Loaded) throws -> Plant {
+        let key = FilePaths.absolute(path)
+        if let plant = loaded.plants[key] { return plant }
+        let plant = try load.loadPlant(path)
+        loaded.plants[key] = plant
+        return plant
+    }
+
+    /// A layout: a plant, or a change file's base with its edits made (and that base).
+    func loadLayout(_ path: String, _ loaded: Loaded) throws -> (Plant, base: (path: String, plant: Plant)?) {
         if ChangeFile.isChangeFile(path) {
             let change: ChangeFile
             do { change = try ChangeFile.load(path: path) } catch { throw CLIFailure.badInput(error.description) }
-            let base = try load.loadPlant(change.basePath)
-            do { return (try change.apply(to: base), change.basePath) } catch { throw CLIFailure.badInput(error.description) }
+            let base = try loadPlant(change.basePath, loaded)
+            do { return (try change.apply(to: base), (change.basePath, base)) } catch { throw CLIFailure.badInput(error.description) }
         }
-        return (try load.loadPlant(path), nil)
+        return (try loadPlant(path, loaded), nil)
     }
 
     func run() throws {
         var basePlant: Plant?, newPlant: Plant, baseName: String?, newName: String
+        let loaded = Loaded()
         if let second {
-            basePlant = try loadLayout(first).0
-            newPlant = try loadLayout(second).0
+            basePlant = try loadLayout(first, loaded).0
+            newPlant = try loadLayout(second, loaded).0
             baseName = first; newName = second
         } else {
-            let (plant, base) = try loadLayout(first)
+            let (plant, base) = try loadLayout(first, loaded)
             newPlant = plant; newName = first
             if let base {
-                basePlant = try load.loadPlant(base)
+                basePlant = base.plant
                 let here = FileManager.default.currentDirectoryPath + "/"
-                baseName = base.hasPrefix(here) ? String(base.dropFirst(here.count)) : base
+                baseName = base.path.hasPrefix(here) ? String(base.path.dropFirst(here.count)) : base.path
             }
         }
         let start = ContinuousClock.now
