@@ -34,10 +34,13 @@ public struct LayoutDiff: Sendable {
     public var routesChanged: [String] = []
     /// AGVs whose body (footprint, load, margin) changed.
     public var agvsChanged: [String] = []
+    /// Whether the rules differ: then nothing the base passed can be taken as still passing.
+    public var rulesChanged = false
 
     public var isEmpty: Bool {
         added.isEmpty && removed.isEmpty && moved.isEmpty && resized.isEmpty && remodeled.isEmpty && networkChanged
             == false && zonesAdded.isEmpty && zonesRemoved.isEmpty && zonesChanged.isEmpty && routesChanged.isEmpty && agvsChanged.isEmpty
+            && !rulesChanged
     }
 
     public var networkChanged: Bool {
@@ -160,6 +163,9 @@ public struct LayoutDiff: Sendable {
         zonesRemoved = base.zones.map(\.id).filter { newZones[$0] == nil }
         zonesChanged = new.zones.filter { z in baseZones[z.id].map { $0.kind != z.kind || $0.polygon != z.polygon } ?? false }.map(\.id)
         let baseRoutes = Dictionary(base.routes.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+        var baseRules = base.rules, newRules = new.rules
+        baseRules.line = nil; newRules.line = nil
+        rulesChanged = baseRules != newRules
         routesChanged = new.routes.filter { r in baseRoutes[r.id].map { $0.nodes != r.nodes || $0.agv != r.agv } ?? true }.map(\.id)
     }
 }

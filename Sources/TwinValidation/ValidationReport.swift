@@ -59,7 +59,8 @@ public struct ValidationReport: Sendable {
             return .object(j)
         }))
         o.append("checked", .object(JSONObject([
-            .init(key: "machine_pairs", value: .number(Double(coverage.machinePairs))), .init(key: "wall_pairs", value: .number(Double(coverage.wallPairs))),
+            .init(key: "part_pairs", value: .number(Double(coverage.partPairs))), .init(key: "wall_pairs", value: .number(Double(coverage.wallPairs))),
+            .init(key: "building_tests", value: .number(Double(coverage.buildingTests))),
             .init(key: "zone_tests", value: .number(Double(coverage.zoneTests))), .init(key: "routes", value: .number(Double(coverage.routes))),
             .init(key: "aisle_samples", value: .number(Double(coverage.aisleSamples))), .init(key: "stations", value: .number(Double(coverage.stations))),
             .init(key: "parts_built", value: .number(Double(coverage.partsBuilt))),
@@ -105,7 +106,7 @@ public struct ValidationReport: Sendable {
             }
             md += "\n"
         }
-        md += "Checked: \(coverage.machinePairs) machine pairs, \(coverage.wallPairs) machine-wall pairs, \(coverage.zoneTests) zone tests, "
+        md += "Checked: \(coverage.partPairs) part pairs, \(coverage.wallPairs) machine-wall pairs, \(coverage.buildingTests) parts against the building, \(coverage.zoneTests) zone tests, "
         md += "\(coverage.routes) routes, \(coverage.aisleSamples) aisle samples, \(coverage.stations) stations.\n"
         if let image { md += "\n![Layout check](\(image))\n" }
         return md

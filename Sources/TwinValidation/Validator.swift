@@ -11,15 +11,19 @@ import TwinState
 /// touches. With a ``LayoutDiff`` the checks assume the base layout kept its rules and look at
 /// what the change can have broken: pairs and zones with a changed entity, routes against the
 /// changed entities (and in full where the network, a route, an AGV or a keep-out zone changed),
-/// aisle widths near the changes, stations when the network or a station changed.
+/// aisle widths near the changes, stations when the network or a station changed. A change of
+/// the rules themselves is checked in full.
 public final class Validator {
     public let plant: Plant
     public var rules: LayoutRules { plant.rules }
 
     /// What was looked at, for reports and benchmarks.
     public struct Coverage: Sendable {
-        public var machinePairs = 0
+        /// Pairs of parts (machines, racks, conveyors, stations, objects, walls) measured.
+        public var partPairs = 0
         public var wallPairs = 0
+        /// Parts held against the building's outline.
+        public var buildingTests = 0
         public var zoneTests = 0
         public var routes = 0
         public var aisleSamples = 0
@@ -100,62 +104,90 @@ public final class Validator {
 
     /// Every violation of the plant's rules (with `changes`: those the change can have caused).
     /// The rules' names in the order ``validate(changes:progress:)`` checks them.
-    public static let ruleSteps = ["machine pairs", "walls", "zones", "routes", "stations", "aisles"]
+    public static let ruleSteps = ["part pairs", "walls", "building", "zones", "routes", "stations", "aisles"]
 
     /// Every rule, or with `changes` what they touch. `progress` hears each rule as it begins
     /// (its name, how many are done, how many there are) and the end.
     public func validate(changes: LayoutDiff? = nil, progress: (_ step: String, _ done: Int, _ of: Int) -> Void = { _, _, _ in }) -> [Violation] {
+        // Other rules: what the base passed may fail now anywhere.
+        let changes = changes?.rulesChanged == true ? nil : changes
         var violations: [Violation] = []
         let changed = changes?.changedEntities
         let steps = Self.ruleSteps, total = steps.count
         progress(steps[0], 0, total)
-        violations += machinePairs(changed)
+        violations += partPairs(changed)
         progress(steps[1], 1, total)
         violations += walls(changed)
         progress(steps[2], 2, total)
-        violations += zones(changed, changedZones: changes.map { Set($0.zonesAdded + $0.zonesChanged) })
+        violations += building(changed)
         progress(steps[3], 3, total)
+        violations += zones(changed, changedZones: changes.map { Set($0.zonesAdded + $0.zonesChanged) })
+        progress(steps[4], 4, total)
         let (routeViolations, _) = self.routes(changes)
         violations += routeViolations
-        progress(steps[4], 4, total)
-        violations += stations(changes)
         progress(steps[5], 5, total)
+        violations += stations(changes)
+        progress(steps[6], 6, total)
         violations += aisles(changes)
         progress("done", total, total)
         return violations
     }
 
-    // MARK: Machines against machines
+    // MARK: Every part against every other
 
-    func machinePairs(_ changed: Set<String>?) -> [Violation] {
-        let machines = boxes.filter { $0.entity?.category == .machine }
+    /// Parts closer than this are in contact: they cross when an edge of one pierces a face of
+    /// the other with both its ends farther than this from it.
+    static let contactTolerance = 0.001
+
+    /// The category a part is judged by: its entity's, or `structure` for walls and columns.
+    func category(of box: PartBox) -> String {
+        if isStructure(box) { return "structure" }
+        return box.entity?.category.rawValue ?? "object"
+    }
+
+    /// Every pair of parts (machines, conveyors, racks, stations, objects, and walls and columns)
+    /// that cross or stand one inside the other (`overlap`), or stand nearer than the clearance
+    /// the rules ask of them (`clearance_m` between machines, `clearance_pairs` by kind or
+    /// category). Parts may touch (conveyor segments end to end) unless a clearance is asked.
+    /// Walls and columns are not held against each other, nor machines against walls (the
+    /// wall clearance rule measures those).
+    func partPairs(_ changed: Set<String>?) -> [Violation] {
+        let candidates = boxes.filter { $0.entity?.category != .agv }
+        let categories = candidates.map(category(of:))
         var out: [Violation] = []
-        for i in machines.indices {
-            for j in (i + 1)..<machines.count {
-                let a = machines[i], b = machines[j]
+        for i in candidates.indices {
+            for j in (i + 1)..<candidates.count {
+                let a = candidates[i], b = candidates[j]
+                let ca = categories[i], cb = categories[j]
+                if ca == "structure" && cb == "structure" { continue }
+                if rules.wallClearance != nil && Set([ca, cb]) == ["machine", "structure"] { continue }
                 if let changed, !changed.contains(a.name) && !changed.contains(b.name) { continue }
-                let required = rules.clearance(between: a.entity?.kind, b.entity?.kind)
+                let required = rules.clearance(between: (a.entity?.kind, ca), (b.entity?.kind, cb))
                 guard rules.overlap || required != nil else { continue }
-                let reach = required ?? 0
+                let reach = max(required ?? 0, Self.contactTolerance)
                 guard Self.gap(a, b) <= reach else { continue }
-                coverage.machinePairs += 1
+                coverage.partPairs += 1
                 guard let pa = part(a.name), let pb = part(b.name) else { continue }
                 let d = pa.tree.distance(to: pb.tree, cutoff: reach + 1e-6)
                 let place = Self.between(a, b)
-                // Surfaces apart, yet one may stand wholly inside the other.
-                let inside = d > 1e-9 ? Self.inside(pa, pb) ?? Self.inside(pb, pa) : nil
-                if d <= 1e-9 || inside != nil {
-                    let how = inside.map { "\($0.inner) stands inside \($0.outer)" }
+                // Crossing, or (surfaces apart) one standing wholly inside the other.
+                var crossing: String?
+                if d <= Self.contactTolerance && pa.tree.interpenetrates(pb.tree, tolerance: Self.contactTolerance) {
+                    crossing = "\(a.name) and \(b.name) intersect"
+                } else if let inside = Self.inside(pa, pb) ?? Self.inside(pb, pa) {
+                    crossing = "\(inside.inner) stands inside \(inside.outer)"
+                }
+                if let crossing {
                     if rules.overlap {
-                        out.append(Violation(rule: .overlap, entities: [a.name, b.name], measured: 0, required: required, place: place,
-                                             message: how ?? "\(a.name) and \(b.name) intersect"))
+                        out.append(Violation(rule: .overlap, entities: [a.name, b.name], measured: 0, required: required, place: place, message: crossing))
                     } else if let required, required > 0 {
                         out.append(Violation(rule: .clearance, entities: [a.name, b.name], measured: 0, required: required, place: place,
-                                             message: String(format: "%@; %.2f m required between them", how ?? "\(a.name) and \(b.name) touch", required)))
+                                             message: String(format: "%@; %.2f m required between them", crossing, required)))
                     }
                 } else if let required, d < required - 1e-9 {
+                    let apart = d <= Self.contactTolerance ? "\(a.name) and \(b.name) touch" : String(format: "%@ and %@ stand %.3f m apart", a.name, b.name, d)
                     out.append(Violation(rule: .clearance, entities: [a.name, b.name], measured: d, required: required, place: place,
-                                         message: String(format: "%@ and %@ stand %.3f m apart; %.2f m required", a.name, b.name, d, required)))
+                                         message: String(format: "%@; %.2f m required", apart, required)))
                 }
             }
         }
@@ -196,6 +228,48 @@ public final class Validator {
                                          place: Self.between(machine, structure),
                                          message: String(format: "%@ stands %.3f m from %@; %.2f m required", machine.name, d, structure.name, required)))
                 }
+            }
+        }
+        return out
+    }
+
+    // MARK: The building
+
+    /// The building's outline: the rules' `building`, else the extent of the walls and columns
+    /// (nil when there are none: nothing to hold parts against).
+    var buildingOutline: [SIMD2<Double>]? {
+        if let declared = rules.building { return declared }
+        let structures = boxes.filter(isStructure)
+        guard let first = structures.first else { return nil }
+        let lo = structures.reduce(SIMD2(first.lo.x, first.lo.y)) { pointwiseMin($0, SIMD2($1.lo.x, $1.lo.y)) }
+        let hi = structures.reduce(SIMD2(first.hi.x, first.hi.y)) { pointwiseMax($0, SIMD2($1.hi.x, $1.hi.y)) }
+        return [lo, SIMD2(hi.x, lo.y), hi, SIMD2(lo.x, hi.y)]
+    }
+
+    /// Every part within the building's outline, seen from above: the farthest any of its
+    /// triangles' corners reaches outside, measured from the outline.
+    func building(_ changed: Set<String>?) -> [Violation] {
+        guard rules.insideBuilding, let outline = buildingOutline else { return [] }
+        let lo = outline.reduce(SIMD2(repeating: Double.infinity)) { pointwiseMin($0, $1) }
+        let hi = outline.reduce(SIMD2(repeating: -Double.infinity)) { pointwiseMax($0, $1) }
+        let rectangle = outline.count == 4 && Set(outline.map(\.x)).count == 2 && Set(outline.map(\.y)).count == 2
+        var out: [Violation] = []
+        for box in boxes where box.entity != nil && !isStructure(box) {
+            if let changed, !changed.contains(box.name) { continue }
+            coverage.buildingTests += 1
+            // A box within an upright rectangular outline is inside without a look at its triangles.
+            if rectangle && box.lo.x >= lo.x && box.lo.y >= lo.y && box.hi.x <= hi.x && box.hi.y <= hi.y { continue }
+            guard let part = part(box.name) else { continue }
+            var farthest = 0.0, at: SIMD2<Double>?
+            for corner in part.tree.corners {
+                let p = SIMD2(corner.x, corner.y)
+                guard !Self.inside(p, outline) else { continue }
+                let d = Self.edgeDistance(p, outline)
+                if d > farthest { farthest = d; at = p }
+            }
+            if let at, farthest > Self.contactTolerance {
+                out.append(Violation(rule: .building, entities: [box.name], measured: farthest, required: 0, place: at,
+                                     message: String(format: "%@ reaches %.2f m outside the building", box.name, farthest)))
             }
         }
         return out

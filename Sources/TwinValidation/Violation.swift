@@ -7,6 +7,7 @@ public struct Violation: Sendable, Equatable {
         case overlap
         case clearance
         case wallClearance = "wall-clearance"
+        case building
         case zone
         case route
         case station

@@ -79,9 +79,9 @@ struct ValidateBench: ParsableCommand {
             return
         }
         print("twin bench validate: \(path), \(machines.count) machines, \(grouped(base.triangleCount)) triangles (loaded in \(String(format: "%.2f", loadSeconds)) s, not counted)")
-        print(String(format: "  one-machine move (%@ by 0.3 m and 5 deg), what it touches:  %.3f s (median of %d; target under 1 s): %d violations; %d parts built, %d machine pairs, %d routes, %d aisle samples",
-                     moved, median(incremental), runs, changeViolations, changeCoverage.partsBuilt, changeCoverage.machinePairs, changeCoverage.routes, changeCoverage.aisleSamples))
-        print(String(format: "  full validation, every rule everywhere:                 %.3f s (median of %d; target under 5 s): %d violations; %d parts built, %d machine pairs, %d wall pairs, %d routes, %d aisle samples, %d stations",
-                     median(full), runs, fullViolations, fullCoverage.partsBuilt, fullCoverage.machinePairs, fullCoverage.wallPairs, fullCoverage.routes, fullCoverage.aisleSamples, fullCoverage.stations))
+        print(String(format: "  one-machine move (%@ by 0.3 m and 5 deg), what it touches:  %.3f s (median of %d; target under 1 s): %d violations; %d parts built, %d part pairs, %d routes, %d aisle samples",
+                     moved, median(incremental), runs, changeViolations, changeCoverage.partsBuilt, changeCoverage.partPairs, changeCoverage.routes, changeCoverage.aisleSamples))
+        print(String(format: "  full validation, every rule everywhere:                 %.3f s (median of %d; target under 5 s): %d violations; %d parts built, %d part pairs, %d wall pairs, %d routes, %d aisle samples, %d stations",
+                     median(full), runs, fullViolations, fullCoverage.partsBuilt, fullCoverage.partPairs, fullCoverage.wallPairs, fullCoverage.routes, fullCoverage.aisleSamples, fullCoverage.stations))
     }
 }

@@ -155,3 +155,37 @@ struct RadialRangeTests {
         }
     }
 }
+
+/// Meshes that cross one another, against meshes that only touch.
+@Suite("Interpenetration")
+struct InterpenetrationTests {
+    static func box(_ lo: SIMD3<Double>, _ hi: SIMD3<Double>) -> TriangleBVH {
+        var builder = MeshBuilder()
+        builder.addBox(min: lo, max: hi)
+        return TriangleBVH(triangles: builder.mesh.indices.map { SIMD3<Double>(builder.mesh.positions[Int($0)]) })
+    }
+
+    @Test func touchingIsNotCrossing() {
+        let a = Self.box(SIMD3(0, 0, 0), SIMD3(1, 1, 1))
+        // Face to face, end to end (conveyor segments), and edge on face.
+        #expect(!a.interpenetrates(Self.box(SIMD3(1, 0, 0), SIMD3(2, 1, 1)), tolerance: 0.001))
+        #expect(!a.interpenetrates(Self.box(SIMD3(1, 0.25, 0.25), SIMD3(2, 0.75, 0.75)), tolerance: 0.001))
+        // Apart.
+        #expect(!a.interpenetrates(Self.box(SIMD3(1.5, 0, 0), SIMD3(2, 1, 1)), tolerance: 0.001))
+        // Overlapping by less than the tolerance: a touch as far as a layout goes.
+        #expect(!a.interpenetrates(Self.box(SIMD3(0.9995, 0.2, 0.2), SIMD3(2, 0.8, 0.8)), tolerance: 0.001))
+    }
+
+    @Test func crossingIsFoundWhateverTheShape() {
+        let a = Self.box(SIMD3(0, 0, 0), SIMD3(1, 1, 1))
+        // Overlapping by 2 mm and by half.
+        #expect(a.interpenetrates(Self.box(SIMD3(0.998, 0.2, 0.2), SIMD3(2, 0.8, 0.8)), tolerance: 0.001))
+        #expect(a.interpenetrates(Self.box(SIMD3(0.5, 0.5, 0.5), SIMD3(1.5, 1.5, 1.5)), tolerance: 0.001))
+        // A thin post through a slab (a rack upright through a wall), the other way round too.
+        let slab = Self.box(SIMD3(-2, 0, 0.4), SIMD3(3, 3, 0.6))
+        let post = Self.box(SIMD3(0.4, 0, 0), SIMD3(0.5, 2, 1))
+        #expect(slab.interpenetrates(post, tolerance: 0.001) && post.interpenetrates(slab, tolerance: 0.001))
+        // One wholly inside the other crosses no face: that is the inside test's to find.
+        #expect(!a.interpenetrates(Self.box(SIMD3(0.2, 0.2, 0.2), SIMD3(0.8, 0.8, 0.8)), tolerance: 0.001))
+    }
+}

@@ -154,8 +154,8 @@ struct ManifestParser {
     }
 
     private func parseRules(_ field: ManifestField) throws(LayoutError) -> LayoutRules {
-        let m = try field.mapping(allowed: ["overlap", "clearance_m", "clearance_pairs", "wall_clearance_m", "free_zones",
-                                            "route_margin", "stations_reachable", "station_access_m", "aisle_width_m"])
+        let m = try field.mapping(allowed: ["overlap", "clearance_m", "clearance_pairs", "wall_clearance_m", "inside_building", "building",
+                                            "free_zones", "route_margin", "stations_reachable", "station_access_m", "aisle_width_m"])
         var rules = LayoutRules()
         rules.line = field.line
         /// A distance in meters, or `off`.
@@ -166,6 +166,8 @@ struct ManifestParser {
         if let f = m.optional("overlap") { rules.overlap = try f.bool() }
         if let f = m.optional("clearance_m") { rules.machineClearance = try meters(f) }
         if let f = m.optional("wall_clearance_m") { rules.wallClearance = try meters(f) }
+        if let f = m.optional("inside_building") { rules.insideBuilding = try f.bool() }
+        if let f = m.optional("building") { rules.building = try floorPolygon(f) }
         if let f = m.optional("route_margin") { rules.routeMargin = try f.bool() }
         if let f = m.optional("stations_reachable") { rules.stationsReachable = try f.bool() }
         if let f = m.optional("station_access_m") { rules.stationAccess = try meters(f) }
@@ -192,7 +194,7 @@ struct ManifestParser {
                 let kindsField = try p.required("kinds")
                 var kinds: [String] = []
                 for k in try kindsField.sequence() { kinds.append(try k.identifier()) }
-                guard kinds.count == 2 else { throw kindsField.error("expected two machine kinds, such as [press, press]") }
+                guard kinds.count == 2 else { throw kindsField.error("expected two kinds or categories, such as [press, press] or [machine, rack]") }
                 rules.pairClearances.append(.init(kinds: Set(kinds), meters: try p.required("m").nonNegativeDouble()))
             }
         }
@@ -444,16 +446,20 @@ struct ManifestParser {
         guard let kind = Zone.Kind(rawValue: kindText) else {
             throw kindField.error("unknown zone kind '\(kindText)' (expected one of: \(Zone.Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let polygonField = try m.required("polygon")
+        let zone = Zone(id: id, kind: kind, polygon: try floorPolygon(try m.required("polygon")), line: item.line)
+        return zone
+    }
+
+    /// A polygon on the floor: three or more [x, y] corners enclosing some area.
+    private func floorPolygon(_ polygonField: ManifestField) throws(LayoutError) -> [SIMD2<Double>] {
         var polygon: [SIMD2<Double>] = []
         for corner in try polygonField.sequence() {
             let v = try corner.doubles(counts: 2...2)
             polygon.append(SIMD2(v[0], v[1]))
         }
         guard polygon.count >= 3 else { throw polygonField.error("a polygon needs at least 3 corners, found \(polygon.count)") }
-        let zone = Zone(id: id, kind: kind, polygon: polygon, line: item.line)
-        guard abs(zone.signedArea) > 1e-9 else { throw polygonField.error("the polygon has no area") }
-        return zone
+        guard abs(Zone(id: "", kind: .walkway, polygon: polygon).signedArea) > 1e-9 else { throw polygonField.error("the polygon has no area") }
+        return polygon
     }
 
     private func parseCamera(_ item: ManifestField) throws(LayoutError) -> CameraDefinition {

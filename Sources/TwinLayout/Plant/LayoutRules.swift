@@ -3,11 +3,14 @@
 ///
 /// ```yaml
 /// rules:
-///   overlap: true                  # no two machines intersect (mesh against mesh) or stand one inside the other
+///   overlap: true                  # no two parts cross (mesh against mesh) or stand one inside the other
 ///   clearance_m: 0.5               # between machines ...
-///   clearance_pairs:               # ... or more for some pairs of kinds
+///   clearance_pairs:               # ... or more for some pairs of kinds or categories
 ///     - {kinds: [press, press], m: 1.0}
+///     - {kinds: [machine, rack], m: 1.0}
 ///   wall_clearance_m: 0.3          # machines to walls and columns
+///   inside_building: true          # every part within the building's outline ...
+///   building: [[0, 0], [100, 0], [100, 60], [0, 60]]   # ... as given (default: the walls' extent)
 ///   free_zones: [keep-out, walkway]
 ///   route_margin: true             # every route clear by its AGV's margin
 ///   stations_reachable: true       # every station's nearest network node reachable
@@ -17,6 +20,8 @@
 public struct LayoutRules: Sendable, Equatable {
     /// A larger clearance between machines of two kinds.
     public struct PairClearance: Sendable, Equatable {
+        /// Machine kinds (`press`) or categories (`machine`, `conveyor`, `rack`, `station`,
+        /// `object`, `structure`), one or two.
         public var kinds: Set<String>
         public var meters: Double
         public init(kinds: Set<String>, meters: Double) { self.kinds = kinds; self.meters = meters }
@@ -26,6 +31,9 @@ public struct LayoutRules: Sendable, Equatable {
     public var machineClearance: Double? = 0.5
     public var pairClearances: [PairClearance] = []
     public var wallClearance: Double? = 0.3
+    public var insideBuilding = true
+    /// The building's outline on the floor; nil: the extent of its walls and columns.
+    public var building: [SIMD2<Double>]?
     public var freeZones: [Zone.Kind] = [.keepOut, .walkway]
     public var routeMargin = true
     public var stationsReachable = true
@@ -42,12 +50,22 @@ public struct LayoutRules: Sendable, Equatable {
 
     /// The clearance two machines of these kinds must keep.
     public func clearance(between a: String?, _ b: String?) -> Double? {
-        var required = machineClearance
+        clearance(between: (a, "machine"), (b, "machine"))
+    }
+
+    /// The clearance two parts must keep, each named by its kind (if any) and its category
+    /// (`machine`, `rack`, ..., `structure`): `clearance_m` between machines, and the largest
+    /// `clearance_pairs` entry that names the two (by kind or by category). Nil: none asked for
+    /// (they must still not cross, under `overlap`).
+    public func clearance(between a: (kind: String?, category: String), _ b: (kind: String?, category: String)) -> Double? {
+        var required = a.category == "machine" && b.category == "machine" ? machineClearance : nil
+        func names(_ p: (kind: String?, category: String), _ name: String) -> Bool { p.kind == name || p.category == name }
         for pair in pairClearances {
-            let kinds = Set([a ?? "", b ?? ""])
-            if kinds == pair.kinds || (pair.kinds.count == 1 && a == b && pair.kinds.contains(a ?? "")) {
-                required = max(required ?? 0, pair.meters)
-            }
+            let listed = Array(pair.kinds)
+            let matches = listed.count == 1
+                ? names(a, listed[0]) && names(b, listed[0])
+                : (names(a, listed[0]) && names(b, listed[1])) || (names(a, listed[1]) && names(b, listed[0]))
+            if matches { required = max(required ?? 0, pair.meters) }
         }
         return required
     }
