@@ -33,9 +33,10 @@ extension DemoPlantGenerator {
         y.line("racks:")
         for r in layout.racks { y.line("  - {id: \(r), kind: pallet-rack, node: hall/Racks/\(r)}") }
         y.line("")
+        y.line("# Each station names the AGV network node that serves it; validation keeps it reachable.")
         y.line("stations:")
-        for s in layout.stations { y.line("  - {id: \(s.id), kind: transfer, node: hall/Stations/\(s.id)}") }
-        for (i, c) in layout.chargers.enumerated() { y.line("  - {id: \(c.id), kind: charger, model: charger-\(i + 1)}") }
+        for s in layout.stations { y.line("  - {id: \(s.id), kind: transfer, node: hall/Stations/\(s.id), network_nodes: [\(s.node)]}") }
+        for (i, c) in layout.chargers.enumerated() { y.line("  - {id: \(c.id), kind: charger, model: charger-\(i + 1), network_nodes: [\(c.node)]}") }
         y.line("")
         y.line("agvs:")
         let parkingNodes = layout.nodes.filter { $0.id.hasPrefix("S") }.map(\.id)

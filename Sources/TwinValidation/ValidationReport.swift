@@ -13,10 +13,13 @@ public struct ValidationReport: Sendable {
     public var violations: [Violation]
     public var coverage: Validator.Coverage
     public var seconds: Double
+    /// What could not be checked, and why: said, but no reason to fail.
+    public var warnings: [Validator.Warning]
 
-    public init(base: String?, new: String, mode: String, diff: LayoutDiff?, violations: [Violation], coverage: Validator.Coverage, seconds: Double) {
+    public init(base: String?, new: String, mode: String, diff: LayoutDiff?, violations: [Violation], coverage: Validator.Coverage,
+                seconds: Double, warnings: [Validator.Warning] = []) {
         self.base = base; self.new = new; self.mode = mode; self.diff = diff; self.violations = violations
-        self.coverage = coverage; self.seconds = seconds
+        self.coverage = coverage; self.seconds = seconds; self.warnings = warnings
     }
 
     public var passed: Bool { violations.isEmpty }
@@ -56,6 +59,14 @@ public struct ValidationReport: Sendable {
             j.append("x", v.place.map { Self.n($0.x) } ?? .null)
             j.append("y", v.place.map { Self.n($0.y) } ?? .null)
             j.append("message", .string(v.message))
+            return .object(j)
+        }))
+        o.append("warnings", .array(warnings.map { w in
+            var j = JSONObject()
+            j.append("entities", .array(w.entities.map(JSONValue.string)))
+            j.append("x", w.place.map { Self.n($0.x) } ?? .null)
+            j.append("y", w.place.map { Self.n($0.y) } ?? .null)
+            j.append("message", .string(w.message))
             return .object(j)
         }))
         o.append("checked", .object(JSONObject([
@@ -105,6 +116,9 @@ public struct ValidationReport: Sendable {
                 md += "\(v.required.map { String(format: "%.2f m", $0) } ?? "-") | \(v.place.map { String(format: "(%.1f, %.1f)", $0.x, $0.y) } ?? "-") | \(v.message) |\n"
             }
             md += "\n"
+        }
+        if !warnings.isEmpty {
+            md += "### Warnings\n\n" + warnings.map { "- \($0.message)" }.joined(separator: "\n") + "\n\n"
         }
         md += "Checked: \(coverage.partPairs) part pairs, \(coverage.wallPairs) machine-wall pairs, \(coverage.buildingTests) parts against the building, \(coverage.zoneTests) zone tests, "
         md += "\(coverage.routes) routes, \(coverage.aisleSamples) aisle samples, \(coverage.stations) stations.\n"

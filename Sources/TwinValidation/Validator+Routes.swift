@@ -102,22 +102,35 @@ extension Validator {
             }
         }
         var out: [Violation] = []
-        for station in plant.entities where station.category == .station {
+        for station in plant.entities where station.category == .station || !station.networkNodes.isEmpty {
             guard let root = station.node else { continue }
             coverage.stations += 1
-            // How far its nearest network node lies from the station's outline (its box on the floor).
+            // The station's outline on the floor (its box), and how far a node lies from it.
             var lo = PlantState.floorPlacement(of: plant.nodes[root].worldTransform).position, hi = lo
             if let i = boxIndex[station.id] { lo = SIMD2(boxes[i].lo.x, boxes[i].lo.y); hi = SIMD2(boxes[i].hi.x, boxes[i].hi.y) }
-            func away(_ q: SIMD2<Double>) -> Double { simdLength2(pointwiseMax(pointwiseMax(lo - q, q - hi), .zero)) }
+            func away(_ q: SIMD2<Double>) -> Double { simdLength2(pointwiseMax(pointwiseMax(lo - q, q - hi), .zero)).squareRoot() }
             let p = (lo + hi) / 2
-            guard let nearest = network.nodes.min(by: { away($0.position) < away($1.position) }) else { continue }
-            let distance = away(nearest.position).squareRoot()
-            if let access = rules.stationAccess, distance > access {
-                out.append(Violation(rule: .station, entities: [station.id], measured: distance, required: access, place: p,
-                                     message: String(format: "station %@ lies %.2f m from the nearest network node (%@); at most %.1f m allowed", station.id, distance, nearest.id, access)))
-            } else if !main.contains(nearest.id) {
-                out.append(Violation(rule: .station, entities: [station.id, nearest.id], place: p,
-                                     message: "station \(station.id) (node \(nearest.id)) is cut off: AGVs cannot drive there from \(mainHome) and back"))
+            let what = station.category == .station ? "station \(station.id)" : "\(station.category.rawValue) \(station.id)"
+            guard !station.networkNodes.isEmpty else {
+                // Nothing declared: no guess by distance (the nearest node may serve another station).
+                warnings.append(Warning(entities: [station.id], place: p,
+                                        message: "\(what) names no network node (network_nodes: [...]): its access is not checked"))
+                continue
+            }
+            for nodeId in station.networkNodes {
+                guard let node = network.node(id: nodeId) else {
+                    out.append(Violation(rule: .station, entities: [station.id, nodeId], place: p,
+                                         message: "\(what) is served by network node \(nodeId), which the layout no longer has"))
+                    continue
+                }
+                let distance = away(node.position)
+                if let access = rules.stationAccess, distance > access {
+                    out.append(Violation(rule: .station, entities: [station.id, nodeId], measured: distance, required: access, place: p,
+                                         message: String(format: "%@ lies %.2f m from its network node %@; at most %.1f m allowed", what, distance, nodeId, access)))
+                } else if !main.contains(nodeId) {
+                    out.append(Violation(rule: .station, entities: [station.id, nodeId], place: p,
+                                         message: "\(what) (node \(nodeId)) is cut off: AGVs cannot drive there from \(mainHome) and back"))
+                }
             }
         }
         return out

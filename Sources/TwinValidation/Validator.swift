@@ -34,6 +34,16 @@ public final class Validator {
 
     public internal(set) var coverage = Coverage()
 
+    /// What the validator could not check and why (a station that names no network node): said,
+    /// not failed.
+    public struct Warning: Sendable, Equatable {
+        public var entities: [String]
+        public var place: SIMD2<Double>?
+        public var message: String
+    }
+
+    public internal(set) var warnings: [Warning] = []
+
     /// Floor-frame bounds of every part, from mesh bounds (no triangles touched).
     struct PartBox {
         var name: String

@@ -99,7 +99,8 @@ struct ValidateCommand: ParsableCommand {
         }
         bar.finish()
         let result = ValidationReport(base: baseName, new: newName, mode: incremental ? "changes" : "full", diff: diff,
-                                      violations: violations, coverage: validator.coverage, seconds: (ContinuousClock.now - start).seconds)
+                                      violations: violations, coverage: validator.coverage, seconds: (ContinuousClock.now - start).seconds,
+                                      warnings: validator.warnings)
         if let image {
             let picture: Image
             do { picture = try DiffImage.render(base: basePlant, new: newPlant, diff: diff, violations: violations) } catch {
@@ -137,6 +138,7 @@ struct ValidateCommand: ParsableCommand {
                 print("changes: " + (parts.isEmpty ? "none" : parts.joined(separator: "; ")))
             }
             for v in violations { print("VIOLATION \(v.rule.rawValue): \(v.message)") }
+            for w in validator.warnings { print("WARNING: \(w.message)") }
             let c = validator.coverage
             print(String(format: "%@: %@ (%@; %d part pairs, %d wall pairs, %d parts against the building, %d zone tests, %d routes, %d aisle samples, %d stations checked in %.2f s)",
                          newName, result.passed ? "passed" : "\(violations.count) violation\(violations.count == 1 ? "" : "s")",

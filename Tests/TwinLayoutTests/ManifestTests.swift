@@ -25,6 +25,15 @@ struct ManifestTests {
         #expect(manifest.cameras[1].projection == .perspective(fovDegrees: 50))
     }
 
+    /// An entity names the network nodes that serve it.
+    @Test func entitiesDeclareTheirNetworkNodes() throws {
+        let text = Fixture.valid.replacingOccurrences(of: "{id: P-1, kind: press, node: cell/Press-1}",
+                                                      with: "{id: P-1, kind: press, node: cell/Press-1, network_nodes: [A, B]}")
+        let plant = try PlantLoader().load(path: fixture.manifest(text))
+        #expect(plant.entity(id: "P-1")?.networkNodes == ["A", "B"])
+        #expect(plant.entity(id: "R-1")?.networkNodes == [])
+    }
+
     /// VDA 5050 orders (JSON) write `degree: 2.0`; the manifest takes it as the orders do, and
     /// still refuses a degree that is not whole.
     @Test func aWholeNumberWrittenWithADecimalPointIsWhole() throws {
@@ -66,6 +75,8 @@ struct ManifestTests {
         ("width: 0.8", "width: .nan", "plant.yaml:12: agvs[0].footprint.width: expected a number, found '.nan'"),
         ("width: 0.8", "width: nan", "plant.yaml:12: agvs[0].footprint.width: must be a finite number, found 'nan'"),
         ("height: 0.4}\n    start: A", "height: 0.4}\n    start: Q", "plant.yaml:13: agvs[0].start: unknown network node 'Q'"),
+        ("{id: P-1, kind: press, node: cell/Press-1}", "{id: P-1, kind: press, node: cell/Press-1, network_nodes: [A, Q]}",
+         "plant.yaml:8: machines[0].network_nodes[1]: unknown network node 'Q'"),
         ("{id: C, x: 2, y: 6}", "{id: B, x: 2, y: 6}", "plant.yaml:18: network.nodes[2]: duplicate network node id 'B' (first declared on line 17)"),
         ("{id: B-C, start: B, end: C,", "{id: B-C, start: B, end: D,", "plant.yaml:30: network.edges[1].end: unknown network node 'D'"),
         ("knot_vector: [0, 0, 0, 1, 1, 1]", "knot_vector: [0, 0, 1, 1, 1]", "plant.yaml:24: network.edges[0].trajectory: malformed NURBS: knot vector has 5 knots; control points + degree + 1 = 6"),

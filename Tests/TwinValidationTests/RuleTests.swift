@@ -134,7 +134,24 @@ struct RuleTests {
         #expect(try Self.violations(.station, [#"{"edit":"move","entity":"M-006","dy":-1}"#]).isEmpty)
         // With an access distance, a station far from every node breaks the rule.
         let far = try Self.violations(.station, [#"{"edit":"remove_edge","edge":"S1-S2"}"#]) { $0.stationAccess = 3 }
-        #expect(far.contains { $0.entities == ["ST-E1"] && ($0.measured ?? 0) > 3 })
+        #expect(far.contains { $0.entities == ["ST-E1", "E-S1"] && ($0.measured ?? 0) > 3 }, "\(far.map(\.message))")
+    }
+
+    /// Stations name the nodes that serve them; nothing is guessed by distance.
+    @Test func stationsAreCheckedAtTheNodesTheyDeclare() throws {
+        // CS-1's own node taken away (its edge first): the next charger's node does not stand in for it.
+        let gone = try Self.violations(.station, [#"{"edit":"remove_edge","edge":"W10-CH1"}"#, #"{"edit":"remove_node","node":"CH1"}"#])
+        #expect(gone.map(\.message) == ["station CS-1 is served by network node CH1, which the layout no longer has"])
+        // A stray node, unconnected, 0.48 m from transfer station ST-W1: ST-W1 is still served by W-S1.
+        let st = try #require(Validator(plant: Self.base).boxes.first { $0.name == "ST-W1" })
+        let stray = try Self.violations(.station, [#"{"edit":"add_node","node":"N-STRAY","x":\#(st.lo.x - 0.48),"y":\#((st.lo.y + st.hi.y) / 2)}"#])
+        #expect(stray.isEmpty, "\(stray.map(\.message))")
+        // A station added without a declared node: a warning, not a guess and not a failure.
+        let added = try Self.edited([#"{"edit":"add","entity":"ST-NEW","category":"station","size":[1,1,1],"x":30,"y":44.5}"#])
+        let validator = Validator(plant: added)
+        let violations = validator.validate(changes: LayoutDiff(base: Self.base, new: added)).filter { $0.rule == .station }
+        #expect(violations.isEmpty)
+        #expect(validator.warnings.map(\.message) == ["station ST-NEW names no network node (network_nodes: [...]): its access is not checked"])
     }
 
     @Test func aislesStayWideEnough() throws {

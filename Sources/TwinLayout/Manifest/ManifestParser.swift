@@ -28,18 +28,18 @@ struct ManifestParser {
         }
         let modelIds = Set(models.map(\.id))
 
+        let network = try parseNetwork(top.optional("network"))
         var entities: [PlantManifest.EntityDeclaration] = []
         var entityIds = IdRegistry()
         for (section, category) in [("machines", EntityCategory.machine), ("conveyors", .conveyor),
                                     ("racks", .rack), ("stations", .station)] {
             for item in try top.optional(section)?.sequence() ?? [] {
-                let entity = try parseEntity(item, category: category, modelIds: modelIds)
+                let entity = try parseEntity(item, category: category, modelIds: modelIds, network: network)
                 try entityIds.claim(entity.id, in: "entity", at: item)
                 entities.append(entity)
             }
         }
 
-        let network = try parseNetwork(top.optional("network"))
         var agvEntries: [(PlantManifest.EntityDeclaration, ManifestField, String?)] = []
         for item in try top.optional("agvs")?.sequence() ?? [] {
             let (agv, modelFile) = try parseAGV(item, network: network, modelIds: modelIds)
@@ -222,12 +222,21 @@ struct ManifestParser {
     }
 
     private func parseEntity(_ item: ManifestField, category: EntityCategory,
-                             modelIds: Set<String>) throws(LayoutError) -> PlantManifest.EntityDeclaration {
-        let m = try item.mapping(allowed: ["id", "kind", "node", "model"])
+                             modelIds: Set<String>, network: AGVNetwork) throws(LayoutError) -> PlantManifest.EntityDeclaration {
+        let m = try item.mapping(allowed: ["id", "kind", "node", "model", "network_nodes"])
         let id = try m.required("id").identifier()
         let kind = try m.optional("kind")?.identifier()
         let binding = try parseBinding(m, owner: item, modelIds: modelIds, required: true)
-        return PlantManifest.EntityDeclaration(id: id, category: category, kind: kind, binding: binding, line: item.line)
+        var declaration = PlantManifest.EntityDeclaration(id: id, category: category, kind: kind, binding: binding, line: item.line)
+        // The network nodes that serve it (a station's, a machine's dock): declared, not guessed.
+        if let field = m.optional("network_nodes") {
+            for n in try field.sequence() {
+                let nodeId = try n.string()
+                guard network.node(id: nodeId) != nil else { throw n.error("unknown network node '\(nodeId)'") }
+                declaration.networkNodes.append(nodeId)
+            }
+        }
+        return declaration
     }
 
     private func parseBinding(_ m: ManifestMapping, owner: ManifestField, modelIds: Set<String>,

@@ -59,6 +59,8 @@ public struct PlantManifest: Sendable {
         public var margin: Double?
         public var load: SIMD2<Double>?
         public var referenceOffset = SIMD2<Double>(0, 0)
+        /// The network nodes that serve it (`network_nodes:`).
+        public var networkNodes: [String] = []
     }
 
     public var name: String

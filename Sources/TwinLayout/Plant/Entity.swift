@@ -58,6 +58,9 @@ public struct Entity: Sendable, Identifiable {
     /// For AGVs: VDA 5050 manufacturer and serial number, which identify it on MQTT topics.
     public var manufacturer: String?
     public var serialNumber: String?
+    /// The AGV network nodes that serve it, as the manifest declares them (`network_nodes:`): a
+    /// station's, a charger's, a machine's supply dock. Empty where none are declared.
+    public var networkNodes: [String] = []
     /// The manifest line that declared it (nil for entities of bare model files).
     public var line: Int?
 

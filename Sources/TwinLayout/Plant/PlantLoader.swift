@@ -127,6 +127,7 @@ public struct PlantLoader: Sendable {
             entity.margin = declaration.margin
             entity.load = declaration.load
             entity.referenceOffset = declaration.referenceOffset
+            entity.networkNodes = declaration.networkNodes
             builder.entities.append(entity)
         }
         var plant = builder.finish()
