@@ -38,15 +38,44 @@ public enum DiffImage {
                 let a = FloorFrame.scenePoint(x: move.from.x, y: move.from.y, z: 0.06), b = FloorFrame.scenePoint(x: move.to.x, y: move.to.y, z: 0.06)
                 overlay.paths.append(Overlay.FloorPath(points: [a, b], color: orange, width: 4, arrowForward: true))
             }
+            // Network edges the change removed: dashed, where they ran.
+            for id in diff.edgesRemoved {
+                guard let edge = base.network.edges.first(where: { $0.id == id }),
+                      let a = base.network.node(id: edge.start), let b = base.network.node(id: edge.end) else { continue }
+                var points: [SIMD2<Double>]
+                if let curve = edge.trajectory {
+                    let range = curve.parameterRange
+                    points = (0...48).map { i in let p = curve.point(at: range.lowerBound + (range.upperBound - range.lowerBound) * Double(i) / 48); return SIMD2(p.x, p.y) }
+                } else {
+                    points = [a.position, b.position]
+                }
+                for dash in dashes(points, on: 0.6, off: 0.4) {
+                    overlay.paths.append(Overlay.FloorPath(points: dash.map { FloorFrame.scenePoint(x: $0.x, y: $0.y, z: 0.05) }, color: red,
+                                                           width: 2.5, arrowForward: false))
+                }
+            }
+            if !diff.edgesRemoved.isEmpty { legend.append(Overlay.LegendEntry(color: red, text: "network edge removed (dashed)")) }
             if !diff.moved.isEmpty { legend.append(Overlay.LegendEntry(color: orange, text: "moved (old place outlined)")) }
             if !diff.added.isEmpty { legend.append(Overlay.LegendEntry(color: green, text: "added")) }
             if !diff.removed.isEmpty { legend.append(Overlay.LegendEntry(color: red, text: "removed")) }
+        }
+        // The parts a violation names, outlined in red over everything (hatched where they stand).
+        let offending = Set(violations.flatMap(\.entities))
+        for part in PlantPart.parts(of: new, only: offending) where new.entity(id: part.name) != nil {
+            overlay.areas.append(Overlay.FloorArea(polygon: outline(part.footprint), fill: SIMD4(0.86, 0.1, 0.08, 0.35), stroke: red, throughWalls: true))
         }
         for v in violations {
             guard let p = v.place else { continue }
             let point = FloorFrame.scenePoint(x: p.x, y: p.y, z: 0.08)
             overlay.markers.append(Overlay.Marker(position: point, radius: 8, fill: SIMD4(0.86, 0.1, 0.08, 0.9), ring: SIMD4(1, 1, 1, 1)))
-            overlay.labels.append(Overlay.Label(text: "\(v.rule.rawValue): \(v.entities.prefix(3).joined(separator: ", "))", anchor: point,
+            // What was measured against what the rule asks, beside the mark.
+            var figure = ""
+            if let measured = v.measured, let required = v.required, required > 0 {
+                figure = String(format: " %.3f < %.2f m", measured, required)
+            } else if let measured = v.measured, measured > 0 {
+                figure = String(format: " %.2f m", measured)
+            }
+            overlay.labels.append(Overlay.Label(text: "\(v.rule.rawValue): \(v.entities.prefix(3).joined(separator: ", "))\(figure)", anchor: point,
                                                 plate: SIMD4(0.7, 0.05, 0.05, 0.92), priority: 6))
         }
         if !violations.isEmpty { legend.append(Overlay.LegendEntry(color: red, text: "violation")) }
@@ -55,5 +84,29 @@ public enum DiffImage {
         overlay.title = (base.map { "\($0.name) -> " } ?? "") + "\(new.name) - \(verdict)"
         let frame = RenderedFrame(image: snapshot.image, items: snapshot.items, viewDepth: [], timings: RenderTimings(), trianglesBinned: 0)
         return OverlayPainter.paint(overlay, on: frame, view: ViewGeometry(camera: snapshot.camera, width: width, height: height))
+    }
+
+    /// A polyline cut into dashes `on` metres long with gaps `off` metres long.
+    static func dashes(_ points: [SIMD2<Double>], on: Double, off: Double) -> [[SIMD2<Double>]] {
+        var out: [[SIMD2<Double>]] = []
+        var current: [SIMD2<Double>] = []
+        var drawing = true, left = on
+        for (a, b) in zip(points, points.dropFirst()) {
+            var from = a
+            var length = simdLength2(b - a).squareRoot()
+            guard length > 0 else { continue }
+            let unit = (b - a) / length
+            if drawing && current.isEmpty { current = [from] }
+            while length > left {
+                let to = from + unit * left
+                if drawing { current.append(to); out.append(current); current = [] } else { current = [to] }
+                length -= left; from = to
+                drawing.toggle(); left = drawing ? on : off
+            }
+            left -= length
+            if drawing { current.append(b) }
+        }
+        if drawing && current.count >= 2 { out.append(current) }
+        return out
     }
 }

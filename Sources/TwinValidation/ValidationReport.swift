@@ -59,6 +59,7 @@ public struct ValidationReport: Sendable {
             j.append("x", v.place.map { Self.n($0.x) } ?? .null)
             j.append("y", v.place.map { Self.n($0.y) } ?? .null)
             j.append("message", .string(v.message))
+            j.append("fix", v.fix.map(JSONValue.string) ?? .null)
             return .object(j)
         }))
         o.append("warnings", .array(warnings.map { w in
@@ -110,10 +111,10 @@ public struct ValidationReport: Sendable {
             md += "### Changes\n\n" + (lines.isEmpty ? "- none\n" : lines.joined(separator: "\n") + "\n") + "\n"
         }
         if !violations.isEmpty {
-            md += "### Violations\n\n| rule | entities | measured | required | where | |\n|---|---|---|---|---|---|\n"
+            md += "### Violations\n\n| rule | entities | measured | required | where | | smallest fix |\n|---|---|---|---|---|---|---|\n"
             for v in violations {
                 md += "| \(v.rule.rawValue) | \(v.entities.joined(separator: ", ")) | \(v.measured.map { String(format: "%.3f m", $0) } ?? "-") | "
-                md += "\(v.required.map { String(format: "%.2f m", $0) } ?? "-") | \(v.place.map { String(format: "(%.1f, %.1f)", $0.x, $0.y) } ?? "-") | \(v.message) |\n"
+                md += "\(v.required.map { String(format: "%.2f m", $0) } ?? "-") | \(v.place.map { String(format: "(%.1f, %.1f)", $0.x, $0.y) } ?? "-") | \(v.message) | \(v.fix ?? "-") |\n"
             }
             md += "\n"
         }

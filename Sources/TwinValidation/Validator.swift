@@ -140,7 +140,7 @@ public final class Validator {
         progress(steps[6], 6, total)
         violations += aisles(changes)
         progress("done", total, total)
-        return violations
+        return withFixes(violations, changed: changes?.changedEntities)
     }
 
     // MARK: Every part against every other

@@ -22,6 +22,8 @@ public struct Violation: Sendable, Equatable {
     /// Where on the floor (x, y).
     public var place: SIMD2<Double>?
     public var message: String
+    /// The smallest move that would fix it, where one part's move can ("move M-002 0.210 m west").
+    public var fix: String?
 
     public init(rule: Rule, entities: [String], measured: Double? = nil, required: Double? = nil, place: SIMD2<Double>? = nil, message: String) {
         self.rule = rule; self.entities = entities; self.measured = measured; self.required = required

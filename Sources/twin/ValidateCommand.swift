@@ -17,7 +17,7 @@ struct ValidateCommand: ParsableCommand {
             twin validate BASE NEW compares two layouts (plant manifests, model files, or change files: a base \
             plant and edits) and checks what the change touches; twin validate PLANT checks every rule of one \
             layout; twin validate CHANGE checks a change file against its base. Rules come from the manifest's \
-            rules: section (see docs/validation.md): machines never intersect, clearances between machines and to walls, \
+            rules: section (see docs/validation.md): no two parts cross, clearances between machines (and other parts where asked) and to walls, every part inside the building, \
             keep-out and walkway zones free, every route clear by its AGV's margin, stations reachable, aisles wide \
             enough. Exit status: 0 clean, 1 violations, 2 bad input.
 
@@ -45,7 +45,19 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: "Write a plan view with the change and the violations marked.")
     var image: String?
 
+    @Option(name: .customLong("image-url"), help: "Where the report's reader finds the image (a CI artifact's or an upload's address); default: its path from the report's folder.")
+    var imageURL: String?
+
     @OptionGroup var load: LoadOptions
+
+    func validate() throws {
+        if let imageURL {
+            guard report != nil, image != nil else { throw ValidationError("--image-url names where the --image of a --report is found: give all three") }
+            guard imageURL.count <= 2048, !imageURL.contains(where: { $0.isWhitespace || $0 == ")" || $0 == "(" }) else {
+                throw ValidationError("--image-url must be an address of at most 2048 characters without spaces or parentheses")
+            }
+        }
+    }
 
     /// Plants loaded so far, by absolute path: a change file's base that is also the first
     /// argument (or the base of a change given alone) is loaded once.
@@ -118,7 +130,7 @@ struct ValidateCommand: ParsableCommand {
                 let folder = (report as NSString).deletingLastPathComponent
                 return folder.isEmpty || !path.hasPrefix(folder + "/") ? path : String(path.dropFirst(folder.count + 1))
             }
-            do { try result.markdown(image: relativeImage).write(toFile: report, atomically: true, encoding: .utf8) } catch {
+            do { try result.markdown(image: imageURL ?? relativeImage).write(toFile: report, atomically: true, encoding: .utf8) } catch {
                 throw CLIFailure.cannotWrite(report, error)
             }
         }
@@ -137,7 +149,7 @@ struct ValidateCommand: ParsableCommand {
                 if diff.networkChanged { parts.append("network edited") }
                 print("changes: " + (parts.isEmpty ? "none" : parts.joined(separator: "; ")))
             }
-            for v in violations { print("VIOLATION \(v.rule.rawValue): \(v.message)") }
+            for v in violations { print("VIOLATION \(v.rule.rawValue): \(v.message)" + (v.fix.map { " (fix: \($0))" } ?? "")) }
             for w in validator.warnings { print("WARNING: \(w.message)") }
             let c = validator.coverage
             print(String(format: "%@: %@ (%@; %d part pairs, %d wall pairs, %d parts against the building, %d zone tests, %d routes, %d aisle samples, %d stations checked in %.2f s)",

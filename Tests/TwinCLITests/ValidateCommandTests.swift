@@ -41,6 +41,25 @@ struct ValidateCommandTests {
         #expect(full.status == 1 && full.stdout.contains("4 violations (every rule"))
     }
 
+    /// A report for a pull-request comment names the image where its reader finds it, and says
+    /// the smallest move that fixes each violation that one move can fix.
+    @Test func theReportEmbedsTheImageWhereItIsFoundAndSaysTheFix() throws {
+        let image = Self.temporary("fix.png"), report = Self.temporary("fix.md")
+        let url = "https://ci.example.com/artifacts/42/layout-check.png"
+        let result = try TwinBinary.run(["validate", "Assets/changes/block-the-loop.yaml", "--image", image, "--report", report, "--image-url", url])
+        #expect(result.status == 1)
+        let markdown = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(markdown.contains("![Layout check](\(url))"))
+        #expect(markdown.contains("| smallest fix |"))
+        #expect(result.stdout.contains("VIOLATION zone: M-006 reaches 0.74 m into walkway zone Z-WALK-CROSSING (fix: move M-006 "), "\(result.stdout)")
+        // Without all three, or with an address Markdown cannot hold: refused before anything loads.
+        for (arguments, message) in [(["--image-url", url], "give all three"),
+                                     (["--image", image, "--report", report, "--image-url", "a b)"], "without spaces or parentheses")] {
+            let bad = try TwinBinary.run(["validate", "Assets/changes/block-the-loop.yaml"] + arguments)
+            #expect(bad.status == 2 && bad.stderr.contains(message), "\(bad.stderr)")
+        }
+    }
+
     @Test func oneLayoutAloneIsCheckedInFull() throws {
         let result = try TwinBinary.run(["validate", "Assets/demo/plant.yaml"])
         #expect(result.status == 0, "\(result.stdout)")

@@ -77,3 +77,42 @@ struct PartRuleTests {
         #expect(try RuleTests.violations(.building, [#"{"edit":"move","entity":"M-001","dy":-16}"#]) { $0.insideBuilding = false }.isEmpty)
     }
 }
+
+/// Each violation a move of one part can fix says the smallest such move, checked by making it.
+@Suite("The smallest fix")
+struct FixTests {
+    @Test func clearancesAndTheBuildingSayHowFarToMove() throws {
+        // M-002 slid west towards M-001 until 0.3 m of air is left; 0.5 m is asked: 0.2 m back east.
+        let validator = Validator(plant: RuleTests.base)
+        let a = try #require(validator.part("M-001")), b = try #require(validator.part("M-002"))
+        let gap = a.tree.distance(to: b.tree)
+        let close = try RuleTests.violations(.clearance, [#"{"edit":"move","entity":"M-002","dx":\#(-(gap - 0.3))}"#])
+        let fix = try #require(close.first?.fix)
+        #expect(fix == "move M-002 0.200 m east" || fix == "move M-002 0.201 m east", "\(fix)")
+        // Moved 16 m south, out of the hall: back north by as much as it reaches out.
+        let out = try RuleTests.violations(.building, [#"{"edit":"move","entity":"M-001","dy":-16}"#])
+        let reach = try #require(out.first?.measured)
+        let back = try #require(out.first?.fix)
+        #expect(back.hasPrefix("move M-001 ") && back.hasSuffix(" m north"), "\(back)")
+        let metres = try #require(Double(back.dropFirst("move M-001 ".count).dropLast(" m north".count)))
+        #expect(metres >= reach - 0.002 && metres <= reach + 0.002, "\(metres) against \(reach)")
+        // Making the move named clears the violation.
+        let fixed = try RuleTests.violations(.clearance, [#"{"edit":"move","entity":"M-002","dx":\#(-(gap - 0.3) + 0.201)}"#])
+        #expect(fixed.isEmpty, "\(fixed.map(\.message))")
+    }
+}
+
+@Suite("Dashed lines for removed edges")
+struct DashTests {
+    /// A 3 m line in 0.6 m dashes with 0.4 m gaps: dashes at 0-0.6, 1-1.6, 2-2.6; round a corner too.
+    @Test func dashesFollowTheLine() {
+        let dashes = DiffImage.dashes([SIMD2(0, 0), SIMD2(3, 0)], on: 0.6, off: 0.4)
+        #expect(dashes.count == 3)
+        for (k, dash) in dashes.enumerated() {
+            #expect(abs(dash.first!.x - Double(k)) < 1e-9 && abs(dash.last!.x - (Double(k) + 0.6)) < 1e-9, "\(dash)")
+        }
+        let corner = DiffImage.dashes([SIMD2(0, 0), SIMD2(0.5, 0), SIMD2(0.5, 1)], on: 0.6, off: 0.4)
+        #expect(corner.first! == [SIMD2(0, 0), SIMD2(0.5, 0), SIMD2(0.5, 0.1)] || corner.first!.count == 3)
+        #expect(corner.count == 2 && abs(corner[1].first!.y - 0.5) < 1e-9 && abs(corner[1].last!.y - 1) < 1e-9, "\(corner)")
+    }
+}

@@ -1,0 +1,82 @@
+import TwinCollision
+import TwinGeometry
+import TwinOperations
+
+/// The smallest move that would fix a violation, for the planner who has to make it: "move
+/// M-002 0.21 m west". The part is moved along each of the four compass directions, and the
+/// shortest move after which the rule holds (to a millimetre) is named.
+extension Validator {
+    /// Compass directions on the floor (+y is north).
+    static let compass: [(name: String, direction: SIMD3<Double>)] = [
+        ("north", SIMD3(0, 1, 0)), ("east", SIMD3(1, 0, 0)), ("south", SIMD3(0, -1, 0)), ("west", SIMD3(-1, 0, 0)),
+    ]
+
+    /// The shortest move of `part` along a compass direction, at most `limit` metres, after which
+    /// `holds` (given the moved triangles) is true; nil when none within the limit. `start` is a
+    /// first guess of the distance (what the rule misses by).
+    func smallestMove(of part: PlantPart, start: Double, limit: Double = 10,
+                      holds: (TriangleBVH) -> Bool) -> (direction: String, metres: Double)? {
+        let corners = part.tree.corners
+        func moved(_ offset: SIMD3<Double>) -> TriangleBVH { TriangleBVH(triangles: corners.map { $0 + offset }) }
+        var best: (direction: String, metres: Double)?
+        for (name, direction) in Self.compass {
+            // Grow until the rule holds, then halve the bracket down to a millimetre.
+            var low = 0.0, high = max(start, 0.001)
+            while high <= min(limit, best?.metres ?? limit) && !holds(moved(direction * high)) { low = high; high *= 2 }
+            guard high <= min(limit, best?.metres ?? limit) else { continue }
+            while high - low > 0.0005 {
+                let middle = (low + high) / 2
+                if holds(moved(direction * middle)) { high = middle } else { low = middle }
+            }
+            let metres = (high * 1000).rounded(.up) / 1000
+            if best == nil || metres < best!.metres { best = (name, metres) }
+        }
+        return best
+    }
+
+    /// Which of a violation's entities to move: one the change moved or added, else the first
+    /// that is not a wall.
+    func movable(_ v: Violation, changed: Set<String>?) -> String? {
+        let candidates = v.entities.filter { name in boxIndex[name].map { !isStructure(boxes[$0]) } ?? false }
+        return candidates.first { changed?.contains($0) ?? false } ?? candidates.first
+    }
+
+    /// Each violation with the smallest move that fixes it, where one can be found: clearances,
+    /// overlaps, walls, zones and the building's outline (not routes and stations, which a move
+    /// of one part may not fix). At most `limit` violations are looked at.
+    func withFixes(_ violations: [Violation], changed: Set<String>?, limit: Int = 20) -> [Violation] {
+        var out = violations
+        var looked = 0
+        for k in out.indices where looked < limit {
+            let v = out[k]
+            guard [.clearance, .overlap, .wallClearance, .zone, .building].contains(v.rule),
+                  let name = movable(v, changed: changed), let moving = part(name) else { continue }
+            looked += 1
+            var fix: (direction: String, metres: Double)?
+            switch v.rule {
+            case .clearance, .overlap, .wallClearance:
+                guard let otherName = v.entities.first(where: { $0 != name }), let other = part(otherName) else { continue }
+                let required = max(v.required ?? 0, Self.contactTolerance)
+                fix = smallestMove(of: moving, start: max(required - (v.measured ?? 0), 0.001)) { tree in
+                    let d = tree.distance(to: other.tree, cutoff: required + 1e-6)
+                    return d >= required - 1e-9 && !(d <= Self.contactTolerance && tree.interpenetrates(other.tree, tolerance: Self.contactTolerance))
+                }
+            case .zone:
+                guard let zone = plant.zones.first(where: { v.entities.contains($0.id) }) else { continue }
+                fix = smallestMove(of: moving, start: max(v.measured ?? 0, 0.001)) { tree in Self.intrusion(tree.corners, into: zone.polygon) == nil }
+            case .building:
+                guard let outline = buildingOutline else { continue }
+                fix = smallestMove(of: moving, start: max(v.measured ?? 0, 0.001), limit: max(10, 2 * (v.measured ?? 0))) { tree in
+                    tree.corners.allSatisfy { c in
+                        let p = SIMD2(c.x, c.y)
+                        return Self.inside(p, outline) || Self.edgeDistance(p, outline) <= Self.contactTolerance
+                    }
+                }
+            default:
+                continue
+            }
+            if let fix { out[k].fix = String(format: "move %@ %.3f m %@", name, fix.metres, fix.direction) }
+        }
+        return out
+    }
+}
