@@ -65,16 +65,29 @@ public struct LayoutDiff: Sendable {
         var content: UInt64
     }
 
-    /// A 64-bit hash of a mesh's positions and indices (FNV-1a over 32-bit words, then mixed).
+    /// A 64-bit hash of a mesh's positions and indices: their bytes in four independent lanes
+    /// (multiply and xor, 8 bytes at a time), mixed at the end.
     static func contentHash(of mesh: TriangleMesh) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        mesh.positions.withUnsafeBufferPointer { p in
-            p.withMemoryRebound(to: Float.self) { floats in
-                for f in floats { h = (h ^ UInt64(f.bitPattern)) &* 0x100000001b3 }
-            }
+        let a = mesh.positions.withUnsafeBytes { hashBytes($0, seed: 0xcbf29ce484222325) }
+        let b = mesh.indices.withUnsafeBytes { hashBytes($0, seed: a) }
+        return mix(b ^ UInt64(mesh.positions.count))
+    }
+
+    static func hashBytes(_ raw: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+        let prime: UInt64 = 0x100000001b3
+        var h0 = seed, h1 = seed ^ 0x9e3779b97f4a7c15, h2 = seed ^ 0xbf58476d1ce4e5b9, h3 = seed ^ 0x94d049bb133111eb
+        let words = raw.count / 8
+        var i = 0
+        while i + 4 <= words {
+            h0 = (h0 ^ raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) &* prime
+            h1 = (h1 ^ raw.loadUnaligned(fromByteOffset: 8 * i + 8, as: UInt64.self)) &* prime
+            h2 = (h2 ^ raw.loadUnaligned(fromByteOffset: 8 * i + 16, as: UInt64.self)) &* prime
+            h3 = (h3 ^ raw.loadUnaligned(fromByteOffset: 8 * i + 24, as: UInt64.self)) &* prime
+            i += 4
         }
-        for i in mesh.indices { h = (h ^ UInt64(i)) &* 0x100000001b3 }
-        return mix(h ^ UInt64(mesh.positions.count))
+        while i < words { h0 = (h0 ^ raw.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)) &* prime; i += 1 }
+        for byte in raw[(8 * words)...] { h1 = (h1 ^ UInt64(byte)) &* prime }
+        return mix(h0) ^ mix(h1 &+ 1) ^ mix(h2 &+ 2) ^ mix(h3 &+ 3) ^ UInt64(raw.count)
     }
 
     static func mix(_ x: UInt64) -> UInt64 {
