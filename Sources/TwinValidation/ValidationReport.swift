@@ -73,6 +73,7 @@ public struct ValidationReport: Sendable {
         o.append("checked", .object(JSONObject([
             .init(key: "part_pairs", value: .number(Double(coverage.partPairs))), .init(key: "wall_pairs", value: .number(Double(coverage.wallPairs))),
             .init(key: "building_tests", value: .number(Double(coverage.buildingTests))),
+            .init(key: "safety_zones", value: .number(Double(coverage.safetyZones))),
             .init(key: "zone_tests", value: .number(Double(coverage.zoneTests))), .init(key: "routes", value: .number(Double(coverage.routes))),
             .init(key: "aisle_samples", value: .number(Double(coverage.aisleSamples))), .init(key: "stations", value: .number(Double(coverage.stations))),
             .init(key: "parts_built", value: .number(Double(coverage.partsBuilt))),
@@ -121,7 +122,7 @@ public struct ValidationReport: Sendable {
         if !warnings.isEmpty {
             md += "### Warnings\n\n" + warnings.map { "- \($0.message)" }.joined(separator: "\n") + "\n\n"
         }
-        md += "Checked: \(coverage.partPairs) part pairs, \(coverage.wallPairs) machine-wall pairs, \(coverage.buildingTests) parts against the building, \(coverage.zoneTests) zone tests, "
+        md += "Checked: \(coverage.partPairs) part pairs, \(coverage.wallPairs) machine-wall pairs, \(coverage.buildingTests) parts against the building, \(coverage.zoneTests) zone tests, \(coverage.safetyZones) safety zones, "
         md += "\(coverage.routes) routes, \(coverage.aisleSamples) aisle samples, \(coverage.stations) stations.\n"
         if let image { md += "\n![Layout check](\(image))\n" }
         return md

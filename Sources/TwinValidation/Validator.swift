@@ -25,6 +25,8 @@ public final class Validator {
         /// Parts held against the building's outline.
         public var buildingTests = 0
         public var zoneTests = 0
+        /// Safety zones held clear of other parts, walkways and routes.
+        public var safetyZones = 0
         public var routes = 0
         public var aisleSamples = 0
         public var stations = 0
@@ -114,7 +116,7 @@ public final class Validator {
 
     /// Every violation of the plant's rules (with `changes`: those the change can have caused).
     /// The rules' names in the order ``validate(changes:progress:)`` checks them.
-    public static let ruleSteps = ["part pairs", "walls", "building", "zones", "routes", "stations", "aisles"]
+    public static let ruleSteps = ["part pairs", "walls", "building", "zones", "safety zones", "routes", "stations", "aisles"]
 
     /// Every rule, or with `changes` what they touch. `progress` hears each rule as it begins
     /// (its name, how many are done, how many there are) and the end.
@@ -133,11 +135,13 @@ public final class Validator {
         progress(steps[3], 3, total)
         violations += zones(changed, changedZones: changes.map { Set($0.zonesAdded + $0.zonesChanged) })
         progress(steps[4], 4, total)
+        violations += safetyZones(changes)
+        progress(steps[5], 5, total)
         let (routeViolations, _) = self.routes(changes)
         violations += routeViolations
-        progress(steps[5], 5, total)
-        violations += stations(changes)
         progress(steps[6], 6, total)
+        violations += stations(changes)
+        progress(steps[7], 7, total)
         violations += aisles(changes)
         progress("done", total, total)
         return withFixes(violations, changed: changes?.changedEntities)

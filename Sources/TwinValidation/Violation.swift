@@ -9,6 +9,7 @@ public struct Violation: Sendable, Equatable {
         case wallClearance = "wall-clearance"
         case building
         case zone
+        case safety
         case route
         case station
         case aisle

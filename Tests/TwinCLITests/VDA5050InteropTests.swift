@@ -119,7 +119,8 @@ struct VDA5050InteropTests {
         defer { try? FileManager.default.removeItem(atPath: TwinBinary.repository + "/Assets/demo/range-test.yaml") }
         let result = try TwinBinary.run(["info", "Assets/demo/range-test.yaml"])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("range-test.yaml:163: network.nodes[15].theta: must lie within -π and π radians (VDA 5050: ±3.14159265359), found 3.15"), "\(result.stderr)")
+        let line = try #require(manifest.components(separatedBy: "\n").firstIndex { $0.contains("{id: N1, x: 90, y: 52, theta: 3.15}") }) + 1
+        #expect(result.stderr.contains("range-test.yaml:\(line): network.nodes[15].theta: must lie within -π and π radians (VDA 5050: ±3.14159265359), found 3.15"), "\(result.stderr)")
     }
 
     /// An order is held against the plant's network: a node without nodePosition (optional in VDA

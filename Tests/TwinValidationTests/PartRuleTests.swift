@@ -116,3 +116,45 @@ struct DashTests {
         #expect(corner.count == 2 && abs(corner[1].first!.y - 0.5) < 1e-9 && abs(corner[1].last!.y - 1) < 1e-9, "\(corner)")
     }
 }
+
+/// Safety zones hold the machine they guard and nothing else: no part, no walkway, no AGV route.
+/// Z-SAFETY-M-012 spans x 13.6 ... 18.4, y 22.2 ... 26.8 around press M-012.
+@Suite("Safety zones kept clear")
+struct SafetyZoneTests {
+    static func safety(_ plant: Plant) -> [Violation] {
+        Validator(plant: plant).validate().filter { $0.rule == .safety }
+    }
+
+    @Test func noOtherPartInASafetyZone() throws {
+        // A 1 m box whose north face reaches 2 mm over the zone's south edge, then half a millimetre.
+        let into = try RuleTests.violations(.safety, [PartRuleTests.add("BOX-S", x: 16, y: 22.2 + 0.002 - 0.5)])
+        #expect(into.count == 1 && into.first?.entities == ["BOX-S", "Z-SAFETY-M-012"], "\(into.map(\.message))")
+        #expect(abs((into.first?.measured ?? 0) - 0.002) < 1e-6)
+        #expect(into.first?.message.contains("(around M-012)") ?? false)
+        #expect(try RuleTests.violations(.safety, [PartRuleTests.add("BOX-S", x: 16, y: 22.2 + 0.0005 - 0.5)]).isEmpty)
+    }
+
+    @Test func noWalkwayAcrossASafetyZone() throws {
+        var plant = RuleTests.base
+        plant.zones.append(Zone(id: "Z-WALK-NEW", kind: .walkway, polygon: [SIMD2(10, 24), SIMD2(13.6 + 0.002, 24), SIMD2(13.6 + 0.002, 25), SIMD2(10, 25)]))
+        let across = Self.safety(plant)
+        #expect(across.map(\.entities) == [["Z-WALK-NEW", "Z-SAFETY-M-012"]], "\(across.map(\.message))")
+        #expect(abs((across.first?.measured ?? 0) - 0.002) < 1e-6)
+        plant.zones[plant.zones.count - 1].polygon = [SIMD2(10, 24), SIMD2(13.6 - 0.001, 24), SIMD2(13.6 - 0.001, 25), SIMD2(10, 25)]
+        #expect(Self.safety(plant).isEmpty)
+    }
+
+    /// The loop runs east along y = 8 with AGV-01, 0.8 m wide: its side at y = 8.4. A safety zone
+    /// (guarding nothing) whose south edge lies 2 mm below that side is entered; half a millimetre is not.
+    @Test func noRouteThroughASafetyZone() throws {
+        var plant = RuleTests.base
+        func zone(from south: Double) -> Zone {
+            Zone(id: "Z-SAFETY-TEST", kind: .safety, polygon: [SIMD2(26, south), SIMD2(30, south), SIMD2(30, south + 1.2), SIMD2(26, south + 1.2)])
+        }
+        plant.zones.append(zone(from: 8.4 - 0.002))
+        let entered = Self.safety(plant).filter { $0.entities.first == "R-LOOP" }
+        #expect(entered.count == 1 && abs((entered.first?.measured ?? 0) - 0.002) < 1e-6, "\(entered.map(\.message))")
+        plant.zones[plant.zones.count - 1] = zone(from: 8.4 + 0.0005)
+        #expect(Self.safety(plant).filter { $0.entities.first == "R-LOOP" }.isEmpty)
+    }
+}

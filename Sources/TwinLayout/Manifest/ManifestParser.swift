@@ -155,7 +155,7 @@ struct ManifestParser {
 
     private func parseRules(_ field: ManifestField) throws(LayoutError) -> LayoutRules {
         let m = try field.mapping(allowed: ["overlap", "clearance_m", "clearance_pairs", "wall_clearance_m", "inside_building", "building",
-                                            "free_zones", "route_margin", "stations_reachable", "station_access_m", "aisle_width_m"])
+                                            "free_zones", "safety_zones_clear", "route_margin", "stations_reachable", "station_access_m", "aisle_width_m"])
         var rules = LayoutRules()
         rules.line = field.line
         /// A distance in meters, or `off`.
@@ -167,6 +167,7 @@ struct ManifestParser {
         if let f = m.optional("clearance_m") { rules.machineClearance = try meters(f) }
         if let f = m.optional("wall_clearance_m") { rules.wallClearance = try meters(f) }
         if let f = m.optional("inside_building") { rules.insideBuilding = try f.bool() }
+        if let f = m.optional("safety_zones_clear") { rules.safetyZonesClear = try f.bool() }
         if let f = m.optional("building") { rules.building = try floorPolygon(f) }
         if let f = m.optional("route_margin") { rules.routeMargin = try f.bool() }
         if let f = m.optional("stations_reachable") { rules.stationsReachable = try f.bool() }

@@ -12,6 +12,7 @@
 ///   inside_building: true          # every part within the building's outline ...
 ///   building: [[0, 0], [100, 0], [100, 60], [0, 60]]   # ... as given (default: the walls' extent)
 ///   free_zones: [keep-out, walkway]
+///   safety_zones_clear: true       # a safety zone holds its machine only: no other part, walkway or AGV route
 ///   route_margin: true             # every route clear by its AGV's margin
 ///   stations_reachable: true       # every station's nearest network node reachable
 ///   station_access_m: 3.0          # how far a station may lie from its network node (default: off)
@@ -35,6 +36,8 @@ public struct LayoutRules: Sendable, Equatable {
     /// The building's outline on the floor; nil: the extent of its walls and columns.
     public var building: [SIMD2<Double>]?
     public var freeZones: [Zone.Kind] = [.keepOut, .walkway]
+    /// Safety zones hold only the machine they guard: no other part, no walkway, no AGV route.
+    public var safetyZonesClear = true
     public var routeMargin = true
     public var stationsReachable = true
     /// How far a station may lie from its nearest network node; nil: any distance (only
