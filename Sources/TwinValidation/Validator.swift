@@ -174,7 +174,7 @@ public final class Validator {
                 let a = candidates[i], b = candidates[j]
                 let ca = categories[i], cb = categories[j]
                 if ca == "structure" && cb == "structure" { continue }
-                if rules.wallClearance != nil && Set([ca, cb]) == ["machine", "structure"] { continue }
+                if rules.wallClearance != nil && ((ca == "machine" && cb == "structure") || (ca == "structure" && cb == "machine")) { continue }
                 if let changed, !changed.contains(a.name) && !changed.contains(b.name) { continue }
                 let required = rules.clearance(between: (a.entity?.kind, ca), (b.entity?.kind, cb))
                 guard rules.overlap || required != nil else { continue }
