@@ -42,14 +42,14 @@ extension Validator {
     }
 
     /// Each violation with the smallest move that fixes it, where one can be found: clearances,
-    /// overlaps, walls, zones and the building's outline (not routes and stations, which a move
-    /// of one part may not fix). At most `limit` violations are looked at.
+    /// overlaps, walls, zones (a part in a safety zone too) and the building's outline (not
+    /// routes, stations and walkways, which a move of one part may not fix). At most `limit` violations are looked at.
     func withFixes(_ violations: [Violation], changed: Set<String>?, limit: Int = 20) -> [Violation] {
         var out = violations
         var looked = 0
         for k in out.indices where looked < limit {
             let v = out[k]
-            guard [.clearance, .overlap, .wallClearance, .zone, .building].contains(v.rule),
+            guard [.clearance, .overlap, .wallClearance, .zone, .safety, .building].contains(v.rule),
                   let name = movable(v, changed: changed), let moving = part(name) else { continue }
             looked += 1
             var fix: (direction: String, metres: Double)?
@@ -61,9 +61,14 @@ extension Validator {
                     let d = tree.distance(to: other.tree, cutoff: required + 1e-6)
                     return d >= required - 1e-9 && !(d <= Self.contactTolerance && tree.interpenetrates(other.tree, tolerance: Self.contactTolerance))
                 }
-            case .zone:
-                guard let zone = plant.zones.first(where: { v.entities.contains($0.id) }) else { continue }
-                fix = smallestMove(of: moving, start: max(v.measured ?? 0, 0.001)) { tree in Self.intrusion(tree.corners, into: zone.polygon) == nil }
+            case .zone, .safety:
+                // A part in a zone (not a walkway or a route across a safety zone: no part of those moves).
+                guard let zone = plant.zones.first(where: { v.entities.contains($0.id) }), v.entities.first == name else { continue }
+                // As each rule judges: a free zone is entered by any touch, a safety zone by more than the tolerance.
+                let allowed = v.rule == .safety ? Self.contactTolerance : -1
+                fix = smallestMove(of: moving, start: max(v.measured ?? 0, 0.001)) { tree in
+                    (Self.intrusion(tree.corners, into: zone.polygon) ?? -1) <= allowed
+                }
             case .building:
                 guard let outline = buildingOutline else { continue }
                 fix = smallestMove(of: moving, start: max(v.measured ?? 0, 0.001), limit: max(10, 2 * (v.measured ?? 0))) { tree in

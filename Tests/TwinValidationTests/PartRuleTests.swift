@@ -131,6 +131,9 @@ struct SafetyZoneTests {
         #expect(into.count == 1 && into.first?.entities == ["BOX-S", "Z-SAFETY-M-012"], "\(into.map(\.message))")
         #expect(abs((into.first?.measured ?? 0) - 0.002) < 1e-6)
         #expect(into.first?.message.contains("(around M-012)") ?? false)
+        // Back out of it by what it reaches in (to the rule's millimetre).
+        let fix = try #require(into.first?.fix)
+        #expect(fix == "move BOX-S 0.001 m south" || fix == "move BOX-S 0.002 m south", "\(fix)")
         #expect(try RuleTests.violations(.safety, [PartRuleTests.add("BOX-S", x: 16, y: 22.2 + 0.0005 - 0.5)]).isEmpty)
     }
 
