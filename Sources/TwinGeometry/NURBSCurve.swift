@@ -105,16 +105,20 @@ public struct NURBSCurve: Sendable, Hashable {
     }
 
     private func chordLength(segments: Int) -> Double {
-        let range = parameterRange
+        let points = self.points(segments: segments)
         var total = 0.0
-        var last = point(at: range.lowerBound)
-        for i in 1...segments {
-            let p = point(at: range.lowerBound + (range.upperBound - range.lowerBound) * Double(i) / Double(segments))
+        for (last, p) in zip(points, points.dropFirst()) {
             let d = p - last
             total += (d.x * d.x + d.y * d.y).squareRoot()
-            last = p
         }
         return total
+    }
+
+    /// `segments + 1` points along the curve, evenly spaced in its parameter, ends included (for
+    /// drawing it as a polyline).
+    public func points(segments: Int) -> [SIMD2<Double>] {
+        let range = parameterRange
+        return (0...segments).map { i in point(at: range.lowerBound + (range.upperBound - range.lowerBound) * Double(i) / Double(segments)) }
     }
 
     /// The exact circular arc as a rational quadratic NURBS: center, radius, start angle and

@@ -36,11 +36,7 @@ public enum PlantOverlay {
             guard let a = network.node(id: edge.start), let b = network.node(id: edge.end) else { continue }
             var points: [SIMD3<Double>]
             if let curve = edge.trajectory {
-                let range = curve.parameterRange
-                points = (0...24).map { i in
-                    let p = curve.point(at: range.lowerBound + (range.upperBound - range.lowerBound) * Double(i) / 24)
-                    return FloorFrame.scenePoint(x: p.x, y: p.y, z: 0.02)
-                }
+                points = curve.points(segments: 24).map { FloorFrame.scenePoint(x: $0.x, y: $0.y, z: 0.02) }
             } else {
                 points = [FloorFrame.scenePoint(x: a.x, y: a.y, z: 0.02), FloorFrame.scenePoint(x: b.x, y: b.y, z: 0.02)]
             }

@@ -44,8 +44,7 @@ public enum DiffImage {
                       let a = base.network.node(id: edge.start), let b = base.network.node(id: edge.end) else { continue }
                 var points: [SIMD2<Double>]
                 if let curve = edge.trajectory {
-                    let range = curve.parameterRange
-                    points = (0...48).map { i in let p = curve.point(at: range.lowerBound + (range.upperBound - range.lowerBound) * Double(i) / 48); return SIMD2(p.x, p.y) }
+                    points = curve.points(segments: 48)
                 } else {
                     points = [a.position, b.position]
                 }
