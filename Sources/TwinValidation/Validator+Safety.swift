@@ -42,8 +42,7 @@ extension Validator {
         for zone in zones {
             coverage.safetyZones += 1
             let polygon = zone.polygon
-            let zlo = polygon.reduce(SIMD2(repeating: Double.infinity)) { pointwiseMin($0, $1) }
-            let zhi = polygon.reduce(SIMD2(repeating: -Double.infinity)) { pointwiseMax($0, $1) }
+            let (zlo, zhi) = Self.bounds(of: polygon)
             let guardedMachine = guarded(by: zone)
             let what = guardedMachine.map { "safety zone \(zone.id) (around \($0))" } ?? "safety zone \(zone.id)"
             // No other part in it.

@@ -264,8 +264,7 @@ public final class Validator {
     /// triangles' corners reaches outside, measured from the outline.
     func building(_ changed: Set<String>?) -> [Violation] {
         guard rules.insideBuilding, let outline = buildingOutline else { return [] }
-        let lo = outline.reduce(SIMD2(repeating: Double.infinity)) { pointwiseMin($0, $1) }
-        let hi = outline.reduce(SIMD2(repeating: -Double.infinity)) { pointwiseMax($0, $1) }
+        let (lo, hi) = Self.bounds(of: outline)
         let rectangle = outline.count == 4 && Set(outline.map(\.x)).count == 2 && Set(outline.map(\.y)).count == 2
         var out: [Violation] = []
         for box in boxes where box.entity != nil && !isStructure(box) {
@@ -296,8 +295,7 @@ public final class Validator {
         for zone in plant.zones where rules.freeZones.contains(zone.kind) {
             let polygon = zone.polygon
             guard polygon.count >= 3 else { continue }
-            let zlo = polygon.reduce(SIMD2(repeating: Double.infinity)) { pointwiseMin($0, $1) }
-            let zhi = polygon.reduce(SIMD2(repeating: -Double.infinity)) { pointwiseMax($0, $1) }
+            let (zlo, zhi) = Self.bounds(of: polygon)
             let wholeZone = changed == nil || (changedZones?.contains(zone.id) ?? false)
             for box in boxes where box.entity != nil && box.entity?.category != .agv {
                 if !wholeZone, let changed, !changed.contains(box.name) { continue }
@@ -329,6 +327,12 @@ public final class Validator {
             }
         }
         return deepest
+    }
+
+    /// The corners of a polygon's box on the floor.
+    static func bounds(of polygon: [SIMD2<Double>]) -> (lo: SIMD2<Double>, hi: SIMD2<Double>) {
+        (polygon.reduce(SIMD2(repeating: Double.infinity)) { pointwiseMin($0, $1) },
+         polygon.reduce(SIMD2(repeating: -Double.infinity)) { pointwiseMax($0, $1) })
     }
 
     static func inside(_ p: SIMD2<Double>, _ polygon: [SIMD2<Double>]) -> Bool {
