@@ -25,6 +25,12 @@ public func simdLength<T: BinaryFloatingPoint & SIMDScalar>(_ a: SIMD3<T>) -> T 
     simdDot(a, a).squareRoot()
 }
 
+/// The length of a vector on the floor.
+@inlinable
+public func simdLength<T: BinaryFloatingPoint & SIMDScalar>(_ a: SIMD2<T>) -> T {
+    simdDot(a, a).squareRoot()
+}
+
 /// The vector scaled to unit length, or zero for a zero vector.
 @inlinable
 public func simdNormalize<T: BinaryFloatingPoint & SIMDScalar>(_ a: SIMD3<T>) -> SIMD3<T> {

@@ -20,6 +20,11 @@ public struct PlantPart: Sendable {
         var transform: Matrix4x4
         var meshes: [Int]
     }
+    /// A part made of a tree of triangles already in the floor frame (a part moved for a trial).
+    public init(name: String, entity: Entity? = nil, tree: TriangleBVH) {
+        self.name = name; self.entity = entity; self.tree = tree
+    }
+
     public var lo: SIMD3<Double> { tree.bounds.lo }
     public var hi: SIMD3<Double> { tree.bounds.hi }
 

@@ -36,11 +36,13 @@ public struct LayoutDiff: Sendable {
     public var agvsChanged: [String] = []
     /// Whether the rules differ: then nothing the base passed can be taken as still passing.
     public var rulesChanged = false
+    /// Whether doors, crane areas, service areas or material-flow links were declared otherwise.
+    public var practiceChanged = false
 
     public var isEmpty: Bool {
         added.isEmpty && removed.isEmpty && moved.isEmpty && resized.isEmpty && remodeled.isEmpty && networkChanged
             == false && zonesAdded.isEmpty && zonesRemoved.isEmpty && zonesChanged.isEmpty && routesChanged.isEmpty && agvsChanged.isEmpty
-            && !rulesChanged
+            && !rulesChanged && !practiceChanged
     }
 
     public var networkChanged: Bool {
@@ -179,6 +181,10 @@ public struct LayoutDiff: Sendable {
         var baseRules = base.rules, newRules = new.rules
         baseRules.line = nil; newRules.line = nil
         rulesChanged = baseRules != newRules
+        func unlined<T>(_ items: [T], _ line: WritableKeyPath<T, Int?>) -> [T] { items.map { var x = $0; x[keyPath: line] = nil; return x } }
+        let baseDeclared = Dictionary(base.entities.map { ($0.id, ($0.serviceAreas, $0.links)) }, uniquingKeysWith: { x, _ in x })
+        practiceChanged = unlined(base.doors, \.line) != unlined(new.doors, \.line) || unlined(base.cranes, \.line) != unlined(new.cranes, \.line)
+            || new.entities.contains { e in baseDeclared[e.id].map { $0.0 != e.serviceAreas || $0.1 != e.links } ?? !(e.serviceAreas.isEmpty && e.links.isEmpty) }
         routesChanged = new.routes.filter { r in baseRoutes[r.id].map { $0.nodes != r.nodes || $0.agv != r.agv } ?? true }.map(\.id)
     }
 }

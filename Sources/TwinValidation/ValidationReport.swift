@@ -77,6 +77,12 @@ public struct ValidationReport: Sendable {
             .init(key: "zone_tests", value: .number(Double(coverage.zoneTests))), .init(key: "routes", value: .number(Double(coverage.routes))),
             .init(key: "aisle_samples", value: .number(Double(coverage.aisleSamples))), .init(key: "stations", value: .number(Double(coverage.stations))),
             .init(key: "parts_built", value: .number(Double(coverage.partsBuilt))),
+            .init(key: "doors", value: .number(Double(coverage.doors))),
+            .init(key: "escape_workplaces", value: .number(Double(coverage.escapeWorkplaces))),
+            .init(key: "overhead_tests", value: .number(Double(coverage.overheadTests))),
+            .init(key: "service_areas", value: .number(Double(coverage.serviceAreas))),
+            .init(key: "forklift_racks", value: .number(Double(coverage.forkliftRacks))),
+            .init(key: "flow_links", value: .number(Double(coverage.flowLinks))),
         ])))
         o.append("seconds", Self.n(seconds))
         return .object(o)
@@ -123,7 +129,8 @@ public struct ValidationReport: Sendable {
             md += "### Warnings\n\n" + warnings.map { "- \($0.message)" }.joined(separator: "\n") + "\n\n"
         }
         md += "Checked: \(coverage.partPairs) part pairs, \(coverage.wallPairs) machine-wall pairs, \(coverage.buildingTests) parts against the building, \(coverage.zoneTests) zone tests, \(coverage.safetyZones) safety zones, "
-        md += "\(coverage.routes) routes, \(coverage.aisleSamples) aisle samples, \(coverage.stations) stations.\n"
+        md += "\(coverage.routes) routes, \(coverage.aisleSamples) aisle samples, \(coverage.stations) stations"
+        md += (coverage.practiceSummary.isEmpty ? "" : ", " + coverage.practiceSummary) + ".\n"
         if let image { md += "\n![Layout check](\(image))\n" }
         return md
     }

@@ -42,14 +42,16 @@ extension Validator {
     }
 
     /// Each violation with the smallest move that fixes it, where one can be found: clearances,
-    /// overlaps, walls, zones (a part in a safety zone too) and the building's outline (not
-    /// routes, stations and walkways, which a move of one part may not fix). At most `limit` violations are looked at.
+    /// overlaps, walls, zones (a part in a safety zone too), the building's outline, doors,
+    /// service areas, material-flow links, and a part a route passes too near (not stations,
+    /// walkways across safety zones, escape routes, headroom and forklift aisles, which a move
+    /// of one part may not fix or may fix in many ways). At most `limit` violations are looked at.
     func withFixes(_ violations: [Violation], changed: Set<String>?, limit: Int = 20) -> [Violation] {
         var out = violations
         var looked = 0
         for k in out.indices where looked < limit {
             let v = out[k]
-            guard [.clearance, .overlap, .wallClearance, .zone, .safety, .building].contains(v.rule),
+            guard [.clearance, .overlap, .wallClearance, .zone, .safety, .building, .door, .service, .flow, .route].contains(v.rule),
                   let name = movable(v, changed: changed), let moving = part(name) else { continue }
             looked += 1
             var fix: (direction: String, metres: Double)?
@@ -76,6 +78,49 @@ extension Validator {
                         let p = SIMD2(c.x, c.y)
                         return Self.inside(p, outline) || Self.edgeDistance(p, outline) <= Self.contactTolerance
                     }
+                }
+            case .door:
+                guard let door = plant.doors.first(where: { v.entities.contains($0.id) }), let clearance = rules.doorClearance else { continue }
+                let along = door.to - door.from
+                let normal = SIMD2(-along.y, along.x) / door.width
+                fix = smallestMove(of: moving, start: max(clearance - (v.measured ?? 0), 0.001)) { tree in
+                    [normal, -normal].allSatisfy { n in
+                        (Self.nearest(tree.corners, inFrontOf: door.from, door.to, normal: n, depth: clearance, below: door.height ?? .infinity)?.distance ?? clearance)
+                            >= clearance - 1e-9
+                    }
+                }
+            case .service:
+                // The part in the area moves out of it, or the entity (moved by the change) away from the part.
+                guard let ownerName = v.entities.last, let owner = plant.entity(id: ownerName), let i = boxIndex[ownerName],
+                      let intruderName = v.entities.first, let intruder = part(intruderName) else { continue }
+                let ownerBox = boxes[i]
+                fix = smallestMove(of: moving, start: max((v.required ?? 0) - (v.measured ?? 0), 0.001)) { tree in
+                    var box = ownerBox, others = intruder.tree.corners
+                    if name == ownerName {
+                        box.lo = tree.bounds.lo; box.hi = tree.bounds.hi
+                    } else {
+                        others = tree.corners
+                    }
+                    return owner.serviceAreas.allSatisfy { area in
+                        let depth = area.depth ?? rules.serviceDepth
+                        let (a, b, normal) = side(area.side, of: box)
+                        return (Self.nearest(others, inFrontOf: a, b, normal: normal, depth: depth)?.distance ?? depth) >= depth - 1e-9
+                    }
+                }
+            case .flow:
+                guard let within = v.required, let otherName = v.entities.first(where: { $0 != name }), let other = part(otherName) else { continue }
+                fix = smallestMove(of: moving, start: max((v.measured ?? 0) - within, 0.001)) { tree in
+                    tree.distance(to: other.tree, cutoff: within + 1e-6) <= within + 1e-9
+                }
+            case .route:
+                // The part the route meets moves until the route keeps its margin from it.
+                guard let route = plant.routes.first(where: { $0.id == v.entities.first }) else { continue }
+                var alone = plant
+                alone.sketchedObstacles = []
+                let entity = boxIndex[name].flatMap { boxes[$0].entity }
+                fix = smallestMove(of: moving, start: max((v.required ?? 0) - (v.measured ?? 0), 0.001), limit: 5) { tree in
+                    let world = PlantCollision(plant: alone, parts: [PlantPart(name: name, entity: entity, tree: tree)])
+                    return (try? world.check(routes: [route], plant: alone))?.allSatisfy { !$0.isViolation } ?? false
                 }
             default:
                 continue

@@ -31,7 +31,28 @@ public final class Validator {
         public var aisleSamples = 0
         public var stations = 0
         public var partsBuilt = 0
+        /// Rules from practice: doors, workplaces held against the exits, routes and parts under
+        /// lintels and cranes, service areas, racks held to a forklift's aisle, material-flow links.
+        public var doors = 0
+        public var escapeWorkplaces = 0
+        public var overheadTests = 0
+        public var serviceAreas = 0
+        public var forkliftRacks = 0
+        public var flowLinks = 0
         public init() {}
+
+        /// The rules from practice that looked at something, for a summary line ("2 doors, 44
+        /// workplaces to exits"); empty when none did.
+        public var practiceSummary: String {
+            [(doors, "door"), (escapeWorkplaces, "workplace to exits"), (overheadTests, "overhead test"), (serviceAreas, "service area"),
+             (forkliftRacks, "rack aisle"), (flowLinks, "material-flow link")]
+                .filter { $0.0 > 0 }
+                .map { n, what in
+                    let plural = what == "workplace to exits" ? "workplaces to exits" : what + "s"
+                    return "\(n) \(n == 1 ? what : plural)"
+                }
+                .joined(separator: ", ")
+        }
     }
 
     public internal(set) var coverage = Coverage()
@@ -116,7 +137,8 @@ public final class Validator {
 
     /// Every violation of the plant's rules (with `changes`: those the change can have caused).
     /// The rules' names in the order ``validate(changes:progress:)`` checks them.
-    public static let ruleSteps = ["part pairs", "walls", "building", "zones", "safety zones", "routes", "stations", "aisles"]
+    public static let ruleSteps = ["part pairs", "walls", "building", "zones", "safety zones", "routes", "stations", "aisles",
+                                   "doors", "escape routes", "overhead", "service areas", "forklift aisles", "material flow"]
 
     /// Every rule, or with `changes` what they touch. `progress` hears each rule as it begins
     /// (its name, how many are done, how many there are) and the end.
@@ -143,6 +165,22 @@ public final class Validator {
         violations += stations(changes)
         progress(steps[7], 7, total)
         violations += aisles(changes)
+        // The rules from practice look at the whole layout: a part moved anywhere can shut an
+        // escape route or stand in a door; they are skipped only when nothing changed.
+        let practice = changes.map { !$0.changedEntities.isEmpty || $0.networkChanged || !$0.routesChanged.isEmpty || !$0.agvsChanged.isEmpty
+            || !$0.zonesAdded.isEmpty || !$0.zonesChanged.isEmpty || $0.practiceChanged } ?? true
+        progress(steps[8], 8, total)
+        if practice { violations += doors() }
+        progress(steps[9], 9, total)
+        if practice { violations += escapeRoutes() }
+        progress(steps[10], 10, total)
+        if practice { violations += overhead() }
+        progress(steps[11], 11, total)
+        if practice { violations += serviceAreas() }
+        progress(steps[12], 12, total)
+        if practice { violations += forkliftAisles() }
+        progress(steps[13], 13, total)
+        if practice { violations += materialFlow() }
         progress("done", total, total)
         return withFixes(violations, changed: changes?.changedEntities)
     }

@@ -13,6 +13,18 @@ public struct Violation: Sendable, Equatable {
         case route
         case station
         case aisle
+        /// Escape routes and exits (ASR A2.3).
+        case escape
+        /// Free floor in front of a door.
+        case door
+        /// Headroom under a lintel or a crane's hook.
+        case overhead
+        /// A service area kept free.
+        case service
+        /// A forklift's working aisle in front of a rack.
+        case forklift
+        /// A material-flow link within reach.
+        case flow
     }
 
     public var rule: Rule

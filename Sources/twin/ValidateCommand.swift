@@ -152,10 +152,10 @@ struct ValidateCommand: ParsableCommand {
             for v in violations { print("VIOLATION \(v.rule.rawValue): \(v.message)" + (v.fix.map { " (fix: \($0))" } ?? "")) }
             for w in validator.warnings { print("WARNING: \(w.message)") }
             let c = validator.coverage
-            print(String(format: "%@: %@ (%@; %d part pairs, %d wall pairs, %d parts against the building, %d zone tests, %d safety zones, %d routes, %d aisle samples, %d stations checked in %.2f s)",
+            print(String(format: "%@: %@ (%@; %d part pairs, %d wall pairs, %d parts against the building, %d zone tests, %d safety zones, %d routes, %d aisle samples, %d stations%@ checked in %.2f s)",
                          newName, result.passed ? "passed" : "\(violations.count) violation\(violations.count == 1 ? "" : "s")",
                          incremental ? "what the change touches" : "every rule", c.partPairs, c.wallPairs, c.buildingTests, c.zoneTests, c.safetyZones, c.routes,
-                         c.aisleSamples, c.stations, result.seconds))
+                         c.aisleSamples, c.stations, c.practiceSummary.isEmpty ? "" : ", " + c.practiceSummary, result.seconds))
         }
         if !result.passed { throw ExitCode(1) }
     }

@@ -34,6 +34,27 @@ struct ManifestTests {
         #expect(plant.entity(id: "R-1")?.networkNodes == [])
     }
 
+    /// Doors and exits, crane areas, service areas and material-flow links, and the rules from
+    /// practice that use them.
+    @Test func doorsCranesServiceAreasAndLinksAreDeclared() throws {
+        let text = Fixture.valid.replacingOccurrences(
+            of: "{id: P-1, kind: press, node: cell/Press-1}",
+            with: "{id: P-1, kind: press, node: cell/Press-1, service: [{side: north}, {side: east, depth_m: 1.2}], links: [R-1, {to: R-1, within_m: 1.5}]}")
+            + "\ndoors:\n  - {id: D-1, from: [0, 0], to: [1.2, 0], height_m: 2.1, exit: true}\n  - {id: D-2, from: [5, 0], to: [9, 0]}\n"
+            + "cranes:\n  - {id: CR-1, area: [[0, 0], [10, 0], [10, 5], [0, 5]], hook_height_m: 6}\n"
+            + "rules:\n  escape_distance_m: 25\n  exit_height_m: off\n  forklift_aisles: {turning_radius_m: 1.95, load_distance_m: 0.45}\n  link_gap_m: 0.02\n"
+        let plant = try PlantLoader().load(path: fixture.manifest(text))
+        let press = try #require(plant.entity(id: "P-1"))
+        #expect(press.serviceAreas == [ServiceArea(side: .north), ServiceArea(side: .east, depth: 1.2)])
+        #expect(press.links == [MaterialLink(to: "R-1"), MaterialLink(to: "R-1", within: 1.5)])
+        #expect(plant.doors.map(\.id) == ["D-1", "D-2"] && plant.doors[0].exit && !plant.doors[1].exit)
+        #expect(abs(plant.doors[0].width - 1.2) < 1e-12 && plant.doors[0].height == 2.1 && plant.doors[1].height == nil)
+        #expect(plant.cranes.first?.hookHeight == 6 && plant.cranes.first?.polygon.count == 4)
+        #expect(plant.rules.escapeDistance == 25 && plant.rules.exitHeight == nil && plant.rules.escapeWidth == 0.90 && plant.rules.linkGap == 0.02)
+        // VDI 2198: Ast = Wa + x + l6 + a, the load 1.2 m long and a = 0.2 m unless given.
+        #expect(abs((plant.rules.forklift?.width ?? 0) - (1.95 + 0.45 + 1.2 + 0.2)) < 1e-12)
+    }
+
     /// VDA 5050 orders (JSON) write `degree: 2.0`; the manifest takes it as the orders do, and
     /// still refuses a degree that is not whole.
     @Test func aWholeNumberWrittenWithADecimalPointIsWhole() throws {
@@ -93,6 +114,24 @@ struct ManifestTests {
         ("up: [0, 1, 0]", "up: [0, 0, 1]", "plant.yaml:36: cameras[0]: 'up' is zero or parallel to the view direction"),
         ("{name: side,", "{name: top,", "plant.yaml:37: cameras[1]: duplicate camera id 'top' (first declared on line 36)"),
         ("id: AGV-1\n", "id: AGV-1\n    id: AGV-2\n", "plant.yaml:11: duplicate key 'id'"),
+        ("{id: P-1, kind: press, node: cell/Press-1}", "{id: P-1, kind: press, node: cell/Press-1, service: [{side: up}]}",
+         "plant.yaml:8: machines[0].service[0].side: unknown side 'up' (expected one of: north, east, south, west; +y is north)"),
+        ("{id: P-1, kind: press, node: cell/Press-1}", "{id: P-1, kind: press, node: cell/Press-1, service: [{side: north, depth_m: 0}]}",
+         "plant.yaml:8: machines[0].service[0].depth_m: must be greater than zero, found 0.0"),
+        ("{id: P-1, kind: press, node: cell/Press-1}", "{id: P-1, kind: press, node: cell/Press-1, links: [Q-9]}",
+         "plant.yaml:8: machines[0].links[0]: unknown entity 'Q-9'"),
+        ("{id: R-1, kind: robot, node: cell/Robot}", "{id: R-1, kind: robot, node: cell/Robot, links: [{to: R-1}]}",
+         "plant.yaml:9: machines[1].links[0]: an entity cannot link to itself"),
+        ("cameras:", "doors:\n  - {id: D-1, from: [0, 0], to: [0, 0]}\ncameras:",
+         "plant.yaml:36: doors[0].to: a door's opening runs from 'from' to 'to': the two lie 0.0 m apart"),
+        ("cameras:", "doors:\n  - {id: D-1, from: [0, 0], to: [1, 0], exit: maybe}\ncameras:",
+         "plant.yaml:36: doors[0].exit: expected true or false"),
+        ("cameras:", "cranes:\n  - {id: CR-1, area: [[0, 0], [1, 0], [1, 1]], hook_height_m: -2}\ncameras:",
+         "plant.yaml:36: cranes[0].hook_height_m: must be greater than zero, found -2.0"),
+        ("cameras:", "rules:\n  escape_walk_factor: 0.5\ncameras:",
+         "plant.yaml:36: rules.escape_walk_factor: a walk is never shorter than the straight line: expected 1 or more, found 0.5"),
+        ("cameras:", "rules:\n  forklift_aisles: {working_aisle_m: 3.5, turning_radius_m: 2}\ncameras:",
+         "plant.yaml:36: rules.forklift_aisles.working_aisle_m: give working_aisle_m (a datasheet's Ast) or turning_radius_m and load_distance_m, not both"),
     ])
     func everyKindOfBadInputNamesFileLineAndField(old: String, new: String, expected: String) throws {
         let message = try errorFor(replacing: old, with: new)

@@ -214,7 +214,7 @@ struct RuleTests {
             ("  clearance_m: -1\n", "p.yaml:3: rules.clearance_m: must not be negative, found -1.0"),
             ("  free_zones: [parking]\n", "p.yaml:3: rules.free_zones[0]: unknown zone kind 'parking' (expected one of: keep-out, safety, walkway)"),
             ("  clearance_pairs: [{kinds: [press], m: 1}]\n", "p.yaml:3: rules.clearance_pairs[0].kinds: expected two kinds or categories, such as [press, press] or [machine, rack]"),
-            ("  aisle: 2\n", "p.yaml:3: rules.aisle: unknown field (expected one of: overlap, clearance_m, clearance_pairs, wall_clearance_m, inside_building, building, free_zones, safety_zones_clear, route_margin, stations_reachable, station_access_m, aisle_width_m)"),
+            ("  aisle: 2\n", "p.yaml:3: rules.aisle: unknown field (expected one of: overlap, clearance_m, clearance_pairs, wall_clearance_m, inside_building, building, free_zones, safety_zones_clear, route_margin, stations_reachable, station_access_m, aisle_width_m, escape_distance_m, escape_walk_factor, escape_width_m, exit_width_m, exit_height_m, door_clearance_m, overhead_margin_m, service_depth_m, forklift_aisles, material_flow, link_gap_m)"),
             ("  overlap: maybe\n", "p.yaml:3: rules.overlap: expected true or false, found 'maybe'"),
         ]
         for (rules, message) in cases {

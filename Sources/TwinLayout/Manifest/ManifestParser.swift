@@ -10,7 +10,7 @@ struct ManifestParser {
     static let trajectoryEndTolerance = 0.01
 
     static let topLevelKeys = ["name", "description", "models", "machines", "conveyors", "racks", "stations",
-                               "agvs", "network", "routes", "zones", "cameras", "state_colors", "obstacles", "collision", "rules", "sync"]
+                               "agvs", "network", "routes", "zones", "cameras", "state_colors", "obstacles", "collision", "rules", "sync", "doors", "cranes"]
 
     /// The machine states whose colors a manifest may set.
     static let stateNames = ["running", "idle", "blocked", "starved", "fault", "maintenance", "offline"]
@@ -84,6 +84,24 @@ struct ManifestParser {
         manifest.obstacles = try parseList(top.optional("obstacles"), namespace: "obstacle", id: \.id) { item throws(LayoutError) in
             try parseObstacle(item)
         }
+        manifest.doors = try parseList(top.optional("doors"), namespace: "door", id: \.id) { item throws(LayoutError) in
+            try parseDoor(item)
+        }
+        manifest.cranes = try parseList(top.optional("cranes"), namespace: "crane", id: \.id) { item throws(LayoutError) in
+            let c = try item.mapping(allowed: ["id", "area", "hook_height_m"])
+            return CraneArea(id: try c.required("id").identifier(), polygon: try floorPolygon(try c.required("area")),
+                             hookHeight: try c.required("hook_height_m").positiveDouble(), line: item.line)
+        }
+        // A link names a declared entity.
+        let declared = Set(entities.map(\.id))
+        for (k, entity) in entities.enumerated() {
+            for (i, link) in entity.links.enumerated() where !declared.contains(link.to) || link.to == entity.id {
+                let section = ["machine": "machines", "conveyor": "conveyors", "rack": "racks", "station": "stations"][entity.category.rawValue] ?? "entities"
+                let index = entities[..<k].filter { $0.category == entity.category }.count
+                throw LayoutError.manifest(file: file, line: entity.line, field: "\(section)[\(index)].links[\(i)]",
+                                           message: link.to == entity.id ? "an entity cannot link to itself" : "unknown entity '\(link.to)'")
+            }
+        }
         if let collision = top.optional("collision") {
             let c = try collision.mapping(allowed: ["margin"])
             manifest.defaultMargin = try c.optional("margin")?.nonNegativeDouble() ?? 0.1
@@ -153,9 +171,17 @@ struct ManifestParser {
         return sync
     }
 
+    /// A field written `off` (or false, no).
+    static func isOff(_ f: ManifestField) -> Bool {
+        if case .scalar(let s) = f.node { return ["off", "false", "no"].contains(s.string.lowercased()) }
+        return false
+    }
+
     private func parseRules(_ field: ManifestField) throws(LayoutError) -> LayoutRules {
         let m = try field.mapping(allowed: ["overlap", "clearance_m", "clearance_pairs", "wall_clearance_m", "inside_building", "building",
-                                            "free_zones", "safety_zones_clear", "route_margin", "stations_reachable", "station_access_m", "aisle_width_m"])
+                                            "free_zones", "safety_zones_clear", "route_margin", "stations_reachable", "station_access_m", "aisle_width_m",
+                                            "escape_distance_m", "escape_walk_factor", "escape_width_m", "exit_width_m", "exit_height_m",
+                                            "door_clearance_m", "overhead_margin_m", "service_depth_m", "forklift_aisles", "material_flow", "link_gap_m"])
         var rules = LayoutRules()
         rules.line = field.line
         /// A distance in meters, or `off`.
@@ -188,6 +214,35 @@ struct ManifestParser {
                     rules.freeZones.append(kind)
                 }
             }
+        }
+        if let f = m.optional("escape_distance_m") { rules.escapeDistance = try meters(f) }
+        if let f = m.optional("escape_walk_factor") {
+            let factor = try f.double()
+            guard factor >= 1 else { throw f.error("a walk is never shorter than the straight line: expected 1 or more, found \(factor)") }
+            rules.escapeWalkFactor = factor
+        }
+        if let f = m.optional("escape_width_m") { rules.escapeWidth = try meters(f) }
+        if let f = m.optional("exit_width_m") { rules.exitWidth = try meters(f) }
+        if let f = m.optional("exit_height_m") { rules.exitHeight = try meters(f) }
+        if let f = m.optional("door_clearance_m") { rules.doorClearance = try meters(f) }
+        if let f = m.optional("overhead_margin_m") { rules.overheadMargin = try meters(f) }
+        if let f = m.optional("service_depth_m") { rules.serviceDepth = try f.positiveDouble() }
+        if let f = m.optional("material_flow") { rules.materialFlow = try f.bool() }
+        if let f = m.optional("link_gap_m") { rules.linkGap = try f.nonNegativeDouble() }
+        if let f = m.optional("forklift_aisles"), !Self.isOff(f) {
+            let a = try f.mapping(allowed: ["turning_radius_m", "load_distance_m", "load_length_m", "safety_m", "working_aisle_m", "racks"])
+            var aisle = LayoutRules.ForkliftAisle()
+            if let given = a.optional("working_aisle_m") {
+                guard a.optional("turning_radius_m") == nil else { throw given.error("give working_aisle_m (a datasheet's Ast) or turning_radius_m and load_distance_m, not both") }
+                aisle.given = try given.positiveDouble()
+            } else {
+                aisle.turningRadius = try a.required("turning_radius_m").positiveDouble()
+                aisle.loadDistance = try a.required("load_distance_m").nonNegativeDouble()
+            }
+            if let l = a.optional("load_length_m") { aisle.loadLength = try l.positiveDouble() }
+            if let l = a.optional("safety_m") { aisle.safety = try l.nonNegativeDouble() }
+            for k in try a.optional("racks")?.sequence() ?? [] { aisle.rackKinds.append(try k.identifier()) }
+            rules.forklift = aisle
         }
         if let f = m.optional("clearance_pairs") {
             for item in try f.sequence() {
@@ -224,7 +279,7 @@ struct ManifestParser {
 
     private func parseEntity(_ item: ManifestField, category: EntityCategory,
                              modelIds: Set<String>, network: AGVNetwork) throws(LayoutError) -> PlantManifest.EntityDeclaration {
-        let m = try item.mapping(allowed: ["id", "kind", "node", "model", "network_nodes"])
+        let m = try item.mapping(allowed: ["id", "kind", "node", "model", "network_nodes", "service", "links"])
         let id = try m.required("id").identifier()
         let kind = try m.optional("kind")?.identifier()
         let binding = try parseBinding(m, owner: item, modelIds: modelIds, required: true)
@@ -235,6 +290,24 @@ struct ManifestParser {
                 let nodeId = try n.string()
                 guard network.node(id: nodeId) != nil else { throw n.error("unknown network node '\(nodeId)'") }
                 declaration.networkNodes.append(nodeId)
+            }
+        }
+        for s in try m.optional("service")?.sequence() ?? [] {
+            let a = try s.mapping(allowed: ["side", "depth_m"])
+            let sideField = try a.required("side")
+            let sideText = try sideField.string()
+            guard let side = ServiceArea.Side(rawValue: sideText) else {
+                throw sideField.error("unknown side '\(sideText)' (expected one of: \(ServiceArea.Side.allCases.map(\.rawValue).joined(separator: ", ")); +y is north)")
+            }
+            declaration.serviceAreas.append(ServiceArea(side: side, depth: try a.optional("depth_m")?.positiveDouble()))
+        }
+        for l in try m.optional("links")?.sequence() ?? [] {
+            // `ST-3`, or `{to: ST-3, within_m: 1.5}`.
+            if case .scalar = l.node {
+                declaration.links.append(MaterialLink(to: try l.identifier()))
+            } else {
+                let a = try l.mapping(allowed: ["to", "within_m"])
+                declaration.links.append(MaterialLink(to: try a.required("to").identifier(), within: try a.optional("within_m")?.nonNegativeDouble()))
             }
         }
         return declaration
@@ -446,6 +519,16 @@ struct ManifestParser {
             agv = name
         }
         return Route(id: id, nodes: nodes, agv: agv, line: item.line)
+    }
+
+    private func parseDoor(_ item: ManifestField) throws(LayoutError) -> Door {
+        let m = try item.mapping(allowed: ["id", "from", "to", "height_m", "exit"])
+        let fromField = try m.required("from"), toField = try m.required("to")
+        let a = try fromField.doubles(counts: 2...2), b = try toField.doubles(counts: 2...2)
+        let door = Door(id: try m.required("id").identifier(), from: SIMD2(a[0], a[1]), to: SIMD2(b[0], b[1]),
+                        height: try m.optional("height_m")?.positiveDouble(), exit: try m.optional("exit")?.bool() ?? false, line: item.line)
+        guard door.width > 0.01 else { throw toField.error("a door's opening runs from 'from' to 'to': the two lie \(door.width) m apart") }
+        return door
     }
 
     private func parseZone(_ item: ManifestField) throws(LayoutError) -> Zone {

@@ -61,6 +61,9 @@ public struct PlantManifest: Sendable {
         public var referenceOffset = SIMD2<Double>(0, 0)
         /// The network nodes that serve it (`network_nodes:`).
         public var networkNodes: [String] = []
+        /// Space kept free beside it (`service:`) and its material-flow links (`links:`).
+        public var serviceAreas: [ServiceArea] = []
+        public var links: [MaterialLink] = []
     }
 
     public var name: String
@@ -77,6 +80,9 @@ public struct PlantManifest: Sendable {
     public var stateColors: [String: SIMD3<Float>]
     /// Primitive obstacles sketched in the manifest.
     public var obstacles: [SketchedObstacle] = []
+    /// Doors, gates and exits (`doors:`), and the areas overhead cranes serve (`cranes:`).
+    public var doors: [Door] = []
+    public var cranes: [CraneArea] = []
     /// `collision.margin`: the clearance AGVs keep unless one says otherwise.
     public var defaultMargin = 0.1
     /// The layout rules (`rules:`), with their defaults where the manifest says nothing.

@@ -61,6 +61,10 @@ public struct Entity: Sendable, Identifiable {
     /// The AGV network nodes that serve it, as the manifest declares them (`network_nodes:`): a
     /// station's, a charger's, a machine's supply dock. Empty where none are declared.
     public var networkNodes: [String] = []
+    /// Space kept free beside it for service (`service:`).
+    public var serviceAreas: [ServiceArea] = []
+    /// The entities it must stay within reach of (`links:`).
+    public var links: [MaterialLink] = []
     /// The manifest line that declared it (nil for entities of bare model files).
     public var line: Int?
 

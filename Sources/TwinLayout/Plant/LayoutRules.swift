@@ -17,6 +17,18 @@
 ///   stations_reachable: true       # every station's nearest network node reachable
 ///   station_access_m: 3.0          # how far a station may lie from its network node (default: off)
 ///   aisle_width_m: 1.8             # free width across every route (default: widest AGV + 1 m, or its extent across its travel + 1 m where more)
+///   # Rules from practice (see docs/validation.md for their sources):
+///   escape_distance_m: 35          # workplace to the nearest exit, straight line (ASR A2.3 Table 1)
+///   escape_walk_factor: 1.5        # the walk itself at most this times that (ASR A2.3)
+///   escape_width_m: 0.90           # clear width all the way (ASR A2.3 Table 2, up to 5 people)
+///   exit_width_m: 0.80             # an exit's clear width (ASR A2.3 Table 2, doors)
+///   exit_height_m: 1.95            # an exit's clear height (ASR A2.3)
+///   door_clearance_m: 1.0          # free floor on both sides of every door, across its opening
+///   overhead_margin_m: 0.1         # headroom above an AGV under a lintel, above a part under a crane's hook
+///   service_depth_m: 0.7           # a service area's depth where the entity gives none (IEC 60364-7-729)
+///   forklift_aisles: {turning_radius_m: 1.95, load_distance_m: 0.45, load_length_m: 1.2}   # VDI 2198 Ast (default: off)
+///   material_flow: true            # every declared link within reach
+///   link_gap_m: 0.05               # how far apart linked entities may stand, where a link gives no distance
 /// ```
 public struct LayoutRules: Sendable, Equatable {
     /// A larger clearance between machines of two kinds.
@@ -46,6 +58,48 @@ public struct LayoutRules: Sendable, Equatable {
     /// Nil: the widest AGV's width plus 1 m (0.5 m each side, as ISO 3691-4 asks beside driverless trucks).
     public var aisleWidth: Double?
     public var aisleWidthOff = false
+
+    // Rules from practice. Escape routes: ASR A2.3 "Fluchtwege und Notausgänge" (German technical
+    // rule for workplaces, 2022): Table 1's 35 m straight line from where people work to an exit
+    // (rooms of normal fire hazard; 25 m and 10 m where it is higher), the walk at most 1.5 times
+    // that, Table 2's clear widths for up to 5 people (0.90 m along the route, 0.80 m through a
+    // door) and 1.95 m clear height at doors. Checked where the plant declares an exit.
+
+    public var escapeDistance: Double? = 35
+    public var escapeWalkFactor = 1.5
+    public var escapeWidth: Double? = 0.90
+    public var exitWidth: Double? = 0.80
+    public var exitHeight: Double? = 1.95
+    /// Free floor on both sides of every door, across its opening (ours: no standard gives one figure).
+    public var doorClearance: Double? = 1.0
+    /// Headroom above an AGV passing under a door's lintel and above a part under a crane's hook.
+    public var overheadMargin: Double? = 0.1
+    /// A service area's depth where the entity gives none: IEC 60364-7-729's 0.7 m gangway in front
+    /// of switchgear and control gear.
+    public var serviceDepth = 0.7
+    /// Forklift working aisles in front of racks (nil: not checked).
+    public var forklift: ForkliftAisle?
+    /// Every declared material-flow link (`links:`) within reach.
+    public var materialFlow = true
+    public var linkGap = 0.05
+
+    /// The working aisle a forklift needs in front of a rack: VDI 2198's Ast = Wa + x + l6 + a
+    /// (turning radius, the load's distance from the front axle, the load's length, and a safety
+    /// distance of 2 x 100 mm), or a datasheet's Ast given directly.
+    public struct ForkliftAisle: Sendable, Equatable {
+        public var turningRadius = 0.0
+        public var loadDistance = 0.0
+        public var loadLength = 1.2
+        public var safety = 0.2
+        /// The Ast from a datasheet, instead of the sum.
+        public var given: Double?
+        /// The rack kinds served by forklift (empty: every rack).
+        public var rackKinds: [String] = []
+        public init() {}
+
+        public var width: Double { given ?? turningRadius + loadDistance + loadLength + safety }
+    }
+
     /// The manifest line of the section, for reports.
     public var line: Int?
 

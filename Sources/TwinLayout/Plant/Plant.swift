@@ -59,6 +59,9 @@ public struct Plant: Sendable {
     public var stateColors: [String: SIMD3<Float>] = [:]
     /// Obstacles sketched in the manifest as primitives (pallets, fences, bollards).
     public var sketchedObstacles: [SketchedObstacle] = []
+    /// Doors, gates and exits; the areas overhead cranes serve.
+    public var doors: [Door] = []
+    public var cranes: [CraneArea] = []
     /// The clearance AGVs keep unless one says otherwise, meters.
     public var defaultMargin = 0.1
     /// The rules `twin validate` holds the layout to.

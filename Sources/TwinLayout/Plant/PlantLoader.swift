@@ -128,6 +128,8 @@ public struct PlantLoader: Sendable {
             entity.load = declaration.load
             entity.referenceOffset = declaration.referenceOffset
             entity.networkNodes = declaration.networkNodes
+            entity.serviceAreas = declaration.serviceAreas
+            entity.links = declaration.links
             builder.entities.append(entity)
         }
         var plant = builder.finish()
@@ -137,6 +139,8 @@ public struct PlantLoader: Sendable {
         plant.cameras = manifest.cameras
         plant.stateColors = manifest.stateColors
         plant.sketchedObstacles = manifest.obstacles
+        plant.doors = manifest.doors
+        plant.cranes = manifest.cranes
         plant.defaultMargin = manifest.defaultMargin
         plant.rules = manifest.rules
         plant.sync = manifest.sync

@@ -1,0 +1,395 @@
+import TwinCollision
+import TwinGeometry
+import TwinLayout
+import TwinOperations
+
+/// Escape routes (ASR A2.3): from every workplace (each machine) to an exit, the straight line at
+/// most `escape_distance_m`, the walk at most `escape_walk_factor` times that, clear
+/// `escape_width_m` wide all the way (`exit_width_m` through the exit's own opening). The straight
+/// line is exact; the walk is found on a grid of the floor (5 cm cells, coarser on floors over
+/// 2 million cells) around every part's triangles that reach below head height (2.00 m), its
+/// length measured along the path pulled taut. The grid judges on the safe side: a passage must be
+/// up to a cell wider than asked, and a walk measures up to a few per cent longer than the true
+/// shortest (never shorter, but for a cell at its ends).
+extension Validator {
+    static let escapeCell = 0.05
+    static let escapeMaxCells = 2_000_000
+    /// Geometry wholly above this does not block a walk (ASR A2.3's clear height of a route).
+    static let headHeight = 2.0
+    /// How far from its machine's box a person at work stands, at most.
+    static let workplaceReach = 1.0
+
+    /// The floor as cells: which are blocked by a part, and how far each lies from a blocked one.
+    struct FloorGrid {
+        var origin: SIMD2<Double>
+        var cell: Double
+        var width: Int
+        var height: Int
+        /// Part covering each cell (-1: none), by index into the validator's boxes.
+        var blocker: [Int32]
+        /// Distance from each cell's centre to the nearest blocked cell's centre, metres.
+        var clearance: [Double]
+        /// Inside the building.
+        var indoors: [Bool]
+
+        func center(_ i: Int) -> SIMD2<Double> {
+            origin + SIMD2(Double(i % width) + 0.5, Double(i / width) + 0.5) * cell
+        }
+
+        func index(_ p: SIMD2<Double>) -> Int? {
+            let x = Int(((p.x - origin.x) / cell).rounded(.down)), y = Int(((p.y - origin.y) / cell).rounded(.down))
+            guard x >= 0, y >= 0, x < width, y < height else { return nil }
+            return y * width + x
+        }
+    }
+
+    func floorGrid() -> FloorGrid? {
+        let outline = buildingOutline
+        var lo = SIMD2(Double.infinity, .infinity), hi = -lo
+        if let outline { (lo, hi) = Self.bounds(of: outline) } else {
+            for box in boxes { lo = pointwiseMin(lo, SIMD2(box.lo.x, box.lo.y)); hi = pointwiseMax(hi, SIMD2(box.hi.x, box.hi.y)) }
+        }
+        for door in plant.doors { lo = pointwiseMin(lo, pointwiseMin(door.from, door.to)); hi = pointwiseMax(hi, pointwiseMax(door.from, door.to)) }
+        guard lo.x.isFinite, hi.x > lo.x, hi.y > lo.y else { return nil }
+        lo -= 0.5; hi += 0.5
+        let area = (hi.x - lo.x) * (hi.y - lo.y)
+        let cell = max(Self.escapeCell, (area / Double(Self.escapeMaxCells)).squareRoot())
+        let width = Int(((hi.x - lo.x) / cell).rounded(.up)), height = Int(((hi.y - lo.y) / cell).rounded(.up))
+        var grid = FloorGrid(origin: lo, cell: cell, width: width, height: height,
+                             blocker: [Int32](repeating: -1, count: width * height), clearance: [], indoors: [])
+        // Every cell a part's low triangle touches (seen from above), conservatively: its box of
+        // cells, each tested against the triangle's edges and the cell's sides.
+        for (b, box) in boxes.enumerated() where box.entity?.category != .agv && box.lo.z < Self.headHeight {
+            guard let part = part(box.name) else { continue }
+            let c = part.tree.corners
+            for t in stride(from: 0, to: c.count, by: 3) {
+                guard min(c[t].z, c[t + 1].z, c[t + 2].z) < Self.headHeight else { continue }
+                let tri = [SIMD2(c[t].x, c[t].y), SIMD2(c[t + 1].x, c[t + 1].y), SIMD2(c[t + 2].x, c[t + 2].y)]
+                let (tlo, thi) = Self.bounds(of: tri)
+                let x0 = max(0, Int(((tlo.x - lo.x) / cell).rounded(.down))), x1 = min(width - 1, Int(((thi.x - lo.x) / cell).rounded(.down)))
+                let y0 = max(0, Int(((tlo.y - lo.y) / cell).rounded(.down))), y1 = min(height - 1, Int(((thi.y - lo.y) / cell).rounded(.down)))
+                guard x0 <= x1, y0 <= y1 else { continue }
+                for y in y0...y1 {
+                    for x in x0...x1 where grid.blocker[y * width + x] < 0 {
+                        let clo = lo + SIMD2(Double(x), Double(y)) * cell
+                        if Self.triangle(tri, overlaps: clo, clo + cell) { grid.blocker[y * width + x] = Int32(b) }
+                    }
+                }
+            }
+        }
+        grid.clearance = Self.distanceTransform(grid.blocker.map { $0 >= 0 }, width: width, height: height).map { $0.squareRoot() * cell }
+        grid.indoors = (0..<(width * height)).map { i in outline.map { Self.inside(grid.center(i), $0) } ?? true }
+        return grid
+    }
+
+    /// Whether a triangle and an upright box on the floor share a point (separating axes: the
+    /// box's two, the triangle's three edge normals).
+    /// Touching counts only for a triangle seen edge on (an upright face, a segment from above):
+    /// a face lying on a cell's side then blocks the cells on both sides.
+    static func triangle(_ t: [SIMD2<Double>], overlaps lo: SIMD2<Double>, _ hi: SIMD2<Double>) -> Bool {
+        let e1 = t[1] - t[0], e2 = t[2] - t[0]
+        let flat = abs(e1.x * e2.y - e1.y * e2.x) < 1e-12
+        func apart(_ a: Double, _ b: Double) -> Bool { flat ? a < b : a <= b }
+        let box = [lo, SIMD2(hi.x, lo.y), hi, SIMD2(lo.x, hi.y)]
+        for k in 0..<3 {
+            let e = t[(k + 1) % 3] - t[k]
+            let n = SIMD2(-e.y, e.x)
+            if (n * n).sum() < 1e-24 { continue }
+            let tp = t.map { ($0 * n).sum() }, bp = box.map { ($0 * n).sum() }
+            if apart(tp.max()!, bp.min()!) || apart(bp.max()!, tp.min()!) { return false }
+        }
+        let (tlo, thi) = bounds(of: t)
+        return !(apart(thi.x, lo.x) || apart(hi.x, tlo.x) || apart(thi.y, lo.y) || apart(hi.y, tlo.y))
+    }
+
+    /// The squared distance (in cells) from each cell to the nearest marked one (Felzenszwalb and
+    /// Huttenlocher's exact transform, rows then columns).
+    static func distanceTransform(_ marked: [Bool], width: Int, height: Int) -> [Double] {
+        let far = Double(width * width + height * height + 1)
+        var d = marked.map { $0 ? 0.0 : far }
+        var f = [Double](repeating: 0, count: max(width, height)), out = f
+        var v = [Int](repeating: 0, count: max(width, height)), z = [Double](repeating: 0, count: max(width, height) + 1)
+        func pass(_ n: Int) {
+            var k = 0
+            v[0] = 0; z[0] = -.infinity; z[1] = .infinity
+            if n > 1 {
+                for q in 1..<n {
+                    var s = ((f[q] + Double(q * q)) - (f[v[k]] + Double(v[k] * v[k]))) / Double(2 * q - 2 * v[k])
+                    while s <= z[k] {
+                        k -= 1
+                        s = ((f[q] + Double(q * q)) - (f[v[k]] + Double(v[k] * v[k]))) / Double(2 * q - 2 * v[k])
+                    }
+                    k += 1; v[k] = q; z[k] = s; z[k + 1] = .infinity
+                }
+            }
+            k = 0
+            for q in 0..<n {
+                while z[k + 1] < Double(q) { k += 1 }
+                out[q] = Double((q - v[k]) * (q - v[k])) + f[v[k]]
+            }
+        }
+        for y in 0..<height {
+            for x in 0..<width { f[x] = d[y * width + x] }
+            pass(width)
+            for x in 0..<width { d[y * width + x] = out[x] }
+        }
+        for x in 0..<width {
+            for y in 0..<height { f[y] = d[y * width + x] }
+            pass(height)
+            for y in 0..<height { d[y * width + x] = out[y] }
+        }
+        return d
+    }
+
+    /// A binary min-heap of (key, cell).
+    struct CellHeap {
+        var keys: [Double] = [], cells: [Int32] = []
+        var isEmpty: Bool { keys.isEmpty }
+        mutating func push(_ key: Double, _ cell: Int) {
+            keys.append(key); cells.append(Int32(cell))
+            var i = keys.count - 1
+            while i > 0 {
+                let p = (i - 1) / 2
+                guard keys[p] > keys[i] else { break }
+                keys.swapAt(p, i); cells.swapAt(p, i); i = p
+            }
+        }
+        mutating func pop() -> (Double, Int) {
+            let top = (keys[0], Int(cells[0]))
+            let lastKey = keys.removeLast(), lastCell = cells.removeLast()
+            if !keys.isEmpty {
+                keys[0] = lastKey; cells[0] = lastCell
+                var i = 0
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var m = i
+                    if l < keys.count && keys[l] < keys[m] { m = l }
+                    if r < keys.count && keys[r] < keys[m] { m = r }
+                    if m == i { break }
+                    keys.swapAt(m, i); cells.swapAt(m, i); i = m
+                }
+            }
+            return top
+        }
+    }
+
+    /// Moves between cells: the eight neighbours, and the eight knight's moves (the walk on the
+    /// grid then errs by at most 2.7 % from the straight line instead of 8.2 %), each with the
+    /// cells it passes through, which must be walkable too.
+    static let neighbours: [(dx: Int, dy: Int, cost: Double, through: [(Int, Int)])] = {
+        var moves: [(dx: Int, dy: Int, cost: Double, through: [(Int, Int)])] = []
+        for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] { moves.append((dx, dy, 1, [])) }
+        for (dx, dy) in [(1, 1), (1, -1), (-1, 1), (-1, -1)] { moves.append((dx, dy, 2.0.squareRoot(), [(dx, 0), (0, dy)])) }
+        for (dx, dy) in [(2, 1), (2, -1), (-2, 1), (-2, -1), (1, 2), (1, -2), (-1, 2), (-1, -2)] {
+            // The two cells the move's line crosses on its way.
+            let through = abs(dx) == 2 ? [(dx / 2, 0), (dx / 2, dy)] : [(0, dy / 2), (dx, dy / 2)]
+            moves.append((dx, dy, 5.0.squareRoot(), through))
+        }
+        return moves
+    }()
+
+    func escapeRoutes() -> [Violation] {
+        let exits = plant.doors.filter(\.exit)
+        let workplaces = boxes.filter { $0.entity?.category == .machine }
+        guard !exits.isEmpty, !workplaces.isEmpty else { return [] }
+        var out: [Violation] = []
+        func nearestExit(_ p: SIMD2<Double>) -> (door: Door, distance: Double) {
+            exits.map { ($0, Self.segmentDistance(p, $0.from, $0.to)) }.min { $0.1 < $1.1 }!
+        }
+        // The straight line, exact.
+        if let limit = rules.escapeDistance {
+            for box in workplaces {
+                let centre = SIMD2((box.lo.x + box.hi.x) / 2, (box.lo.y + box.hi.y) / 2)
+                let (door, d) = nearestExit(centre)
+                if d > limit + 1e-9 {
+                    out.append(Violation(rule: .escape, entities: [box.name, door.id], measured: d, required: limit, place: centre,
+                                         message: String(format: "%@'s nearest exit (%@) lies %.2f m away in a straight line; %.0f m allowed (ASR A2.3)",
+                                                         box.name, door.id, d, limit)))
+                }
+            }
+        }
+        guard let width = rules.escapeWidth, let grid = floorGrid() else { return out }
+        let exitWidth = min(rules.exitWidth ?? width, width)
+        let count = grid.width * grid.height
+        // Walkable: indoors, and clear by half the width (half the exit's width in an exit's opening);
+        // a cell's clearance counts from the blocked cell's edge, half a cell nearer than its centre.
+        var walkable = [Bool](repeating: false, count: count)
+        var isExit = [Bool](repeating: false, count: count)
+        for i in 0..<count {
+            let p = grid.center(i)
+            let atExit = exits.contains { Self.segmentDistance(p, $0.from, $0.to) <= grid.cell }
+            let half = (atExit ? exitWidth : width) / 2
+            walkable[i] = grid.blocker[i] < 0 && (grid.indoors[i] || atExit) && grid.clearance[i] - grid.cell / 2 >= half - 1e-9
+            isExit[i] = atExit && walkable[i]
+        }
+        // The walk from every cell to its nearest exit (Dijkstra from all exits at once).
+        var walk = [Double](repeating: .infinity, count: count)
+        var toward = [Int32](repeating: -1, count: count)
+        var heap = CellHeap()
+        for i in 0..<count where isExit[i] { walk[i] = 0; heap.push(0, i) }
+        while !heap.isEmpty {
+            let (d, i) = heap.pop()
+            guard d <= walk[i] else { continue }
+            let x = i % grid.width, y = i / grid.width
+            for n in Self.neighbours {
+                let nx = x + n.dx, ny = y + n.dy
+                guard nx >= 0, ny >= 0, nx < grid.width, ny < grid.height else { continue }
+                let j = ny * grid.width + nx
+                guard walkable[j], n.through.allSatisfy({ walkable[(y + $0.1) * grid.width + x + $0.0] }) else { continue }
+                let nd = d + n.cost * grid.cell
+                if nd < walk[j] { walk[j] = nd; toward[j] = Int32(i); heap.push(nd, j) }
+            }
+        }
+        let walkLimit = rules.escapeDistance.map { $0 * rules.escapeWalkFactor }
+        for box in workplaces {
+            coverage.escapeWorkplaces += 1
+            // Where a person at work stands: walkable cells beside the machine that can be reached
+            // from it without crossing a part.
+            let starts = workplaceCells(of: box, grid: grid).filter { walkable[$0] }
+            let reach = Self.workplaceReach
+            let centre = SIMD2((box.lo.x + box.hi.x) / 2, (box.lo.y + box.hi.y) / 2)
+            guard let start = starts.min(by: { walk[$0] < walk[$1] }), walk[start].isFinite else {
+                let (door, _) = nearestExit(centre)
+                let narrowest = starts.isEmpty ? nil : narrowestPassage(from: box, grid: grid, exits: exits)
+                let detail = narrowest.map { String(format: "; narrowest %.2f m wide at (%.1f, %.1f)%@", $0.width, $0.at.x, $0.at.y,
+                                                    $0.between.isEmpty ? "" : " between " + $0.between.joined(separator: " and ")) } ?? ""
+                out.append(Violation(rule: .escape, entities: [box.name, door.id] + (narrowest?.between ?? []), measured: narrowest?.width, required: width,
+                                     place: narrowest?.at ?? centre,
+                                     message: starts.isEmpty
+                                        ? String(format: "no floor %.2f m wide within %.1f m of %@: its workplace is shut in", width, reach, box.name)
+                                        : String(format: "no escape route %.2f m wide from %@ to an exit%@", width, box.name, detail)))
+                continue
+            }
+            // The walk on the grid is never shorter than the taut one; pull it taut where it matters.
+            guard let walkLimit, walk[start] > walkLimit else { continue }
+            var path = [start]
+            while toward[path.last!] >= 0 { path.append(Int(toward[path.last!])) }
+            let length = tautLength(path, grid: grid, walkable: walkable) + 0
+            if length > walkLimit + 1e-9 {
+                out.append(Violation(rule: .escape, entities: [box.name], measured: length, required: walkLimit, place: grid.center(start),
+                                     message: String(format: "the walk from %@ to the nearest exit is %.1f m; %.1f m allowed (%.1f x %.0f m, ASR A2.3)",
+                                                     box.name, length, walkLimit, rules.escapeWalkFactor, rules.escapeDistance ?? 0)))
+            }
+        }
+        return out
+    }
+
+    /// The free cells within reach of a machine's box (outside it), found by spreading from the
+    /// cells beside the box through free cells only: a ring of racks round it shuts the rest out.
+    func workplaceCells(of box: PartBox, grid: FloorGrid) -> [Int] {
+        let reach = Self.workplaceReach
+        func gap(_ i: Int) -> Double? {
+            let p = grid.center(i)
+            guard p.x < box.lo.x || p.x > box.hi.x || p.y < box.lo.y || p.y > box.hi.y else { return nil }
+            let g = pointwiseMax(pointwiseMax(SIMD2(box.lo.x, box.lo.y) - p, p - SIMD2(box.hi.x, box.hi.y)), .zero)
+            return simdLength(g)
+        }
+        let x0 = max(0, Int(((box.lo.x - reach - grid.origin.x) / grid.cell).rounded(.down)))
+        let x1 = min(grid.width - 1, Int(((box.hi.x + reach - grid.origin.x) / grid.cell).rounded(.up)))
+        let y0 = max(0, Int(((box.lo.y - reach - grid.origin.y) / grid.cell).rounded(.down)))
+        let y1 = min(grid.height - 1, Int(((box.hi.y + reach - grid.origin.y) / grid.cell).rounded(.up)))
+        guard x0 <= x1, y0 <= y1 else { return [] }
+        var seen = Set<Int>(), queue: [Int] = []
+        for y in y0...y1 {
+            for x in x0...x1 {
+                let i = y * grid.width + x
+                if grid.blocker[i] < 0, let g = gap(i), g <= 2 * grid.cell { seen.insert(i); queue.append(i) }
+            }
+        }
+        var k = 0
+        while k < queue.count {
+            let i = queue[k]; k += 1
+            let x = i % grid.width, y = i / grid.width
+            for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
+                let nx = x + dx, ny = y + dy
+                guard nx >= x0, ny >= y0, nx <= x1, ny <= y1 else { continue }
+                let j = ny * grid.width + nx
+                guard !seen.contains(j), grid.blocker[j] < 0, let g = gap(j), g <= reach else { continue }
+                seen.insert(j); queue.append(j)
+            }
+        }
+        return queue
+    }
+
+    /// A grid path's length pulled taut: from each corner, straight on to the farthest later cell
+    /// in sight (every half cell along the line walkable).
+    func tautLength(_ path: [Int], grid: FloorGrid, walkable: [Bool]) -> Double {
+        func visible(_ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Bool {
+            let steps = max(1, Int((simdLength(SIMD2(b.x - a.x, b.y - a.y)) / (grid.cell / 2)).rounded(.up)))
+            for k in 0...steps {
+                guard let i = grid.index(a + (b - a) * (Double(k) / Double(steps))), walkable[i] else { return false }
+            }
+            return true
+        }
+        var length = 0.0, anchor = 0
+        while anchor < path.count - 1 {
+            let a = grid.center(path[anchor])
+            var next = anchor + 1
+            while next + 1 < path.count && visible(a, grid.center(path[next + 1])) { next += 1 }
+            let b = grid.center(path[next])
+            length += simdLength(SIMD2(b.x - a.x, b.y - a.y))
+            anchor = next
+        }
+        return length
+    }
+
+    /// The widest way out from beside a machine to an exit, ignoring the width rule: where it is
+    /// narrowest, how wide, and the parts on either side.
+    func narrowestPassage(from box: PartBox, grid: FloorGrid, exits: [Door]) -> (width: Double, at: SIMD2<Double>, between: [String])? {
+        let count = grid.width * grid.height
+        // Maximin: best[i] is the widest bottleneck of any way from an exit to cell i.
+        var best = [Double](repeating: -1, count: count)
+        var toward = [Int32](repeating: -1, count: count)
+        var heap = CellHeap()
+        for i in 0..<count where grid.blocker[i] < 0 {
+            let p = grid.center(i)
+            if exits.contains(where: { Self.segmentDistance(p, $0.from, $0.to) <= grid.cell }) { best[i] = grid.clearance[i]; heap.push(-best[i], i) }
+        }
+        while !heap.isEmpty {
+            let (negative, i) = heap.pop()
+            guard -negative >= best[i] else { continue }
+            let x = i % grid.width, y = i / grid.width
+            for n in Self.neighbours {
+                let nx = x + n.dx, ny = y + n.dy
+                guard nx >= 0, ny >= 0, nx < grid.width, ny < grid.height else { continue }
+                let j = ny * grid.width + nx
+                guard grid.blocker[j] < 0, grid.indoors[j], n.through.allSatisfy({ grid.blocker[(y + $0.1) * grid.width + x + $0.0] < 0 }) else { continue }
+                let value = min(best[i], grid.clearance[j])
+                if value > best[j] { best[j] = value; toward[j] = Int32(i); heap.push(-value, j) }
+            }
+        }
+        // The best cell beside the machine; its way out followed to the narrowest cell on it.
+        guard let start = workplaceCells(of: box, grid: grid).filter({ best[$0] > 0 }).max(by: { best[$0] < best[$1] }) else { return nil }
+        let bottleneck = best[start]
+        var narrowest = start, i = start
+        while toward[i] >= 0 {
+            i = Int(toward[i])
+            if grid.clearance[i] < grid.clearance[narrowest] { narrowest = i }
+        }
+        let at = grid.center(narrowest)
+        // The parts on either side: the nearest blocked cells' parts around the bottleneck.
+        var near: [(String, Double)] = []
+        let r = Int((bottleneck / grid.cell).rounded(.up)) + 2
+        if let centre = grid.index(at) {
+            let cx = centre % grid.width, cy = centre / grid.width
+            for y in max(0, cy - r)...min(grid.height - 1, cy + r) {
+                for x in max(0, cx - r)...min(grid.width - 1, cx + r) {
+                    let b = grid.blocker[y * grid.width + x]
+                    guard b >= 0 else { continue }
+                    let d = simdLength(grid.center(y * grid.width + x) - at)
+                    let name = boxes[Int(b)].name
+                    if let k = near.firstIndex(where: { $0.0 == name }) { near[k].1 = min(near[k].1, d) } else { near.append((name, d)) }
+                }
+            }
+        }
+        let between = near.sorted { $0.1 < $1.1 }.prefix(2).map(\.0)
+        return (max(0, 2 * (bottleneck - grid.cell / 2)), at, between)
+    }
+
+    static func segmentDistance(_ p: SIMD2<Double>, _ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Double {
+        let ab = b - a
+        let t = min(max(((p - a) * ab).sum() / max((ab * ab).sum(), 1e-300), 0), 1)
+        let d = p - (a + ab * t)
+        return (d * d).sum().squareRoot()
+    }
+}
