@@ -101,6 +101,12 @@ extension DemoPlantGenerator {
             y.line("  - {id: Z-SAFETY-\(m.id), kind: safety, polygon: [\(corners.joined(separator: ", "))]}")
         }
         y.line("")
+        y.line("# The dock doors in the east wall: their openings on the floor and the lintel's height.")
+        y.line("doors:")
+        for k in 0..<spec.blocks {
+            y.line("  - {id: DOCK-\(k + 1), from: [\(f(L + 0.15)), \(f(aisleY(k) + 9.5))], to: [\(f(L + 0.15)), \(f(aisleY(k) + 12.5))], height_m: 4.5}")
+        }
+        y.line("")
         y.line("# Named views, in floor coordinates (z up): eye, target, and fov_deg or ortho_height.")
         y.line("cameras:")
         y.line("  - {name: overview, eye: [\(f(L + 15)), -30, 40], target: [\(f(L / 2)), \(f(D / 2)), 0], fov_deg: 45}")

@@ -68,6 +68,9 @@ public struct Overlay: Sendable {
     public var markers: [Marker] = []
     public var labels: [Label] = []
     public var legend: [LegendEntry] = []
+    /// Floor polygons that labels and the legend keep off (the parts a violation names), each
+    /// when it is small enough in the view to go round: an eighth of the picture at most.
+    public var uncovered: [[SIMD3<Double>]] = []
     /// The title bar's text; no bar when nil.
     public var title: String?
     /// The height of the floor in the scene (Y), for hiding floor items behind machines.

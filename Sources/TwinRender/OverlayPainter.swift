@@ -57,6 +57,8 @@ public enum OverlayPainter {
             let w = Int(marks.metres * marks.pixelsPerMetre) + 30 * scale, h = (60 + BitmapFont.lineHeight) * scale
             taken.append((view.width - w, view.height - h, w, h))
         }
+        // What labels and the legend must not cover.
+        taken += uncoveredRects(overlay.uncovered, view: view, scale: scale)
         var legendBox: (x: Int, y: Int, w: Int, h: Int)?
         var legendColumns = 1
         if !overlay.legend.isEmpty {
@@ -155,8 +157,23 @@ public enum OverlayPainter {
         return (metres, perMetre, toNorth / northLength)
     }
 
+    /// The screen boxes (a pixel wider all round) of floor polygons that labels keep off, for
+    /// those no larger than an eighth of the view and at least partly in it.
+    static func uncoveredRects(_ polygons: [[SIMD3<Double>]], view: ViewGeometry, scale: Int) -> [(x: Int, y: Int, w: Int, h: Int)] {
+        var rects: [(x: Int, y: Int, w: Int, h: Int)] = []
+        for polygon in polygons {
+            let pixels = polygon.compactMap { view.pixel($0) }
+            guard pixels.count == polygon.count, let first = pixels.first else { continue }
+            let lo = pixels.reduce(first) { pointwiseMin($0, $1) }, hi = pixels.reduce(first) { pointwiseMax($0, $1) }
+            let w = hi.x - lo.x, h = hi.y - lo.y
+            guard w * h <= Double(view.width * view.height) / 8, hi.x >= 0, hi.y >= 0, lo.x < Double(view.width), lo.y < Double(view.height) else { continue }
+            rects.append((Int(lo.x.rounded(.down)) - scale, Int(lo.y.rounded(.down)) - scale, Int(w.rounded(.up)) + 2 * scale, Int(h.rounded(.up)) + 2 * scale))
+        }
+        return rects
+    }
+
     /// Where each label goes, in order of priority: beside its anchor if there is room there, else
-    /// farther off (up to four plate heights) with a leader line back to it; `hidden` counts the
+    /// farther off (up to eight plate heights) with a leader line back to it; `hidden` counts the
     /// labels whose anchor is in the image but that found no free place.
     static func placeLabels(_ labels: [Overlay.Label], view: ViewGeometry, scale: Int, top: Int,
                             taken initial: [(x: Int, y: Int, w: Int, h: Int)])
@@ -171,7 +188,7 @@ public enum OverlayPainter {
             let gap = 4 * scale
             let px = Int(p.x), py = Int(p.y)
             var candidates = [(px - w / 2, py - h - gap), (px - w / 2, py + gap), (px + gap, py - h / 2), (px - w - gap, py - h / 2)]
-            for ring in 1...4 {
+            for ring in 1...8 {
                 let d = ring * (h + gap)
                 candidates += [(px - w / 2, py - h - gap - d), (px - w / 2, py + gap + d), (px + gap + d, py - h / 2), (px - w - gap - d, py - h / 2),
                                (px + gap + d / 2, py - h - gap - d), (px - w - gap - d / 2, py - h - gap - d),

@@ -58,10 +58,44 @@ public enum DiffImage {
             if !diff.added.isEmpty { legend.append(Overlay.LegendEntry(color: green, text: "added")) }
             if !diff.removed.isEmpty { legend.append(Overlay.LegendEntry(color: red, text: "removed")) }
         }
-        // The parts a violation names, outlined in red over everything (hatched where they stand).
+        // Doors (exits in green) and the floor kept clear in front of them; crane areas dashed.
+        let exitGreen = SIMD4<Float>(0.1, 0.6, 0.3, 1), doorGrey = SIMD4<Float>(0.3, 0.3, 0.35, 1), craneBlue = SIMD4<Float>(0.2, 0.35, 0.8, 1)
         let offending = Set(violations.flatMap(\.entities))
+        for door in new.doors {
+            overlay.paths.append(Overlay.FloorPath(points: [door.from, door.to].map { FloorFrame.scenePoint(x: $0.x, y: $0.y, z: 0.07) },
+                                                   color: door.exit ? exitGreen : doorGrey, width: 5, arrowForward: false))
+            if offending.contains(door.id), let depth = new.rules.doorClearance {
+                let normal = SIMD2(-(door.to - door.from).y, (door.to - door.from).x) / door.width * depth
+                overlay.areas.append(Overlay.FloorArea(polygon: outline([door.from - normal, door.to - normal, door.to + normal, door.from + normal]),
+                                                       fill: SIMD4(0.1, 0.6, 0.3, 0.15), stroke: exitGreen, throughWalls: true))
+            }
+        }
+        if new.doors.contains(where: \.exit) { legend.append(Overlay.LegendEntry(color: exitGreen, text: "exit")) }
+        if new.doors.contains(where: { !$0.exit }) { legend.append(Overlay.LegendEntry(color: doorGrey, text: "door")) }
+        for crane in new.cranes {
+            for dash in dashes(crane.polygon + [crane.polygon[0]], on: 0.8, off: 0.5) {
+                overlay.paths.append(Overlay.FloorPath(points: dash.map { FloorFrame.scenePoint(x: $0.x, y: $0.y, z: 0.05) }, color: craneBlue,
+                                                       width: 2, arrowForward: false))
+            }
+        }
+        if !new.cranes.isEmpty { legend.append(Overlay.LegendEntry(color: craneBlue, text: "crane area (dashed)")) }
+        // Service areas of the entities a violation names, as deep as they are asked.
+        let validator = Validator(plant: new)
+        for entity in new.entities where offending.contains(entity.id) && !entity.serviceAreas.isEmpty {
+            guard let i = validator.boxIndex[entity.id] else { continue }
+            for area in entity.serviceAreas {
+                let (a, b, normal) = validator.side(area.side, of: validator.boxes[i])
+                let depth = normal * (area.depth ?? new.rules.serviceDepth)
+                overlay.areas.append(Overlay.FloorArea(polygon: outline([a, b, b + depth, a + depth]), fill: SIMD4(0.96, 0.55, 0.05, 0.2),
+                                                       stroke: orange, throughWalls: true))
+            }
+        }
+        // The parts a violation names, outlined in red over everything (hatched where they stand),
+        // and kept clear of labels.
         for part in PlantPart.parts(of: new, only: offending) where new.entity(id: part.name) != nil {
-            overlay.areas.append(Overlay.FloorArea(polygon: outline(part.footprint), fill: SIMD4(0.86, 0.1, 0.08, 0.35), stroke: red, throughWalls: true))
+            let hull = outline(part.footprint)
+            overlay.areas.append(Overlay.FloorArea(polygon: hull, fill: SIMD4(0.86, 0.1, 0.08, 0.35), stroke: red, throughWalls: true))
+            overlay.uncovered.append(hull)
         }
         for v in violations {
             guard let p = v.place else { continue }

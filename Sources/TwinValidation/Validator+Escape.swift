@@ -240,7 +240,9 @@ extension Validator {
                 if nd < walk[j] { walk[j] = nd; toward[j] = Int32(i); heap.push(nd, j) }
             }
         }
+        out += walkwaysToExits(grid: grid, walkable: walkable, exits: exits)
         let walkLimit = rules.escapeDistance.map { $0 * rules.escapeWalkFactor }
+        var widest: WidestWays?
         for box in workplaces {
             coverage.escapeWorkplaces += 1
             // Where a person at work stands: walkable cells beside the machine that can be reached
@@ -250,7 +252,8 @@ extension Validator {
             let centre = SIMD2((box.lo.x + box.hi.x) / 2, (box.lo.y + box.hi.y) / 2)
             guard let start = starts.min(by: { walk[$0] < walk[$1] }), walk[start].isFinite else {
                 let (door, _) = nearestExit(centre)
-                let narrowest = starts.isEmpty ? nil : narrowestPassage(from: box, grid: grid, exits: exits)
+                if widest == nil && !starts.isEmpty { widest = widestWays(grid: grid, exits: exits) }
+                let narrowest = widest.flatMap { narrowestPassage(from: box, grid: grid, widest: $0) }
                 let detail = narrowest.map { String(format: "; narrowest %.2f m wide at (%.1f, %.1f)%@", $0.width, $0.at.x, $0.at.y,
                                                     $0.between.isEmpty ? "" : " between " + $0.between.joined(separator: " and ")) } ?? ""
                 out.append(Violation(rule: .escape, entities: [box.name, door.id] + (narrowest?.between ?? []), measured: narrowest?.width, required: width,
@@ -270,6 +273,61 @@ extension Validator {
                                      message: String(format: "the walk from %@ to the nearest exit is %.1f m; %.1f m allowed (%.1f x %.0f m, ASR A2.3)",
                                                      box.name, length, walkLimit, rules.escapeWalkFactor, rules.escapeDistance ?? 0)))
             }
+        }
+        return out
+    }
+
+    /// Walkways lead to an exit: all of each walkway's walkable floor joins, over walkable floor
+    /// inside walkways, the floor within `door_clearance_m` (1 m without one) of an exit's opening.
+    /// A walkway cut by a part, or one that ends nowhere, is named.
+    func walkwaysToExits(grid: FloorGrid, walkable: [Bool], exits: [Door]) -> [Violation] {
+        let walkways = plant.zones.filter { $0.kind == .walkway && $0.polygon.count >= 3 }
+        guard !walkways.isEmpty else { return [] }
+        let count = grid.width * grid.height
+        let near = rules.doorClearance ?? 1.0
+        var onWalkway = [Int32](repeating: -1, count: count)
+        for (k, zone) in walkways.enumerated() {
+            let (lo, hi) = Self.bounds(of: zone.polygon)
+            let x0 = max(0, Int(((lo.x - grid.origin.x) / grid.cell).rounded(.down))), x1 = min(grid.width - 1, Int(((hi.x - grid.origin.x) / grid.cell).rounded(.down)))
+            let y0 = max(0, Int(((lo.y - grid.origin.y) / grid.cell).rounded(.down))), y1 = min(grid.height - 1, Int(((hi.y - grid.origin.y) / grid.cell).rounded(.down)))
+            guard x0 <= x1, y0 <= y1 else { continue }
+            for y in y0...y1 {
+                for x in x0...x1 {
+                    let i = y * grid.width + x
+                    if walkable[i] && Self.inside(grid.center(i), zone.polygon) { onWalkway[i] = Int32(k) }
+                }
+            }
+        }
+        var reached = [Bool](repeating: false, count: count)
+        var queue: [Int] = []
+        for i in 0..<count where walkable[i] && exits.contains(where: { Self.segmentDistance(grid.center(i), $0.from, $0.to) <= near }) {
+            reached[i] = true; queue.append(i)
+        }
+        var k = 0
+        while k < queue.count {
+            let i = queue[k]; k += 1
+            let x = i % grid.width, y = i / grid.width
+            for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
+                let nx = x + dx, ny = y + dy
+                guard nx >= 0, ny >= 0, nx < grid.width, ny < grid.height else { continue }
+                let j = ny * grid.width + nx
+                guard !reached[j], onWalkway[j] >= 0 else { continue }
+                reached[j] = true; queue.append(j)
+            }
+        }
+        // A square metre or more of a walkway that leads nowhere (smaller pockets, in a corner
+        // by a machine, are no walkway's length).
+        var out: [Violation] = []
+        for (k, zone) in walkways.enumerated() {
+            let stranded = (0..<count).filter { onWalkway[$0] == Int32(k) && !reached[$0] }
+            let area = Double(stranded.count) * grid.cell * grid.cell
+            guard area >= 1 else { continue }
+            let anyReached = (0..<count).contains { onWalkway[$0] == Int32(k) && reached[$0] }
+            let centre = stranded.reduce(SIMD2<Double>(0, 0)) { $0 + grid.center($1) } / Double(stranded.count)
+            out.append(Violation(rule: .escape, entities: [zone.id], measured: area, place: centre,
+                                 message: anyReached
+                                    ? String(format: "walkway %@ is cut: %.1f m² of it, around (%.1f, %.1f), leads to no exit along walkways %.2f m clear", zone.id, area, centre.x, centre.y, rules.escapeWidth ?? 0)
+                                    : String(format: "walkway %@ leads to no exit along walkways %.2f m clear", zone.id, rules.escapeWidth ?? 0)))
         }
         return out
     }
@@ -333,11 +391,15 @@ extension Validator {
         return length
     }
 
-    /// The widest way out from beside a machine to an exit, ignoring the width rule: where it is
-    /// narrowest, how wide, and the parts on either side.
-    func narrowestPassage(from box: PartBox, grid: FloorGrid, exits: [Door]) -> (width: Double, at: SIMD2<Double>, between: [String])? {
+    /// For every cell the widest bottleneck (half-width, by the grid's clearance) of any way from
+    /// an exit to it, and the next cell on that way.
+    struct WidestWays {
+        var best: [Double]
+        var toward: [Int32]
+    }
+
+    func widestWays(grid: FloorGrid, exits: [Door]) -> WidestWays {
         let count = grid.width * grid.height
-        // Maximin: best[i] is the widest bottleneck of any way from an exit to cell i.
         var best = [Double](repeating: -1, count: count)
         var toward = [Int32](repeating: -1, count: count)
         var heap = CellHeap()
@@ -358,6 +420,13 @@ extension Validator {
                 if value > best[j] { best[j] = value; toward[j] = Int32(i); heap.push(-value, j) }
             }
         }
+        return WidestWays(best: best, toward: toward)
+    }
+
+    /// The widest way out from beside a machine to an exit, ignoring the width rule: where it is
+    /// narrowest, how wide, and the parts on either side.
+    func narrowestPassage(from box: PartBox, grid: FloorGrid, widest: WidestWays) -> (width: Double, at: SIMD2<Double>, between: [String])? {
+        let best = widest.best, toward = widest.toward
         // The best cell beside the machine; its way out followed to the narrowest cell on it.
         guard let start = workplaceCells(of: box, grid: grid).filter({ best[$0] > 0 }).max(by: { best[$0] < best[$1] }) else { return nil }
         let bottleneck = best[start]

@@ -229,6 +229,23 @@ struct OverlayLabelTests {
         let outside = OverlayPainter.placeLabels([Overlay.Label(text: "far", anchor: SIMD3(500, 45, 0))], view: view, scale: 1, top: 0, taken: [])
         #expect(outside.placed.isEmpty && outside.hidden == 0)
     }
+
+    /// A label on a part it must not cover (a violation's offending part, 40 x 30 px) goes beside
+    /// it with a leader line; a part larger than an eighth of the view is not held clear.
+    @Test func labelsKeepOffTheirParts() {
+        let view = ViewGeometry(camera: RasterTestScenes.pixelCamera(width: 320, height: 180), width: 320, height: 180)
+        let part: [SIMD3<Double>] = [SIMD3(140, 75, 0), SIMD3(180, 75, 0), SIMD3(180, 105, 0), SIMD3(140, 105, 0)]
+        let rects = OverlayPainter.uncoveredRects([part], view: view, scale: 1)
+        #expect(rects.count == 1)
+        let (placed, hidden) = OverlayPainter.placeLabels([Overlay.Label(text: "clearance: M-1", anchor: SIMD3(160, 90, 0))],
+                                                          view: view, scale: 1, top: 0, taken: rects)
+        let r = try! #require(placed.first?.rect)
+        #expect(hidden == 0 && placed.first?.leader != nil)
+        let clear = r.x + r.w <= 139 || r.x >= 181 || r.y + r.h <= 74 || r.y >= 106
+        #expect(clear, "label at \(r) covers the part")
+        let huge: [SIMD3<Double>] = [SIMD3(0, 0, 0), SIMD3(300, 0, 0), SIMD3(300, 170, 0), SIMD3(0, 170, 0)]
+        #expect(OverlayPainter.uncoveredRects([huge], view: view, scale: 1).isEmpty)
+    }
 }
 
 @Suite("Scale bar and north arrow")

@@ -154,6 +154,22 @@ struct PracticeRuleTests {
         #expect(Validator(plant: try Self.smallHall(exitWidth: 1.0)).escapeRoutes().isEmpty)
     }
 
+    /// A walkway along the hall to the exit leads out; a rack across it cuts off what lies beyond.
+    @Test func walkwaysLeadToAnExit() throws {
+        func check(_ extra: [(name: String, lo: SIMD2<Double>, hi: SIMD2<Double>, height: Double)]) throws -> [Violation] {
+            var plant = try Self.smallHall(extra)
+            plant.zones = [Zone(id: "W-1", kind: .walkway, polygon: [SIMD2(0.2, 4), SIMD2(11.8, 4), SIMD2(11.8, 5.8), SIMD2(0.2, 5.8)]),
+                           Zone(id: "W-2", kind: .walkway, polygon: [SIMD2(0.2, 2), SIMD2(3, 2), SIMD2(3, 4), SIMD2(0.2, 4)])]
+            return Validator(plant: plant).escapeRoutes().filter { $0.entities.allSatisfy { $0.hasPrefix("W-") } }
+        }
+        #expect(try check([]).isEmpty)
+        let cut = try check([("rack_across", SIMD2(6, 3.9), SIMD2(6.5, 6), 2)])
+        #expect(cut.count == 1 && cut.first?.entities == ["W-1"], "\(cut.map(\.message))")
+        #expect(cut.first?.message.hasPrefix("walkway W-1 is cut: ") ?? false)
+        // East of the rack: 11.8 - 6.5 = 5.3 m of the walkway's length lies beyond it.
+        #expect((cut.first?.place?.x ?? 0) > 6.5)
+    }
+
     // MARK: Overhead
 
     /// An AGV passing under a door: its height plus the 0.1 m margin under the lintel, to a millimetre.
