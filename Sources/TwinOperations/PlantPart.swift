@@ -50,6 +50,16 @@ public struct PlantPart: Sendable {
 
     /// The part drawn by `nodes`, its triangles in the floor frame; nil when only floor remains.
     public static func build(name: String, entity: Entity?, nodes: [Int], plant: Plant) -> PlantPart? {
+        let triangles = floorTriangles(nodes: nodes, plant: plant)
+        guard !triangles.isEmpty else { return nil }
+        var part = PlantPart(name: name, entity: entity, tree: TriangleBVH(triangles: triangles))
+        part.source = source(of: nodes, in: plant)
+        return part
+    }
+
+    /// The triangles that `nodes` draw, corners in threes in the floor frame, less those lying at
+    /// or below the floor (no tree built: for a look at every triangle once).
+    public static func floorTriangles(nodes: [Int], plant: Plant) -> [SIMD3<Double>] {
         var triangles: [SIMD3<Double>] = []
         triangles.reserveCapacity(nodes.reduce(0) { total, n in plant.nodes[n].meshes.reduce(total) { $0 + plant.meshes[$1].geometry.indices.count } })
         for n in nodes {
@@ -67,10 +77,7 @@ public struct PlantPart: Sendable {
                 }
             }
         }
-        guard !triangles.isEmpty else { return nil }
-        var part = PlantPart(name: name, entity: entity, tree: TriangleBVH(triangles: triangles))
-        part.source = source(of: nodes, in: plant)
-        return part
+        return triangles
     }
 
     static func source(of nodes: [Int], in plant: Plant) -> [Source] {

@@ -101,6 +101,8 @@ public enum DiffImage {
             guard let p = v.place else { continue }
             let point = FloorFrame.scenePoint(x: p.x, y: p.y, z: 0.08)
             overlay.markers.append(Overlay.Marker(position: point, radius: 8, fill: SIMD4(0.86, 0.1, 0.08, 0.9), ring: SIMD4(1, 1, 1, 1)))
+            // No label over a mark: a square of 1.2 m about it (the mark is 16 px across, some 1 m in the plan of a hall of 100 m).
+            overlay.uncovered.append(outline([p + SIMD2(-0.6, -0.6), p + SIMD2(0.6, -0.6), p + SIMD2(0.6, 0.6), p + SIMD2(-0.6, 0.6)]))
             // What was measured against what the rule asks, beside the mark.
             var figure = ""
             if let measured = v.measured, let required = v.required, required > 0 {

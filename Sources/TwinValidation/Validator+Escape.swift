@@ -60,25 +60,35 @@ extension Validator {
         // Every cell a part's low triangle touches (seen from above), conservatively: its box of
         // cells, each tested against the triangle's edges and the cell's sides.
         for (b, box) in boxes.enumerated() where box.entity?.category != .agv && box.lo.z < Self.headHeight {
-            guard let part = part(box.name) else { continue }
-            let c = part.tree.corners
+            // The part's triangles: from its tree when it was built, else straight from the meshes.
+            let c = built[box.name]?.tree.corners ?? PlantPart.floorTriangles(nodes: partNodes[box.name] ?? [], plant: plant)
             for t in stride(from: 0, to: c.count, by: 3) {
                 guard min(c[t].z, c[t + 1].z, c[t + 2].z) < Self.headHeight else { continue }
-                let tri = [SIMD2(c[t].x, c[t].y), SIMD2(c[t + 1].x, c[t + 1].y), SIMD2(c[t + 2].x, c[t + 2].y)]
-                let (tlo, thi) = Self.bounds(of: tri)
+                let p0 = SIMD2(c[t].x, c[t].y), p1 = SIMD2(c[t + 1].x, c[t + 1].y), p2 = SIMD2(c[t + 2].x, c[t + 2].y)
+                let tlo = pointwiseMin(pointwiseMin(p0, p1), p2), thi = pointwiseMax(pointwiseMax(p0, p1), p2)
                 let x0 = max(0, Int(((tlo.x - lo.x) / cell).rounded(.down))), x1 = min(width - 1, Int(((thi.x - lo.x) / cell).rounded(.down)))
                 let y0 = max(0, Int(((tlo.y - lo.y) / cell).rounded(.down))), y1 = min(height - 1, Int(((thi.y - lo.y) / cell).rounded(.down)))
                 guard x0 <= x1, y0 <= y1 else { continue }
                 for y in y0...y1 {
                     for x in x0...x1 where grid.blocker[y * width + x] < 0 {
                         let clo = lo + SIMD2(Double(x), Double(y)) * cell
-                        if Self.triangle(tri, overlaps: clo, clo + cell) { grid.blocker[y * width + x] = Int32(b) }
+                        if Self.triangle(p0, p1, p2, overlaps: clo, clo + cell) { grid.blocker[y * width + x] = Int32(b) }
                     }
                 }
             }
         }
         grid.clearance = Self.distanceTransform(grid.blocker.map { $0 >= 0 }, width: width, height: height).map { $0.squareRoot() * cell }
-        grid.indoors = (0..<(width * height)).map { i in outline.map { Self.inside(grid.center(i), $0) } ?? true }
+        if let outline {
+            // An upright rectangle (the walls' extent) needs no polygon test.
+            let (olo, ohi) = Self.bounds(of: outline)
+            let rectangle = outline.count == 4 && Set(outline.map(\.x)).count == 2 && Set(outline.map(\.y)).count == 2
+            grid.indoors = (0..<(width * height)).map { i in
+                let p = grid.center(i)
+                return rectangle ? all(p .>= olo) && all(p .<= ohi) : Self.inside(p, outline)
+            }
+        } else {
+            grid.indoors = [Bool](repeating: true, count: width * height)
+        }
         return grid
     }
 
@@ -86,20 +96,22 @@ extension Validator {
     /// box's two, the triangle's three edge normals).
     /// Touching counts only for a triangle seen edge on (an upright face, a segment from above):
     /// a face lying on a cell's side then blocks the cells on both sides.
-    static func triangle(_ t: [SIMD2<Double>], overlaps lo: SIMD2<Double>, _ hi: SIMD2<Double>) -> Bool {
-        let e1 = t[1] - t[0], e2 = t[2] - t[0]
+    static func triangle(_ p0: SIMD2<Double>, _ p1: SIMD2<Double>, _ p2: SIMD2<Double>, overlaps lo: SIMD2<Double>, _ hi: SIMD2<Double>) -> Bool {
+        let e1 = p1 - p0, e2 = p2 - p0
         let flat = abs(e1.x * e2.y - e1.y * e2.x) < 1e-12
-        func apart(_ a: Double, _ b: Double) -> Bool { flat ? a < b : a <= b }
-        let box = [lo, SIMD2(hi.x, lo.y), hi, SIMD2(lo.x, hi.y)]
-        for k in 0..<3 {
-            let e = t[(k + 1) % 3] - t[k]
-            let n = SIMD2(-e.y, e.x)
-            if (n * n).sum() < 1e-24 { continue }
-            let tp = t.map { ($0 * n).sum() }, bp = box.map { ($0 * n).sum() }
-            if apart(tp.max()!, bp.min()!) || apart(bp.max()!, tp.min()!) { return false }
+        @inline(__always) func apart(_ a: Double, _ b: Double) -> Bool { flat ? a < b : a <= b }
+        let tlo = pointwiseMin(pointwiseMin(p0, p1), p2), thi = pointwiseMax(pointwiseMax(p0, p1), p2)
+        if apart(thi.x, lo.x) || apart(hi.x, tlo.x) || apart(thi.y, lo.y) || apart(hi.y, tlo.y) { return false }
+        @inline(__always) func separates(_ a: SIMD2<Double>, _ b: SIMD2<Double>, _ other: SIMD2<Double>) -> Bool {
+            let n = SIMD2(a.y - b.y, b.x - a.x)
+            if (n * n).sum() < 1e-24 { return false }
+            let t0 = (a * n).sum(), t1 = (other * n).sum()
+            let tMin = min(t0, t1), tMax = max(t0, t1)
+            // The box's corners along the normal: its centre's, give or take its half extent.
+            let centre = ((lo + hi) * 0.5 * n).sum(), reach = (((hi - lo) * 0.5) * SIMD2(abs(n.x), abs(n.y))).sum()
+            return apart(tMax, centre - reach) || apart(centre + reach, tMin)
         }
-        let (tlo, thi) = bounds(of: t)
-        return !(apart(thi.x, lo.x) || apart(hi.x, tlo.x) || apart(thi.y, lo.y) || apart(hi.y, tlo.y))
+        return !(separates(p0, p1, p2) || separates(p1, p2, p0) || separates(p2, p0, p1))
     }
 
     /// The squared distance (in cells) from each cell to the nearest marked one (Felzenszwalb and
@@ -215,31 +227,18 @@ extension Validator {
         // a cell's clearance counts from the blocked cell's edge, half a cell nearer than its centre.
         var walkable = [Bool](repeating: false, count: count)
         var isExit = [Bool](repeating: false, count: count)
+        let exitBoxes = exits.map { (lo: pointwiseMin($0.from, $0.to) - grid.cell, hi: pointwiseMax($0.from, $0.to) + grid.cell) }
         for i in 0..<count {
             let p = grid.center(i)
-            let atExit = exits.contains { Self.segmentDistance(p, $0.from, $0.to) <= grid.cell }
+            let atExit = exits.indices.contains { k in
+                all(p .>= exitBoxes[k].lo) && all(p .<= exitBoxes[k].hi) && Self.segmentDistance(p, exits[k].from, exits[k].to) <= grid.cell
+            }
             let half = (atExit ? exitWidth : width) / 2
             walkable[i] = grid.blocker[i] < 0 && (grid.indoors[i] || atExit) && grid.clearance[i] - grid.cell / 2 >= half - 1e-9
             isExit[i] = atExit && walkable[i]
         }
         // The walk from every cell to its nearest exit (Dijkstra from all exits at once).
-        var walk = [Double](repeating: .infinity, count: count)
-        var toward = [Int32](repeating: -1, count: count)
-        var heap = CellHeap()
-        for i in 0..<count where isExit[i] { walk[i] = 0; heap.push(0, i) }
-        while !heap.isEmpty {
-            let (d, i) = heap.pop()
-            guard d <= walk[i] else { continue }
-            let x = i % grid.width, y = i / grid.width
-            for n in Self.neighbours {
-                let nx = x + n.dx, ny = y + n.dy
-                guard nx >= 0, ny >= 0, nx < grid.width, ny < grid.height else { continue }
-                let j = ny * grid.width + nx
-                guard walkable[j], n.through.allSatisfy({ walkable[(y + $0.1) * grid.width + x + $0.0] }) else { continue }
-                let nd = d + n.cost * grid.cell
-                if nd < walk[j] { walk[j] = nd; toward[j] = Int32(i); heap.push(nd, j) }
-            }
-        }
+        let (walk, toward) = Self.walks(from: isExit, over: walkable, grid: grid)
         out += walkwaysToExits(grid: grid, walkable: walkable, exits: exits)
         let walkLimit = rules.escapeDistance.map { $0 * rules.escapeWalkFactor }
         var widest: WidestWays?
@@ -300,7 +299,11 @@ extension Validator {
         }
         var reached = [Bool](repeating: false, count: count)
         var queue: [Int] = []
-        for i in 0..<count where walkable[i] && exits.contains(where: { Self.segmentDistance(grid.center(i), $0.from, $0.to) <= near }) {
+        let exitBoxes = exits.map { (lo: pointwiseMin($0.from, $0.to) - near, hi: pointwiseMax($0.from, $0.to) + near) }
+        for i in 0..<count where walkable[i] && exits.indices.contains(where: { k in
+            let p = grid.center(i)
+            return all(p .>= exitBoxes[k].lo) && all(p .<= exitBoxes[k].hi) && Self.segmentDistance(p, exits[k].from, exits[k].to) <= near
+        }) {
             reached[i] = true; queue.append(i)
         }
         var k = 0
@@ -347,11 +350,18 @@ extension Validator {
         let y0 = max(0, Int(((box.lo.y - reach - grid.origin.y) / grid.cell).rounded(.down)))
         let y1 = min(grid.height - 1, Int(((box.hi.y + reach - grid.origin.y) / grid.cell).rounded(.up)))
         guard x0 <= x1, y0 <= y1 else { return [] }
-        var seen = Set<Int>(), queue: [Int] = []
+        let windowWidth = x1 - x0 + 1
+        var seen = [Bool](repeating: false, count: windowWidth * (y1 - y0 + 1)), queue: [Int] = []
+        @inline(__always) func mark(_ i: Int) -> Bool {
+            let k = (i / grid.width - y0) * windowWidth + i % grid.width - x0
+            if seen[k] { return false }
+            seen[k] = true
+            return true
+        }
         for y in y0...y1 {
             for x in x0...x1 {
                 let i = y * grid.width + x
-                if grid.blocker[i] < 0, let g = gap(i), g <= 2 * grid.cell { seen.insert(i); queue.append(i) }
+                if grid.blocker[i] < 0, let g = gap(i), g <= 2 * grid.cell, mark(i) { queue.append(i) }
             }
         }
         var k = 0
@@ -362,11 +372,61 @@ extension Validator {
                 let nx = x + dx, ny = y + dy
                 guard nx >= x0, ny >= y0, nx <= x1, ny <= y1 else { continue }
                 let j = ny * grid.width + nx
-                guard !seen.contains(j), grid.blocker[j] < 0, let g = gap(j), g <= reach else { continue }
-                seen.insert(j); queue.append(j)
+                guard grid.blocker[j] < 0, let g = gap(j), g <= reach, mark(j) else { continue }
+                queue.append(j)
             }
         }
         return queue
+    }
+
+    /// The walk from every cell to the nearest of `sources` over `walkable` cells (metres,
+    /// infinity where none leads), and the next cell on the way: Dijkstra's search with a bucket
+    /// queue (Dial's), each move's length in hundredths of a cell rounded up, so that a walk on the
+    /// grid is never shorter than the path it follows.
+    static func walks(from sources: [Bool], over walkable: [Bool], grid: FloorGrid) -> (walk: [Double], toward: [Int32]) {
+        let count = grid.width * grid.height
+        // Each move as index offsets: to the cell, and through the (up to two) cells it crosses,
+        // which lie within the box of the move, so inside the grid when the cell is.
+        let w = grid.width
+        let moves = neighbours.map { n in
+            (dx: n.dx, dy: n.dy, cost: Int32((n.cost * 100).rounded(.up)), to: n.dy * w + n.dx,
+             through0: n.through.first.map { $0.1 * w + $0.0 } ?? 0, through1: n.through.last.map { $0.1 * w + $0.0 } ?? 0)
+        }
+        let ring = Int(moves.map(\.cost).max()!) + 1
+        var distance = [Int32](repeating: .max, count: count)
+        var toward = [Int32](repeating: -1, count: count)
+        var buckets = [[Int32]](repeating: [], count: ring)
+        var pending = 0
+        for i in 0..<count where sources[i] { distance[i] = 0; buckets[0].append(Int32(i)); pending += 1 }
+        var d: Int32 = 0
+        var current: [Int32] = []
+        walkable.withUnsafeBufferPointer { open in
+            while pending > 0 {
+                let b = Int(d) % ring
+                swap(&current, &buckets[b])
+                for cell in current {
+                    pending -= 1
+                    let i = Int(cell)
+                    guard distance[i] == d else { continue }
+                    let x = i % w, y = i / w
+                    for m in moves {
+                        let nx = x + m.dx, ny = y + m.dy
+                        guard nx >= 0, ny >= 0, nx < w, ny < grid.height else { continue }
+                        let j = i + m.to
+                        guard open[j], open[i + m.through0], open[i + m.through1] else { continue }
+                        let nd = d + m.cost
+                        if nd < distance[j] {
+                            distance[j] = nd; toward[j] = cell
+                            buckets[Int(nd) % ring].append(Int32(j)); pending += 1
+                        }
+                    }
+                }
+                current.removeAll(keepingCapacity: true)
+                d += 1
+            }
+        }
+        let walk = distance.map { $0 == .max ? Double.infinity : Double($0) * grid.cell / 100 }
+        return (walk, toward)
     }
 
     /// A grid path's length pulled taut: from each corner, straight on to the farthest later cell
@@ -382,8 +442,14 @@ extension Validator {
         var length = 0.0, anchor = 0
         while anchor < path.count - 1 {
             let a = grid.center(path[anchor])
-            var next = anchor + 1
-            while next + 1 < path.count && visible(a, grid.center(path[next + 1])) { next += 1 }
+            // The farthest later cell in sight: strides doubling while in sight, then halving
+            // back (a line is only taken when every point on it is walkable).
+            var next = anchor + 1, step = 1
+            while next + step < path.count && visible(a, grid.center(path[next + step])) { next += step; step *= 2 }
+            while step > 1 {
+                step /= 2
+                if next + step < path.count && visible(a, grid.center(path[next + step])) { next += step }
+            }
             let b = grid.center(path[next])
             length += simdLength(SIMD2(b.x - a.x, b.y - a.y))
             anchor = next

@@ -27,16 +27,22 @@ extension Validator {
             return []
         }
         var out: [Violation] = []
-        let walkways = plant.zones.filter { $0.kind == .walkway && $0.polygon.count >= 3 }
-        // Route footprints, sampled once for every zone.
-        var footprints: [(route: String, agv: String, s: Double, corners: [SIMD2<Double>])] = []
-        for route in plant.routes {
+        // Walkways and routes through safety zones change only with the zones, the network, the
+        // routes or the AGVs; a change of parts alone leaves them as the base had them.
+        let partsOnly = changes.map { $0.zonesAdded.isEmpty && $0.zonesChanged.isEmpty && !$0.networkChanged && $0.routesChanged.isEmpty && $0.agvsChanged.isEmpty } ?? false
+        let changed = partsOnly ? changes?.changedEntities : nil
+        let walkways = partsOnly ? [] : plant.zones.filter { $0.kind == .walkway && $0.polygon.count >= 3 }
+        // Route footprints, sampled once for every zone, with their boxes.
+        var footprints: [(route: String, agv: String, s: Double, corners: [SIMD2<Double>], lo: SIMD2<Double>, hi: SIMD2<Double>)] = []
+        for route in partsOnly ? [] : plant.routes {
             guard let agvId = route.agv, let agv = plant.entity(id: agvId), let (body, _) = PlantCollision.body(of: agv, plant: plant),
                   let path = try? PlantCollision.path(of: route, in: plant.network) else { continue }
             let steps = max(1, Int((path.length / Self.safetySampleStep).rounded(.up)))
             for k in 0...steps {
                 let s = path.length * Double(k) / Double(steps)
-                footprints.append((route.id, agvId, s, body.box(at: path.pose(at: s)).corners))
+                let corners = body.box(at: path.pose(at: s)).corners
+                let (lo, hi) = Self.bounds(of: corners)
+                footprints.append((route.id, agvId, s, corners, lo, hi))
             }
         }
         for zone in zones {
@@ -47,6 +53,7 @@ extension Validator {
             let what = guardedMachine.map { "safety zone \(zone.id) (around \($0))" } ?? "safety zone \(zone.id)"
             // No other part in it.
             for box in boxes where box.entity != nil && box.entity?.category != .agv && box.name != guardedMachine && !isStructure(box) {
+                if let changed, !changed.contains(box.name) { continue }
                 if box.lo.x > zhi.x || box.hi.x < zlo.x || box.lo.y > zhi.y || box.hi.y < zlo.y { continue }
                 guard let part = part(box.name), let depth = Self.intrusion(part.tree.corners, into: polygon), depth > Self.contactTolerance else { continue }
                 out.append(Violation(rule: .safety, entities: [box.name, zone.id], measured: depth, required: 0,
@@ -62,7 +69,7 @@ extension Validator {
             }
             // No AGV through it: the deepest any footprint corner reaches in, per route.
             var deepest: [String: (agv: String, s: Double, depth: Double, at: SIMD2<Double>)] = [:]
-            for f in footprints {
+            for f in footprints where f.lo.x <= zhi.x && f.hi.x >= zlo.x && f.lo.y <= zhi.y && f.hi.y >= zlo.y {
                 for c in f.corners where c.x >= zlo.x && c.x <= zhi.x && c.y >= zlo.y && c.y <= zhi.y && Self.inside(c, polygon) {
                     let depth = Self.edgeDistance(c, polygon)
                     if depth > (deepest[f.route]?.depth ?? Self.contactTolerance) { deepest[f.route] = (f.agv, f.s, depth, c) }
