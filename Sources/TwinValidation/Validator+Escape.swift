@@ -53,7 +53,10 @@ extension Validator {
         guard lo.x.isFinite, hi.x > lo.x, hi.y > lo.y else { return nil }
         lo -= 0.5; hi += 0.5
         let area = (hi.x - lo.x) * (hi.y - lo.y)
-        let cell = max(Self.escapeCell, (area / Double(Self.escapeMaxCells)).squareRoot())
+        guard area.isFinite else { return nil }
+        var cell = max(Self.escapeCell, (area / Double(Self.escapeMaxCells)).squareRoot())
+        // A long thin floor rounds up to more cells than its area says: coarser until it fits.
+        while ((hi.x - lo.x) / cell).rounded(.up) * ((hi.y - lo.y) / cell).rounded(.up) > Double(Self.escapeMaxCells) { cell *= 1.25 }
         let width = Int(((hi.x - lo.x) / cell).rounded(.up)), height = Int(((hi.y - lo.y) / cell).rounded(.up))
         var grid = FloorGrid(origin: lo, cell: cell, width: width, height: height,
                              blocker: [Int32](repeating: -1, count: width * height), clearance: [], indoors: [])

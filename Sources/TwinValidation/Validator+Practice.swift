@@ -239,10 +239,9 @@ extension Validator {
                         message: "\(entity.id) hands material to \(link.to), which is gone"))
                     continue
                 }
-                let gap = Self.gap(boxes[a], boxes[b])
-                guard gap > within - 1e-9 || within > 0 else { continue }
                 guard let pa = part(entity.id), let pb = part(link.to) else { continue }
-                let d = pa.tree.distance(to: pb.tree, cutoff: max(gap, within) + 100)
+                // Far enough a cutoff to measure how far apart they stand, for the message.
+                let d = pa.tree.distance(to: pb.tree, cutoff: max(Self.gap(boxes[a], boxes[b]), within) + 100)
                 guard d > within + 1e-9 else { continue }
                 out.append(Violation(rule: .flow, entities: [entity.id, link.to], measured: d, required: within, place: Self.between(boxes[a], boxes[b]),
                                      message: String(format: "%@ and %@ stand %.3f m apart; their link allows %.2f m", entity.id, link.to, d, within)))

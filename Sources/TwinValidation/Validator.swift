@@ -44,13 +44,11 @@ public final class Validator {
         /// The rules from practice that looked at something, for a summary line ("2 doors, 44
         /// workplaces to exits"); empty when none did.
         public var practiceSummary: String {
-            [(doors, "door"), (escapeWorkplaces, "workplace to exits"), (overheadTests, "overhead test"), (serviceAreas, "service area"),
-             (forkliftRacks, "rack aisle"), (flowLinks, "material-flow link")]
+            [(doors, "door", "doors"), (escapeWorkplaces, "workplace to exits", "workplaces to exits"),
+             (overheadTests, "overhead test", "overhead tests"), (serviceAreas, "service area", "service areas"),
+             (forkliftRacks, "rack aisle", "rack aisles"), (flowLinks, "material-flow link", "material-flow links")]
                 .filter { $0.0 > 0 }
-                .map { n, what in
-                    let plural = what == "workplace to exits" ? "workplaces to exits" : what + "s"
-                    return "\(n) \(n == 1 ? what : plural)"
-                }
+                .map { n, one, many in "\(n) \(n == 1 ? one : many)" }
                 .joined(separator: ", ")
         }
     }
@@ -166,8 +164,9 @@ public final class Validator {
         progress(steps[7], 7, total)
         violations += aisles(changes)
         // The rules from practice look at the whole layout: a part moved anywhere can shut an
-        // escape route or stand in a door; they are skipped only when nothing changed.
-        let practice = changes.map { !$0.changedEntities.isEmpty || $0.networkChanged || !$0.routesChanged.isEmpty || !$0.agvsChanged.isEmpty
+        // escape route or stand in a door, one removed can leave a link without its other end;
+        // they are skipped only when nothing changed.
+        let practice = changes.map { !$0.changedEntities.isEmpty || !$0.removed.isEmpty || $0.networkChanged || !$0.routesChanged.isEmpty || !$0.agvsChanged.isEmpty
             || !$0.zonesAdded.isEmpty || !$0.zonesChanged.isEmpty || $0.practiceChanged } ?? true
         progress(steps[8], 8, total)
         if practice { violations += doors() }

@@ -259,6 +259,30 @@ struct PracticeRuleTests {
         #expect(Validator(plant: plant).materialFlow().map(\.message) == ["conveyor_1 hands material to station_9, which is gone"])
     }
 
+    /// A link whose other end a change removes is reported by the change's check.
+    @Test func removingTheOtherEndOfALinkIsAViolation() throws {
+        var base = RuleTests.base
+        let conveyor = try #require(base.entities.firstIndex { $0.category == .conveyor })
+        let station = try #require(base.entities.first { $0.category == .station }).id
+        base.entities[conveyor].links = [MaterialLink(to: station, within: 200)]
+        var state = PlantState(plant: base)
+        try state.apply(try UpdateParser.parse(line: #"{"t":"2026-05-04T08:00:00Z","edit":"remove","entity":"\#(station)"}"#))
+        let new = base.edited(by: state)
+        let flow = Validator(plant: new).validate(changes: LayoutDiff(base: base, new: new)).filter { $0.rule == .flow }
+        #expect(flow.map(\.message) == ["\(base.entities[conveyor].id) hands material to \(station), which is gone"])
+    }
+
+    /// However far a door is declared, the floor grid stays within its bound of cells.
+    @Test func theFloorGridIsBoundedWhateverTheManifestSays() throws {
+        var plant = try Self.smallHall()
+        plant.rules.building = nil
+        plant.doors.append(Door(id: "FAR", from: SIMD2(1e7, 3), to: SIMD2(1e7, 4.2), exit: true))
+        let validator = Validator(plant: plant)
+        let grid = try #require(validator.floorGrid())
+        #expect(grid.width * grid.height <= Validator.escapeMaxCells, "\(grid.width) x \(grid.height)")
+        _ = validator.escapeRoutes()   // and it finishes, on a grid too coarse to say much
+    }
+
     // MARK: Changes
 
     /// A change of the declarations alone (a door added) is a change the rules look at.
