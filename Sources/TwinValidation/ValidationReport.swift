@@ -15,11 +15,13 @@ public struct ValidationReport: Sendable {
     public var seconds: Double
     /// What could not be checked, and why: said, but no reason to fail.
     public var warnings: [Validator.Warning]
+    /// One move per part that fixes all of its violations at once, where it has several.
+    public var combinedFixes: [Validator.CombinedFix]
 
     public init(base: String?, new: String, mode: String, diff: LayoutDiff?, violations: [Violation], coverage: Validator.Coverage,
-                seconds: Double, warnings: [Validator.Warning] = []) {
+                seconds: Double, warnings: [Validator.Warning] = [], combinedFixes: [Validator.CombinedFix] = []) {
         self.base = base; self.new = new; self.mode = mode; self.diff = diff; self.violations = violations
-        self.coverage = coverage; self.seconds = seconds; self.warnings = warnings
+        self.coverage = coverage; self.seconds = seconds; self.warnings = warnings; self.combinedFixes = combinedFixes
     }
 
     public var passed: Bool { violations.isEmpty }
@@ -61,6 +63,10 @@ public struct ValidationReport: Sendable {
             j.append("message", .string(v.message))
             j.append("fix", v.fix.map(JSONValue.string) ?? .null)
             return .object(j)
+        }))
+        o.append("combined_fixes", .array(combinedFixes.map { f in
+            .object(JSONObject([.init(key: "entity", value: .string(f.entity)), .init(key: "fix", value: .string(f.move)),
+                                .init(key: "violations", value: .number(Double(f.violations)))]))
         }))
         o.append("warnings", .array(warnings.map { w in
             var j = JSONObject()
@@ -122,6 +128,9 @@ public struct ValidationReport: Sendable {
             for v in violations {
                 md += "| \(v.rule.rawValue) | \(v.entities.joined(separator: ", ")) | \(v.measured.map { String(format: "%.3f m", $0) } ?? "-") | "
                 md += "\(v.required.map { String(format: "%.2f m", $0) } ?? "-") | \(v.place.map { String(format: "(%.1f, %.1f)", $0.x, $0.y) } ?? "-") | \(v.message) | \(v.fix ?? "-") |\n"
+            }
+            if !combinedFixes.isEmpty {
+                md += "\n" + combinedFixes.map { "One move for all of **\($0.entity)**'s \($0.violations) violations: \($0.move)." }.joined(separator: "\n") + "\n"
             }
             md += "\n"
         }

@@ -49,17 +49,18 @@ extension Validator {
     func withFixes(_ violations: [Violation], changed: Set<String>?, limit: Int = 20) -> [Violation] {
         var out = violations
         var looked = 0
+        var trials: [String: [Trial]] = [:]
         for k in out.indices where looked < limit {
             let v = out[k]
             guard [.clearance, .overlap, .wallClearance, .zone, .safety, .building, .door, .service, .flow, .route].contains(v.rule),
                   let name = movable(v, changed: changed), let moving = part(name) else { continue }
             looked += 1
-            var fix: (direction: String, metres: Double)?
+            var trial: Trial?
             switch v.rule {
             case .clearance, .overlap, .wallClearance:
                 guard let otherName = v.entities.first(where: { $0 != name }), let other = part(otherName) else { continue }
                 let required = max(v.required ?? 0, Self.contactTolerance)
-                fix = smallestMove(of: moving, start: max(required - (v.measured ?? 0), 0.001)) { tree in
+                trial = Trial(start: max(required - (v.measured ?? 0), 0.001)) { tree in
                     let d = tree.distance(to: other.tree, cutoff: required + 1e-6)
                     return d >= required - 1e-9 && !(d <= Self.contactTolerance && tree.interpenetrates(other.tree, tolerance: Self.contactTolerance))
                 }
@@ -68,12 +69,12 @@ extension Validator {
                 guard let zone = plant.zones.first(where: { v.entities.contains($0.id) }), v.entities.first == name else { continue }
                 // As each rule judges: a free zone is entered by any touch, a safety zone by more than the tolerance.
                 let allowed = v.rule == .safety ? Self.contactTolerance : -1
-                fix = smallestMove(of: moving, start: max(v.measured ?? 0, 0.001)) { tree in
+                trial = Trial(start: max(v.measured ?? 0, 0.001)) { tree in
                     (Self.intrusion(tree.corners, into: zone.polygon) ?? -1) <= allowed
                 }
             case .building:
                 guard let outline = buildingOutline else { continue }
-                fix = smallestMove(of: moving, start: max(v.measured ?? 0, 0.001), limit: max(10, 2 * (v.measured ?? 0))) { tree in
+                trial = Trial(start: max(v.measured ?? 0, 0.001), limit: max(10, 2 * (v.measured ?? 0))) { tree in
                     tree.corners.allSatisfy { c in
                         let p = SIMD2(c.x, c.y)
                         return Self.inside(p, outline) || Self.edgeDistance(p, outline) <= Self.contactTolerance
@@ -83,7 +84,7 @@ extension Validator {
                 guard let door = plant.doors.first(where: { v.entities.contains($0.id) }), let clearance = rules.doorClearance else { continue }
                 let along = door.to - door.from
                 let normal = SIMD2(-along.y, along.x) / door.width
-                fix = smallestMove(of: moving, start: max(clearance - (v.measured ?? 0), 0.001)) { tree in
+                trial = Trial(start: max(clearance - (v.measured ?? 0), 0.001)) { tree in
                     [normal, -normal].allSatisfy { n in
                         (Self.nearest(tree.corners, inFrontOf: door.from, door.to, normal: n, depth: clearance, below: door.height ?? .infinity)?.distance ?? clearance)
                             >= clearance - 1e-9
@@ -94,7 +95,7 @@ extension Validator {
                 guard let ownerName = v.entities.last, let owner = plant.entity(id: ownerName), let i = boxIndex[ownerName],
                       let intruderName = v.entities.first, let intruder = part(intruderName) else { continue }
                 let ownerBox = boxes[i]
-                fix = smallestMove(of: moving, start: max((v.required ?? 0) - (v.measured ?? 0), 0.001)) { tree in
+                trial = Trial(start: max((v.required ?? 0) - (v.measured ?? 0), 0.001)) { tree in
                     var box = ownerBox, others = intruder.tree.corners
                     if name == ownerName {
                         box.lo = tree.bounds.lo; box.hi = tree.bounds.hi
@@ -102,14 +103,14 @@ extension Validator {
                         others = tree.corners
                     }
                     return owner.serviceAreas.allSatisfy { area in
-                        let depth = area.depth ?? rules.serviceDepth
-                        let (a, b, normal) = side(area.side, of: box)
+                        let depth = area.depth ?? self.rules.serviceDepth
+                        let (a, b, normal) = self.side(area.side, of: box)
                         return (Self.nearest(others, inFrontOf: a, b, normal: normal, depth: depth)?.distance ?? depth) >= depth - 1e-9
                     }
                 }
             case .flow:
                 guard let within = v.required, let otherName = v.entities.first(where: { $0 != name }), let other = part(otherName) else { continue }
-                fix = smallestMove(of: moving, start: max((v.measured ?? 0) - within, 0.001)) { tree in
+                trial = Trial(start: max((v.measured ?? 0) - within, 0.001)) { tree in
                     tree.distance(to: other.tree, cutoff: within + 1e-6) <= within + 1e-9
                 }
             case .route:
@@ -118,15 +119,37 @@ extension Validator {
                 var alone = plant
                 alone.sketchedObstacles = []
                 let entity = boxIndex[name].flatMap { boxes[$0].entity }
-                fix = smallestMove(of: moving, start: max((v.required ?? 0) - (v.measured ?? 0), 0.001), limit: 5) { tree in
+                trial = Trial(start: max((v.required ?? 0) - (v.measured ?? 0), 0.001), limit: 5) { tree in
                     let world = PlantCollision(plant: alone, parts: [PlantPart(name: name, entity: entity, tree: tree)])
                     return (try? world.check(routes: [route], plant: alone))?.allSatisfy { !$0.isViolation } ?? false
                 }
             default:
                 continue
             }
-            if let fix { out[k].fix = String(format: "move %@ %.3f m %@", name, fix.metres, fix.direction) }
+            guard let trial else { continue }
+            trials[name, default: []].append(trial)
+            if let fix = smallestMove(of: moving, start: trial.start, limit: trial.limit, holds: trial.holds) {
+                out[k].fix = String(format: "move %@ %.3f m %@", name, fix.metres, fix.direction)
+            }
+        }
+        // A part with several violations: the smallest move that clears them all at once.
+        combinedFixes = []
+        for (name, list) in trials.sorted(by: { $0.key < $1.key }) where list.count > 1 {
+            guard let moving = part(name),
+                  let fix = smallestMove(of: moving, start: list.map(\.start).max()!, limit: list.map(\.limit).max()!,
+                                         holds: { tree in list.allSatisfy { $0.holds(tree) } }) else { continue }
+            combinedFixes.append(CombinedFix(entity: name, move: String(format: "move %@ %.3f m %@", name, fix.metres, fix.direction), violations: list.count))
         }
         return out
+    }
+
+    /// A rule's test of one part moved, and where the search for a move starts and stops.
+    struct Trial {
+        var start: Double
+        var limit: Double
+        var holds: (TriangleBVH) -> Bool
+        init(start: Double, limit: Double = 10, _ holds: @escaping (TriangleBVH) -> Bool) {
+            self.start = start; self.limit = limit; self.holds = holds
+        }
     }
 }

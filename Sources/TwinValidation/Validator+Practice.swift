@@ -46,6 +46,8 @@ extension Validator {
             }
             polygon = clip(polygon, axis: 0, min: contactTolerance, max: length - contactTolerance)
             polygon = clip(polygon, axis: 1, min: 0, max: depth)
+            // A face lying on the line itself (a part standing behind it, touching) is not in front.
+            guard let farthest = polygon.max(by: { $0.y < $1.y }), farthest.y > 1e-9 else { continue }
             guard let nearest = polygon.min(by: { $0.y < $1.y }), best == nil || nearest.y < best!.distance else { continue }
             best = (nearest.y, a + u * nearest.x + normal * nearest.y)
         }

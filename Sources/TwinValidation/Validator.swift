@@ -65,6 +65,16 @@ public final class Validator {
 
     public internal(set) var warnings: [Warning] = []
 
+    /// For a part named in several violations that one move of it can fix: the smallest move that
+    /// fixes them all together ("move M-006 1.761 m north" for a walkway and three routes).
+    public struct CombinedFix: Sendable, Equatable {
+        public var entity: String
+        public var move: String
+        public var violations: Int
+    }
+
+    public internal(set) var combinedFixes: [CombinedFix] = []
+
     /// Floor-frame bounds of every part, from mesh bounds (no triangles touched).
     struct PartBox {
         var name: String
@@ -172,6 +182,12 @@ public final class Validator {
         if practice { violations += doors() }
         progress(steps[9], 9, total)
         if practice { violations += escapeRoutes() }
+        if changes == nil, rules.escapeDistance != nil || rules.escapeWidth != nil, !plant.doors.contains(where: \.exit),
+           plant.entities.contains(where: { $0.category == .machine }) {
+            // Said, not skipped silently: the escape-route rule has nothing to lead to.
+            warnings.append(Warning(entities: [], place: nil,
+                                    message: "no exit declared (doors: with exit: true): escape routes not checked"))
+        }
         progress(steps[10], 10, total)
         if practice { violations += overhead() }
         progress(steps[11], 11, total)

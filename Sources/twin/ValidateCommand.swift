@@ -112,7 +112,7 @@ struct ValidateCommand: ParsableCommand {
         bar.finish()
         let result = ValidationReport(base: baseName, new: newName, mode: incremental ? "changes" : "full", diff: diff,
                                       violations: violations, coverage: validator.coverage, seconds: (ContinuousClock.now - start).seconds,
-                                      warnings: validator.warnings)
+                                      warnings: validator.warnings, combinedFixes: validator.combinedFixes)
         if let image {
             let picture: Image
             do { picture = try DiffImage.render(base: basePlant, new: newPlant, diff: diff, violations: violations) } catch {
@@ -150,6 +150,7 @@ struct ValidateCommand: ParsableCommand {
                 print("changes: " + (parts.isEmpty ? "none" : parts.joined(separator: "; ")))
             }
             for v in violations { print("VIOLATION \(v.rule.rawValue): \(v.message)" + (v.fix.map { " (fix: \($0))" } ?? "")) }
+            for f in validator.combinedFixes { print("FIX: \(f.move) fixes all \(f.violations) of \(f.entity)'s violations") }
             for w in validator.warnings { print("WARNING: \(w.message)") }
             let c = validator.coverage
             print(String(format: "%@: %@ (%@; %d part pairs, %d wall pairs, %d parts against the building, %d zone tests, %d safety zones, %d routes, %d aisle samples, %d stations%@ checked in %.2f s)",

@@ -52,6 +52,9 @@ struct ValidateCommandTests {
         #expect(markdown.contains("![Layout check](\(url))"))
         #expect(markdown.contains("| smallest fix |"))
         #expect(result.stdout.contains("VIOLATION zone: M-006 reaches 0.74 m into walkway zone Z-WALK-CROSSING (fix: move M-006 "), "\(result.stdout)")
+        // Its three routes and the walkway, one move for all: the walkway's, the largest.
+        #expect(result.stdout.contains("FIX: move M-006 1.761 m north fixes all 4 of M-006's violations"), "\(result.stdout)")
+        #expect(markdown.contains("One move for all of **M-006**'s 4 violations: move M-006 1.761 m north."))
         // Without all three, or with an address Markdown cannot hold: refused before anything loads.
         for (arguments, message) in [(["--image-url", url], "give all three"),
                                      (["--image", image, "--report", report, "--image-url", "a b)"], "without spaces or parentheses")] {

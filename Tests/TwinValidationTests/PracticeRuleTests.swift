@@ -170,6 +170,19 @@ struct PracticeRuleTests {
         #expect((cut.first?.place?.x ?? 0) > 6.5)
     }
 
+    /// A plant with machines and no exit is told that escape routes went unchecked (in a full
+    /// validation; the check of a change leaves it to the base's).
+    @Test func aPlantWithoutExitsIsToldSo() throws {
+        var plant = try Self.smallHall()
+        let withExit = Validator(plant: plant)
+        _ = withExit.validate()
+        #expect(withExit.warnings.isEmpty, "\(withExit.warnings.map(\.message))")
+        plant.doors = []
+        let without = Validator(plant: plant)
+        _ = without.validate()
+        #expect(without.warnings.map(\.message) == ["no exit declared (doors: with exit: true): escape routes not checked"])
+    }
+
     // MARK: Overhead
 
     /// An AGV passing under a door: its height plus the 0.1 m margin under the lintel, to a millimetre.
@@ -323,6 +336,23 @@ struct PracticeRuleTests {
         for (move, expected) in zip(moves, [(0.0, 0.2), (0, 0.2), (0.25, 0)]) {
             #expect(abs(move.dx - expected.0) <= 0.0015 && abs(move.dy - expected.1) <= 0.0015, "\(move)")
         }
+        // One part, one violation each: no combined move.
+        #expect(validator.combinedFixes.isEmpty)
+        // A box both in front of the door and in the cabinet's service area: one move clears both,
+        // the larger of the two (1.0 m from the door's line, 0.7 m from the cabinet's side).
+        var both = try Self.hall([("box_1", SIMD2(5.2, 1.5), SIMD2(6.2, 2.5), 1), ("cabinet_1", SIMD2(5.2, 0.5), SIMD2(6.2, 1.0), 2)])
+        both.doors = [Door(id: "D-1", from: SIMD2(5.2, 1), to: SIMD2(6.4, 1), height: 2.1)]
+        both.entities[both.entities.firstIndex { $0.id == "cabinet_1" }!].serviceAreas = [ServiceArea(side: .north)]
+        let twice = Validator(plant: both)
+        let each = twice.withFixes(twice.doors() + twice.serviceAreas(), changed: nil)
+        #expect(each.filter { $0.entities.first == "box_1" }.count == 2, "\(each.map(\.message))")
+        // The cabinet stands right in front of the door on its south side (0 m), and only touches
+        // its line from behind on the north side, which is no matter there.
+        #expect(each.filter { $0.entities.first == "cabinet_1" }.map(\.measured) == [0], "\(each.map(\.message))")
+        let combined = try #require(twice.combinedFixes.first { $0.entity == "box_1" })
+        #expect(combined.violations == 2)
+        let move = try Self.offset(of: combined.move)
+        #expect(abs(move.dx) < 1e-9 && abs(move.dy - 0.5) <= 0.0015, "\(combined.move)")
     }
 
     /// A box set down on a route: the fix moves it off, and after that move the route keeps its margin.
