@@ -40,11 +40,16 @@ extension Validator {
         for t in stride(from: 0, to: c.count, by: 3) {
             guard min(c[t].z, c[t + 1].z, c[t + 2].z) < below - 1e-9 else { continue }
             // The triangle in the rectangle's frame: across (u) and out (v).
-            var polygon = (0..<3).map { k -> SIMD2<Double> in
+            @inline(__always) func local(_ k: Int) -> SIMD2<Double> {
                 let p = SIMD2(c[t + k].x, c[t + k].y) - a
                 return SIMD2((p * u).sum(), (p * normal).sum())
             }
-            polygon = clip(polygon, axis: 0, min: contactTolerance, max: length - contactTolerance)
+            let p0 = local(0), p1 = local(1), p2 = local(2)
+            // Most triangles of a part lie wholly beside the rectangle: no clipping for those.
+            let tlo = pointwiseMin(pointwiseMin(p0, p1), p2), thi = pointwiseMax(pointwiseMax(p0, p1), p2)
+            if thi.y <= 1e-9 || tlo.y > depth || thi.x < contactTolerance || tlo.x > length - contactTolerance { continue }
+            if let best, tlo.y >= best.distance { continue }
+            var polygon = clip([p0, p1, p2], axis: 0, min: contactTolerance, max: length - contactTolerance)
             polygon = clip(polygon, axis: 1, min: 0, max: depth)
             // A face lying on the line itself (a part standing behind it, touching) is not in front.
             guard let farthest = polygon.max(by: { $0.y < $1.y }), farthest.y > 1e-9 else { continue }
