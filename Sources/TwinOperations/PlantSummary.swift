@@ -31,6 +31,12 @@ public struct PlantSummary: Sendable {
     /// Zones per kind, sorted by kind.
     public var zones: [(kind: String, count: Int)]
     public var cameras: [String]
+    /// Doors (exits marked), crane areas, and the service areas and material-flow links the
+    /// entities declare: what the validator's rules from practice use.
+    public var doors: [(id: String, exit: Bool)]
+    public var cranes: [String]
+    public var serviceAreas: Int
+    public var links: Int
     public var parseSeconds: Double
     public var processSeconds: Double
     /// Every node path with its triangles, for `--nodes`.
@@ -55,6 +61,10 @@ public struct PlantSummary: Sendable {
                           curvedEdges: plant.network.edges.filter { $0.trajectory != nil }.count, routes: plant.routes.count)
         zones = plant.zones.reduce(into: [String: Int]()) { $0[$1.kind.rawValue, default: 0] += 1 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         cameras = plant.cameras.map(\.name)
+        doors = plant.doors.map { ($0.id, $0.exit) }
+        cranes = plant.cranes.map(\.id)
+        serviceAreas = plant.entities.reduce(0) { $0 + $1.serviceAreas.count }
+        links = plant.entities.reduce(0) { $0 + $1.links.count }
         parseSeconds = plant.report.parseSeconds
         processSeconds = plant.report.processSeconds
         nodePaths = plant.nodes.map { node in (node.path, node.meshes.reduce(0) { $0 + plant.meshes[$1].geometry.triangleCount }) }
@@ -74,6 +84,9 @@ public struct PlantSummary: Sendable {
                         "routes": count(network.routes)],
             "zones": .object(JSONObject(zones.map { .init(key: $0.kind, value: count($0.count)) })),
             "cameras": .array(cameras.map(JSONValue.string)),
+            "doors": .array(doors.map { ["id": .string($0.id), "exit": .bool($0.exit)] }),
+            "cranes": .array(cranes.map(JSONValue.string)),
+            "service_areas": count(serviceAreas), "links": count(links),
             "timings": ["parse_s": .number(parseSeconds, places: 6), "process_s": .number(processSeconds, places: 6)],
         ]
         if withNodes {

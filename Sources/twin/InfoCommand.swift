@@ -76,6 +76,14 @@ extension PlantSummary {
         row("network", "\(network.nodes) nodes, \(network.edges) edges (\(network.curvedEdges) curved), \(network.routes) routes")
         row("zones", zones.isEmpty ? "none" : zones.map { "\($0.count) \($0.kind)" }.joined(separator: ", "))
         row("cameras", cameras.isEmpty ? "none" : cameras.joined(separator: ", "))
+        if !doors.isEmpty {
+            let exits = doors.filter(\.exit).count
+            row("doors", "\(doors.map(\.id).joined(separator: ", ")) (\(exits == 0 ? "no exit" : exits == 1 ? "1 exit" : "\(exits) exits"))")
+        }
+        if !cranes.isEmpty { row("cranes", cranes.joined(separator: ", ")) }
+        if serviceAreas + links > 0 {
+            row("declared", "\(serviceAreas) service area\(serviceAreas == 1 ? "" : "s"), \(links) material-flow link\(links == 1 ? "" : "s")")
+        }
         row("load", String(format: "%.3f s: Assimp parse %.3f s, our processing %.3f s",
                            parseSeconds + processSeconds, parseSeconds, processSeconds))
         return lines.joined(separator: "\n")

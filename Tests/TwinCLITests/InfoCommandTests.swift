@@ -21,6 +21,10 @@ struct InfoCommandTests {
         #expect((network["nodes"] ?? 0) >= 30 && (network["edges"] ?? 0) >= 30)
         let timings = try #require(json["timings"] as? [String: Double])
         #expect((timings["parse_s"] ?? -1) > 0 && (timings["process_s"] ?? -1) > 0)
+        // The dock doors the demo declares; neither is an exit.
+        let doors = try #require(json["doors"] as? [[String: Any]])
+        #expect(doors.map { $0["id"] as? String } == ["DOCK-1", "DOCK-2"] && doors.allSatisfy { $0["exit"] as? Bool == false })
+        #expect(json["service_areas"] as? Int == 0 && json["links"] as? Int == 0 && (json["cranes"] as? [String]) == [])
     }
 
     @Test func describesTheDemoPlantAsText() throws {
@@ -29,6 +33,7 @@ struct InfoCommandTests {
         #expect(result.stdout.contains("Demo Assembly Hall"))
         #expect(result.stdout.contains("44 machines"))
         #expect(result.stdout.contains("Assimp parse"))
+        #expect(result.stdout.contains("doors      DOCK-1, DOCK-2 (no exit)"))
     }
 
     @Test func nodePathsWithJSONAreOneDocument() throws {
