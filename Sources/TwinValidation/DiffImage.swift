@@ -65,7 +65,7 @@ public enum DiffImage {
             overlay.paths.append(Overlay.FloorPath(points: [door.from, door.to].map { FloorFrame.scenePoint(x: $0.x, y: $0.y, z: 0.07) },
                                                    color: door.exit ? exitGreen : doorGrey, width: 5, arrowForward: false))
             if offending.contains(door.id), let depth = new.rules.doorClearance {
-                let normal = SIMD2(-(door.to - door.from).y, (door.to - door.from).x) / door.width * depth
+                let normal = door.normal * depth
                 overlay.areas.append(Overlay.FloorArea(polygon: outline([door.from - normal, door.to - normal, door.to + normal, door.from + normal]),
                                                        fill: SIMD4(0.1, 0.6, 0.3, 0.15), stroke: exitGreen, throughWalls: true))
             }
@@ -80,9 +80,11 @@ public enum DiffImage {
         }
         if !new.cranes.isEmpty { legend.append(Overlay.LegendEntry(color: craneBlue, text: "crane area (dashed)")) }
         // Service areas of the entities a violation names, as deep as they are asked.
-        let validator = Validator(plant: new)
-        for entity in new.entities where offending.contains(entity.id) && !entity.serviceAreas.isEmpty {
-            guard let i = validator.boxIndex[entity.id] else { continue }
+        let serviced = new.entities.filter { offending.contains($0.id) && !$0.serviceAreas.isEmpty }
+        // The parts' floor boxes, only when there is a service area to draw.
+        let validator = serviced.isEmpty ? nil : Validator(plant: new)
+        for entity in serviced {
+            guard let validator, let i = validator.boxIndex[entity.id] else { continue }
             for area in entity.serviceAreas {
                 let (a, b, normal) = validator.side(area.side, of: validator.boxes[i])
                 let depth = normal * (area.depth ?? new.rules.serviceDepth)

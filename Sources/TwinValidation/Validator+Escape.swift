@@ -41,6 +41,45 @@ extension Validator {
             guard x >= 0, y >= 0, x < width, y < height else { return nil }
             return y * width + x
         }
+
+        /// Which cells' centres lie within `distance` of a door's opening (its box tested first).
+        func near(_ doors: [Door], within distance: Double) -> [Bool] {
+            let boxes = doors.map { (lo: pointwiseMin($0.from, $0.to) - distance, hi: pointwiseMax($0.from, $0.to) + distance) }
+            return (0..<(width * height)).map { i in
+                let p = center(i)
+                return doors.indices.contains { k in
+                    all(p .>= boxes[k].lo) && all(p .<= boxes[k].hi) && Validator.segmentDistance(p, doors[k].from, doors[k].to) <= distance
+                }
+            }
+        }
+
+        /// The cells reached from `seeds` by steps to the four side neighbours within the window
+        /// `x0...x1`, `y0...y1` that `admits` lets in, seeds first, each once.
+        func flood(from seeds: [Int], x0: Int, y0: Int, x1: Int, y1: Int, admits: (Int) -> Bool) -> [Int] {
+            let windowWidth = x1 - x0 + 1
+            var seen = [Bool](repeating: false, count: windowWidth * (y1 - y0 + 1))
+            var queue: [Int] = []
+            queue.reserveCapacity(seeds.count)
+            func mark(_ i: Int) -> Bool {
+                let k = (i / width - y0) * windowWidth + i % width - x0
+                if seen[k] { return false }
+                seen[k] = true
+                return true
+            }
+            for i in seeds where mark(i) { queue.append(i) }
+            var k = 0
+            while k < queue.count {
+                let i = queue[k]; k += 1
+                let x = i % width, y = i / width
+                for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
+                    let nx = x + dx, ny = y + dy
+                    guard nx >= x0, ny >= y0, nx <= x1, ny <= y1 else { continue }
+                    let j = ny * width + nx
+                    if admits(j) && mark(j) { queue.append(j) }
+                }
+            }
+            return queue
+        }
     }
 
     func floorGrid() -> FloorGrid? {
@@ -84,7 +123,7 @@ extension Validator {
         if let outline {
             // An upright rectangle (the walls' extent) needs no polygon test.
             let (olo, ohi) = Self.bounds(of: outline)
-            let rectangle = outline.count == 4 && Set(outline.map(\.x)).count == 2 && Set(outline.map(\.y)).count == 2
+            let rectangle = Self.isUprightRectangle(outline)
             grid.indoors = (0..<(width * height)).map { i in
                 let p = grid.center(i)
                 return rectangle ? all(p .>= olo) && all(p .<= ohi) : Self.inside(p, outline)
@@ -230,12 +269,9 @@ extension Validator {
         // a cell's clearance counts from the blocked cell's edge, half a cell nearer than its centre.
         var walkable = [Bool](repeating: false, count: count)
         var isExit = [Bool](repeating: false, count: count)
-        let exitBoxes = exits.map { (lo: pointwiseMin($0.from, $0.to) - grid.cell, hi: pointwiseMax($0.from, $0.to) + grid.cell) }
+        let inExit = grid.near(exits, within: grid.cell)
         for i in 0..<count {
-            let p = grid.center(i)
-            let atExit = exits.indices.contains { k in
-                all(p .>= exitBoxes[k].lo) && all(p .<= exitBoxes[k].hi) && Self.segmentDistance(p, exits[k].from, exits[k].to) <= grid.cell
-            }
+            let atExit = inExit[i]
             let half = (atExit ? exitWidth : width) / 2
             walkable[i] = grid.blocker[i] < 0 && (grid.indoors[i] || atExit) && grid.clearance[i] - grid.cell / 2 >= half - 1e-9
             isExit[i] = atExit && walkable[i]
@@ -254,7 +290,7 @@ extension Validator {
             let centre = SIMD2((box.lo.x + box.hi.x) / 2, (box.lo.y + box.hi.y) / 2)
             guard let start = starts.min(by: { walk[$0] < walk[$1] }), walk[start].isFinite else {
                 let (door, _) = nearestExit(centre)
-                if widest == nil && !starts.isEmpty { widest = widestWays(grid: grid, exits: exits) }
+                if widest == nil && !starts.isEmpty { widest = widestWays(grid: grid, from: inExit) }
                 let narrowest = widest.flatMap { narrowestPassage(from: box, grid: grid, widest: $0) }
                 let detail = narrowest.map { String(format: "; narrowest %.2f m wide at (%.1f, %.1f)%@", $0.width, $0.at.x, $0.at.y,
                                                     $0.between.isEmpty ? "" : " between " + $0.between.joined(separator: " and ")) } ?? ""
@@ -300,35 +336,23 @@ extension Validator {
                 }
             }
         }
+        let nearExit = grid.near(exits, within: near)
         var reached = [Bool](repeating: false, count: count)
-        var queue: [Int] = []
-        let exitBoxes = exits.map { (lo: pointwiseMin($0.from, $0.to) - near, hi: pointwiseMax($0.from, $0.to) + near) }
-        for i in 0..<count where walkable[i] && exits.indices.contains(where: { k in
-            let p = grid.center(i)
-            return all(p .>= exitBoxes[k].lo) && all(p .<= exitBoxes[k].hi) && Self.segmentDistance(p, exits[k].from, exits[k].to) <= near
-        }) {
-            reached[i] = true; queue.append(i)
-        }
-        var k = 0
-        while k < queue.count {
-            let i = queue[k]; k += 1
-            let x = i % grid.width, y = i / grid.width
-            for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
-                let nx = x + dx, ny = y + dy
-                guard nx >= 0, ny >= 0, nx < grid.width, ny < grid.height else { continue }
-                let j = ny * grid.width + nx
-                guard !reached[j], onWalkway[j] >= 0 else { continue }
-                reached[j] = true; queue.append(j)
-            }
+        for i in grid.flood(from: (0..<count).filter { walkable[$0] && nearExit[$0] }, x0: 0, y0: 0, x1: grid.width - 1, y1: grid.height - 1,
+                            admits: { onWalkway[$0] >= 0 }) {
+            reached[i] = true
         }
         // A square metre or more of a walkway that leads nowhere (smaller pockets, in a corner
         // by a machine, are no walkway's length).
         var out: [Violation] = []
+        var stranded = [[Int]](repeating: [], count: walkways.count), anyReached = [Bool](repeating: false, count: walkways.count)
+        for i in 0..<count where onWalkway[i] >= 0 {
+            if reached[i] { anyReached[Int(onWalkway[i])] = true } else { stranded[Int(onWalkway[i])].append(i) }
+        }
         for (k, zone) in walkways.enumerated() {
-            let stranded = (0..<count).filter { onWalkway[$0] == Int32(k) && !reached[$0] }
+            let stranded = stranded[k], anyReached = anyReached[k]
             let area = Double(stranded.count) * grid.cell * grid.cell
             guard area >= 1 else { continue }
-            let anyReached = (0..<count).contains { onWalkway[$0] == Int32(k) && reached[$0] }
             let centre = stranded.reduce(SIMD2<Double>(0, 0)) { $0 + grid.center($1) } / Double(stranded.count)
             out.append(Violation(rule: .escape, entities: [zone.id], measured: area, place: centre,
                                  message: anyReached
@@ -353,33 +377,18 @@ extension Validator {
         let y0 = max(0, Int(((box.lo.y - reach - grid.origin.y) / grid.cell).rounded(.down)))
         let y1 = min(grid.height - 1, Int(((box.hi.y + reach - grid.origin.y) / grid.cell).rounded(.up)))
         guard x0 <= x1, y0 <= y1 else { return [] }
-        let windowWidth = x1 - x0 + 1
-        var seen = [Bool](repeating: false, count: windowWidth * (y1 - y0 + 1)), queue: [Int] = []
-        @inline(__always) func mark(_ i: Int) -> Bool {
-            let k = (i / grid.width - y0) * windowWidth + i % grid.width - x0
-            if seen[k] { return false }
-            seen[k] = true
-            return true
-        }
+        // Seeds: the free cells right beside the box; then on through free cells within reach.
+        var seeds: [Int] = []
         for y in y0...y1 {
             for x in x0...x1 {
                 let i = y * grid.width + x
-                if grid.blocker[i] < 0, let g = gap(i), g <= 2 * grid.cell, mark(i) { queue.append(i) }
+                if grid.blocker[i] < 0, let g = gap(i), g <= 2 * grid.cell { seeds.append(i) }
             }
         }
-        var k = 0
-        while k < queue.count {
-            let i = queue[k]; k += 1
-            let x = i % grid.width, y = i / grid.width
-            for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
-                let nx = x + dx, ny = y + dy
-                guard nx >= x0, ny >= y0, nx <= x1, ny <= y1 else { continue }
-                let j = ny * grid.width + nx
-                guard grid.blocker[j] < 0, let g = gap(j), g <= reach, mark(j) else { continue }
-                queue.append(j)
-            }
+        return grid.flood(from: seeds, x0: x0, y0: y0, x1: x1, y1: y1) { j in
+            guard grid.blocker[j] < 0, let g = gap(j) else { return false }
+            return g <= reach
         }
-        return queue
     }
 
     /// The walk from every cell to the nearest of `sources` over `walkable` cells (metres,
@@ -461,21 +470,18 @@ extension Validator {
     }
 
     /// For every cell the widest bottleneck (half-width, by the grid's clearance) of any way from
-    /// an exit to it, and the next cell on that way.
+    /// an exit's cells (`inExit`) to it, and the next cell on that way.
     struct WidestWays {
         var best: [Double]
         var toward: [Int32]
     }
 
-    func widestWays(grid: FloorGrid, exits: [Door]) -> WidestWays {
+    func widestWays(grid: FloorGrid, from inExit: [Bool]) -> WidestWays {
         let count = grid.width * grid.height
         var best = [Double](repeating: -1, count: count)
         var toward = [Int32](repeating: -1, count: count)
         var heap = CellHeap()
-        for i in 0..<count where grid.blocker[i] < 0 {
-            let p = grid.center(i)
-            if exits.contains(where: { Self.segmentDistance(p, $0.from, $0.to) <= grid.cell }) { best[i] = grid.clearance[i]; heap.push(-best[i], i) }
-        }
+        for i in 0..<count where grid.blocker[i] < 0 && inExit[i] { best[i] = grid.clearance[i]; heap.push(-best[i], i) }
         while !heap.isEmpty {
             let (negative, i) = heap.pop()
             guard -negative >= best[i] else { continue }
@@ -522,12 +528,5 @@ extension Validator {
         }
         let between = near.sorted { $0.1 < $1.1 }.prefix(2).map(\.0)
         return (max(0, 2 * (bottleneck - grid.cell / 2)), at, between)
-    }
-
-    static func segmentDistance(_ p: SIMD2<Double>, _ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Double {
-        let ab = b - a
-        let t = min(max(((p - a) * ab).sum() / max((ab * ab).sum(), 1e-300), 0), 1)
-        let d = p - (a + ab * t)
-        return (d * d).sum().squareRoot()
     }
 }

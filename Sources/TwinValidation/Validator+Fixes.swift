@@ -82,10 +82,8 @@ extension Validator {
                 }
             case .door:
                 guard let door = plant.doors.first(where: { v.entities.contains($0.id) }), let clearance = rules.doorClearance else { continue }
-                let along = door.to - door.from
-                let normal = SIMD2(-along.y, along.x) / door.width
                 trial = Trial(start: max(clearance - (v.measured ?? 0), 0.001)) { tree in
-                    [normal, -normal].allSatisfy { n in
+                    [door.normal, -door.normal].allSatisfy { n in
                         (Self.nearest(tree.corners, inFrontOf: door.from, door.to, normal: n, depth: clearance, below: door.height ?? .infinity)?.distance ?? clearance)
                             >= clearance - 1e-9
                     }
@@ -129,7 +127,7 @@ extension Validator {
             guard let trial else { continue }
             trials[name, default: []].append(trial)
             if let fix = smallestMove(of: moving, start: trial.start, limit: trial.limit, holds: trial.holds) {
-                out[k].fix = String(format: "move %@ %.3f m %@", name, fix.metres, fix.direction)
+                out[k].fix = Self.describe(fix, of: name)
             }
         }
         // A part with several violations: the smallest move that clears them all at once.
@@ -138,9 +136,14 @@ extension Validator {
             guard let moving = part(name),
                   let fix = smallestMove(of: moving, start: list.map(\.start).max()!, limit: list.map(\.limit).max()!,
                                          holds: { tree in list.allSatisfy { $0.holds(tree) } }) else { continue }
-            combinedFixes.append(CombinedFix(entity: name, move: String(format: "move %@ %.3f m %@", name, fix.metres, fix.direction), violations: list.count))
+            combinedFixes.append(CombinedFix(entity: name, move: Self.describe(fix, of: name), violations: list.count))
         }
         return out
+    }
+
+    /// A move as a planner reads it: "move M-002 0.151 m east".
+    static func describe(_ move: (direction: String, metres: Double), of name: String) -> String {
+        String(format: "move %@ %.3f m %@", name, move.metres, move.direction)
     }
 
     /// A rule's test of one part moved, and where the search for a move starts and stops.

@@ -109,9 +109,7 @@ extension Validator {
                                      message: String(format: "%@ is %.3f m high; %.2f m required for an exit", what, height, required)))
             }
             guard let clearance = rules.doorClearance else { continue }
-            let along = door.to - door.from
-            let normal = SIMD2(-along.y, along.x) / door.width
-            for n in [normal, -normal] {
+            for n in [door.normal, -door.normal] {
                 guard let hit = nearestInFront(of: door.from, door.to, normal: n, depth: clearance, skipping: [], below: door.height ?? .infinity),
                       hit.distance < clearance - 1e-9 else { continue }
                 out.append(Violation(rule: .door, entities: [hit.by, door.id], measured: hit.distance, required: clearance, place: hit.at,
@@ -160,15 +158,15 @@ extension Validator {
             for box in boxes where box.entity != nil && box.entity?.category != .agv && !isStructure(box) {
                 if box.lo.x > hi.x || box.hi.x < lo.x || box.lo.y > hi.y || box.hi.y < lo.y { continue }
                 coverage.overheadTests += 1
-                guard let part = part(box.name), Self.intrusion(part.tree.corners, into: crane.polygon) != nil else { continue }
-                // The highest corner of a triangle that reaches under the crane.
+                guard let part = part(box.name) else { continue }
+                // The highest corner of a triangle that reaches under the crane (none: the part stands beside it).
                 let c = part.tree.corners
                 var top = -Double.infinity
                 for t in stride(from: 0, to: c.count, by: 3) {
                     let tri = [SIMD2(c[t].x, c[t].y), SIMD2(c[t + 1].x, c[t + 1].y), SIMD2(c[t + 2].x, c[t + 2].y)]
-                    let under = tri.contains { Self.inside($0, crane.polygon) } || crane.polygon.contains { Self.inside($0, tri) } || Self.edgesCross(tri, crane.polygon)
-                    if under { top = max(top, c[t].z, c[t + 1].z, c[t + 2].z) }
+                    if Self.overlaps(tri, crane.polygon) { top = max(top, c[t].z, c[t + 1].z, c[t + 2].z) }
                 }
+                guard top > -Double.infinity else { continue }
                 let headroom = crane.hookHeight - top
                 if headroom < margin - 1e-9 {
                     out.append(Violation(rule: .overhead, entities: [box.name, crane.id], measured: headroom, required: margin,

@@ -318,7 +318,7 @@ public final class Validator {
     func building(_ changed: Set<String>?) -> [Violation] {
         guard rules.insideBuilding, let outline = buildingOutline else { return [] }
         let (lo, hi) = Self.bounds(of: outline)
-        let rectangle = outline.count == 4 && Set(outline.map(\.x)).count == 2 && Set(outline.map(\.y)).count == 2
+        let rectangle = Self.isUprightRectangle(outline)
         var out: [Violation] = []
         for box in boxes where box.entity != nil && !isStructure(box) {
             if let changed, !changed.contains(box.name) { continue }
@@ -401,14 +401,28 @@ public final class Validator {
 
     static func edgeDistance(_ p: SIMD2<Double>, _ polygon: [SIMD2<Double>]) -> Double {
         var best = Double.infinity
-        for i in polygon.indices {
-            let a = polygon[i], b = polygon[(i + 1) % polygon.count]
-            let ab = b - a
-            let t = min(max(((p - a) * ab).sum() / max((ab * ab).sum(), 1e-300), 0), 1)
-            let d = p - (a + ab * t)
-            best = min(best, (d * d).sum().squareRoot())
-        }
+        for i in polygon.indices { best = min(best, segmentDistance(p, polygon[i], polygon[(i + 1) % polygon.count])) }
         return best
+    }
+
+    /// The distance from `p` to the segment `a`-`b` on the floor.
+    static func segmentDistance(_ p: SIMD2<Double>, _ a: SIMD2<Double>, _ b: SIMD2<Double>) -> Double {
+        let ab = b - a
+        let t = min(max(((p - a) * ab).sum() / max((ab * ab).sum(), 1e-300), 0), 1)
+        let d = p - (a + ab * t)
+        return (d * d).sum().squareRoot()
+    }
+
+    /// Whether a triangle and a polygon, seen from above, share some area: a corner of either
+    /// inside the other, or edges crossing.
+    static func overlaps(_ triangle: [SIMD2<Double>], _ polygon: [SIMD2<Double>]) -> Bool {
+        triangle.contains { inside($0, polygon) } || polygon.contains { inside($0, triangle) } || edgesCross(triangle, polygon)
+    }
+
+    /// Whether a polygon is an upright rectangle (four corners on two x and two y values), whose
+    /// box then stands for it.
+    static func isUprightRectangle(_ polygon: [SIMD2<Double>]) -> Bool {
+        polygon.count == 4 && Set(polygon.map(\.x)).count == 2 && Set(polygon.map(\.y)).count == 2
     }
 
     static func edgesCross(_ a: [SIMD2<Double>], _ b: [SIMD2<Double>]) -> Bool {

@@ -186,7 +186,7 @@ struct ManifestParser {
         rules.line = field.line
         /// A distance in meters, or `off`.
         func meters(_ f: ManifestField) throws(LayoutError) -> Double? {
-            if case .scalar(let s) = f.node, ["off", "false", "no"].contains(s.string.lowercased()) { return nil }
+            if Self.isOff(f) { return nil }
             return try f.nonNegativeDouble()
         }
         if let f = m.optional("overlap") { rules.overlap = try f.bool() }
@@ -202,7 +202,7 @@ struct ManifestParser {
             if let width = try meters(f) { rules.aisleWidth = width } else { rules.aisleWidthOff = true }
         }
         if let f = m.optional("free_zones") {
-            if case .scalar(let s) = f.node, ["off", "false", "no"].contains(s.string.lowercased()) {
+            if Self.isOff(f) {
                 rules.freeZones = []
             } else {
                 rules.freeZones = []

@@ -19,6 +19,10 @@ public struct Door: Sendable, Identifiable, Equatable {
 
     /// The clear width of the opening.
     public var width: Double { let d = to - from; return (d * d).sum().squareRoot() }
+
+    /// The unit normal of the opening on the floor (to the left going from `from` to `to`); the
+    /// door's two sides lie along it and against it.
+    public var normal: SIMD2<Double> { let d = to - from; return SIMD2(-d.y, d.x) / width }
 }
 
 /// The floor area an overhead crane serves: what stands under it must stay below the crane's
