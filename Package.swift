@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "TwinOperations", targets: ["TwinOperations"]),
         .library(name: "TwinValidation", targets: ["TwinValidation"]),
         .library(name: "TwinSync", targets: ["TwinSync"]),
+        .library(name: "TwinPlanning", targets: ["TwinPlanning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -69,6 +70,9 @@ let package = Package(
         .target(name: "TwinOperations", dependencies: ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", .product(name: "Yams", package: "Yams")]),
         // Layout changes: the diff of two layouts, the rules they must keep, reports and images.
         .target(name: "TwinValidation", dependencies: ["TwinOperations", "TwinJSON", "TwinCollision", "TwinLayout", "TwinGeometry", "TwinRender", "TwinState", .product(name: "Yams", package: "Yams")]),
+        // Intralogistics: transport orders, dispatch, conflict-free fleet plans on the bodies'
+        // geometry (safe-interval planning), verified by the exact fleet check; their reports.
+        .target(name: "TwinPlanning", dependencies: ["TwinOperations", "TwinCollision", "TwinLayout", "TwinGeometry", "TwinJSON", "TwinRender"]),
         // Live sync: MQTT in (VDA 5050 and machine topics, libmosquitto), HTTP out (Hummingbird).
         .target(
             name: "TwinSync",
@@ -86,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "twin",
             dependencies: [
-                "TwinOperations", "TwinJSON", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinDemo", "TwinTestSupport", "CTwinSystem",
+                "TwinOperations", "TwinJSON", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinPlanning", "TwinDemo", "TwinTestSupport", "CTwinSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),

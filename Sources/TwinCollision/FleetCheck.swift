@@ -83,7 +83,10 @@ public struct FleetCheck: Sendable {
 
         /// The leg that moves the AGV from time t on: the last to have started, else the first.
         func leg(at t: Double) -> Leg {
-            legs.last { $0.start <= t } ?? legs[0]
+            // The last leg whose start is at or before t, by bisection (legs are sorted by start).
+            var lo = 0, hi = legs.count
+            while lo < hi { let mid = (lo + hi) / 2; if legs[mid].start <= t { lo = mid + 1 } else { hi = mid } }
+            return legs[max(lo - 1, 0)]
         }
 
         var arrival: Double { legs.map(\.arrival).max() ?? 0 }
@@ -116,46 +119,63 @@ public struct FleetCheck: Sendable {
     public init(members: [Member]) { self.members = members }
 
     public func check() -> Report {
+        let end = members.map(\.arrival).max() ?? 0
+        var pairs: [(Int, Int)] = []
+        for i in members.indices { for j in members.indices where j > i { pairs.append((i, j)) } }
+        // Pairs are independent: checked on all cores, each into its own slot.
+        let results = UncheckedSendable(UnsafeMutableBufferPointer<(Conflict?, Double, Double)>.allocate(capacity: pairs.count))
+        results.value.initialize(repeating: (nil, .infinity, 0))
+        defer { _ = results.value.deinitialize(); results.value.deallocate() }
+        let shared = UncheckedSendable((members, pairs))
+        parallelFor(pairs.count) { p in
+            let (members, pairs) = shared.value
+            results.value[p] = Self.check(members[pairs[p].0], members[pairs[p].1], end: end)
+        }
         var conflicts: [Conflict] = []
         var near: [Near] = []
         var minimum = Double.infinity, minimumTime = 0.0
-        let end = members.map(\.arrival).max() ?? 0
-        for i in members.indices {
-            for j in members.indices where j > i {
-                let a = members[i], b = members[j]
-                guard !a.legs.isEmpty && !b.legs.isEmpty else { continue }
-                // Between two leg starts each AGV moves continuously along one leg; a new leg may
-                // start elsewhere, so every window is searched on its own, up to its end.
-                let starts = Set((a.legs.dropFirst() + b.legs.dropFirst()).map(\.start)).filter { $0 > 0 && $0 < end }.sorted()
-                var windows: [(Double, Double)] = []
-                var from = 0.0
-                for t in starts { windows.append((from, t)); from = t }
-                windows.append((from, max(from, end)))
-                var pairBest = (Double.infinity, 0.0)
-                for (t0, t1) in windows {
-                    let legA = a.leg(at: t0), legB = b.leg(at: t0)
-                    if let hit = Self.firstContact(legA, legB, from: t0, to: t1, best: &pairBest) {
-                        let pa = legA.pose(at: hit), pb = legB.pose(at: hit)
-                        conflicts.append(Conflict(time: hit, agvs: [a.name, b.name], position: SIMD2((pa.x + pb.x) / 2, (pa.y + pb.y) / 2)))
-                        pairBest = (0, hit)
-                        break
-                    }
-                }
-                if pairBest.0 < minimum { minimum = pairBest.0; minimumTime = pairBest.1 }
-                let margin = max(a.margin, b.margin)
-                if pairBest.0 > 0 && pairBest.0 < margin {
-                    near.append(Near(agvs: [a.name, b.name], separation: pairBest.0, time: pairBest.1, margin: margin))
-                }
+        for (p, (i, j)) in pairs.enumerated() {
+            let (conflict, separation, time) = results.value[p]
+            if let conflict { conflicts.append(conflict) }
+            if separation < minimum { minimum = separation; minimumTime = time }
+            let margin = max(members[i].margin, members[j].margin)
+            if separation > 0 && separation < margin {
+                near.append(Near(agvs: [members[i].name, members[j].name], separation: separation, time: time, margin: margin))
             }
         }
         return Report(conflicts: conflicts.sorted { $0.time < $1.time }, minimumSeparation: minimum, minimumSeparationTime: minimumTime,
                       withinMargin: near.sorted { $0.time < $1.time })
     }
 
+    /// One pair: its first contact, and its smallest separation with the time of it.
+    static func check(_ a: Member, _ b: Member, end: Double) -> (Conflict?, Double, Double) {
+        guard !a.legs.isEmpty && !b.legs.isEmpty else { return (nil, .infinity, 0) }
+        // Between two leg starts each AGV moves continuously along one leg; a new leg may start
+        // elsewhere, so every window is searched on its own, up to its end. Arrivals cut the
+        // windows too: where neither moves, one distance answers for the whole window.
+        let cuts = (a.legs.dropFirst().map(\.start) + b.legs.dropFirst().map(\.start) + a.legs.map(\.arrival) + b.legs.map(\.arrival))
+        let starts = Set(cuts).filter { $0 > 0 && $0 < end }.sorted()
+        var windows: [(Double, Double)] = []
+        var from = 0.0
+        for t in starts { windows.append((from, t)); from = t }
+        windows.append((from, max(from, end)))
+        var pairBest = (Double.infinity, 0.0)
+        for (t0, t1) in windows {
+            let legA = a.leg(at: t0), legB = b.leg(at: t0)
+            if let hit = firstContact(legA, legB, from: t0, to: t1, best: &pairBest) {
+                let pa = legA.pose(at: hit), pb = legB.pose(at: hit)
+                return (Conflict(time: hit, agvs: [a.name, b.name], position: SIMD2((pa.x + pb.x) / 2, (pa.y + pb.y) / 2)), 0, hit)
+            }
+        }
+        return (nil, pairBest.0, pairBest.1)
+    }
+
     /// Two legs from t0 to t1: the first moment their bodies touch, or nil with the smallest
     /// separation of the window folded into `best` (time of it beside).
     static func firstContact(_ a: Member.Leg, _ b: Member.Leg, from t0: Double, to t1: Double, best: inout (Double, Double)) -> Double? {
-        let rate = a.pointSpeed + b.pointSpeed
+        // Only a leg under way in the window moves its body.
+        func moving(_ l: Member.Leg) -> Bool { l.start < t1 && l.arrival > t0 }
+        let rate = (moving(a) ? a.pointSpeed : 0) + (moving(b) ? b.pointSpeed : 0)
         func separation(_ t: Double) -> Double {
             PrismDistance.distance(a.body.box(at: a.pose(at: t)), b.body.box(at: b.pose(at: t)))
         }

@@ -24,14 +24,14 @@ extension DemoPlantGenerator {
         y.line("")
         y.line("machines:")
         for m in layout.machines {
-            y.line("  - {id: \(m.id), kind: \(m.kind.rawValue), node: hall/Machines/\(m.id)}")
+            y.line("  - {id: \(m.id), kind: \(m.kind.rawValue), node: hall/Machines/\(m.id), docks: {in: \(m.id)-IN, out: \(m.id)-OUT}, handling_s: 20, cycle_s: \(f(m.kind.cycleSeconds))}")
         }
         y.line("")
         y.line("conveyors:")
         for c in layout.conveyors { y.line("  - {id: \(c), kind: roller, node: hall/Conveyors/\(c)}") }
         y.line("")
         y.line("racks:")
-        for r in layout.racks { y.line("  - {id: \(r), kind: pallet-rack, node: hall/Racks/\(r)}") }
+        for r in layout.racks { y.line("  - {id: \(r), kind: pallet-rack, node: hall/Racks/\(r), dock: \(r)-D, handling_s: 30}") }
         y.line("")
         y.line("# Each station names the AGV network node that serves it; validation keeps it reachable.")
         y.line("stations:")
@@ -39,13 +39,15 @@ extension DemoPlantGenerator {
         for (i, c) in layout.chargers.enumerated() { y.line("  - {id: \(c.id), kind: charger, model: charger-\(i + 1), network_nodes: [\(c.node)]}") }
         y.line("")
         y.line("agvs:")
-        let parkingNodes = layout.nodes.filter { $0.id.hasPrefix("S") }.map(\.id)
         for i in 0..<spec.agvs {
             let id = String(format: "AGV-%02d", i + 1)
-            let start = i < layout.chargers.count ? layout.chargers[i].node : parkingNodes[(2 * i) % parkingNodes.count]
+            let start = i < layout.chargers.count ? layout.chargers[i].node : layout.parking[(i - layout.chargers.count) % layout.parking.count]
             y.line("  - id: \(id)")
             y.line("    kind: unit-load")
             y.line("    footprint: {length: 1.2, width: 0.8, height: 0.4}")
+            y.line("    speed_mps: 1.2")
+            y.line("    rotation_speed_radps: 0.6")
+            y.line("    load_types: [bin, pallet]")
             y.line("    model: library/agv.glb")
             y.line("    start: \(start)")
             y.line("    manufacturer: factorytwin")
@@ -53,12 +55,15 @@ extension DemoPlantGenerator {
         }
         y.line("")
         y.line("# VDA 5050-style network: x, y in meters on the floor, theta in radians; the loop is one-way,")
-        y.line("# counterclockwise, with quarter-circle corners (rational quadratic NURBS).")
+        y.line("# counterclockwise, with quarter-circle corners (rational quadratic NURBS); the cross aisles are")
+        y.line("# two-way. Every machine has an infeed and an outfeed dock, every rack one, on two-way spurs; idle")
+        y.line("# AGVs stand at the parking places south of the south aisle.")
         y.line("network:")
         y.line("  nodes:")
         for n in layout.nodes {
             y.line("    - {id: \(n.id), x: \(f(n.x)), y: \(f(n.y))\(n.theta.map { ", theta: \(angle($0))" } ?? "")}")
         }
+        y.line("  parking: [\(layout.parking.joined(separator: ", "))]")
         y.line("  edges:")
         for e in layout.edges {
             let two = e.bidirectional ? ", bidirectional: true" : ""

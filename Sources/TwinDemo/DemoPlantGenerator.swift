@@ -66,7 +66,7 @@ public struct DemoPlantGenerator {
         }
         // AGVs spread over the aisles, heading the way the aisle runs; the rest stay charging.
         let stops = layout.nodes.filter { n in
-            n.theta != nil && !n.id.hasPrefix("CH") && Int(n.id.filter(\.isNumber)).map { $0 % 3 == 1 } == true
+            n.theta != nil && !n.id.hasPrefix("CH") && !n.id.hasSuffix("-J") && Int(n.id.filter(\.isNumber)).map { $0 % 3 == 1 } == true
         }
         for i in 0..<spec.agvs {
             let id = String(format: "AGV-%02d", i + 1)
@@ -103,6 +103,45 @@ public struct DemoPlantGenerator {
         var nodes: [NetworkNode] = []
         var edges: [NetworkEdge] = []
         var routes: [(id: String, nodes: [String], agv: String)] = []
+        var docks: [Dock] = []
+        var parking: [String] = []
+    }
+
+    /// A network node off an aisle: a machine's or rack's dock, or a parking place.
+    struct Dock {
+        var id: String
+        /// The aisle it leaves from (0 the south aisle, `blocks` the north one) and where it lies.
+        var aisle: Int
+        var x: Double, y: Double
+        var parking = false
+    }
+
+    /// Where the docks and parking places go: 2.2 m from the aisle's middle toward what they serve.
+    func dockPlan(_ layout: Layout) -> [Dock] {
+        var docks: [Dock] = []
+        let offset = 2.2
+        for m in layout.machines {
+            // Row 0 of block b faces aisle b from the north (theta 0); row 1 faces aisle b + 1 from the south.
+            let block = Int(((m.y - aisleY(0)) / 22).rounded(.down))
+            let facesSouth = m.theta == 0
+            let aisle = facesSouth ? block : block + 1
+            let y = aisleY(aisle) + (facesSouth ? offset : -offset)
+            docks.append(Dock(id: m.id + "-IN", aisle: aisle, x: m.x - 1.2, y: y))
+            docks.append(Dock(id: m.id + "-OUT", aisle: aisle, x: m.x + 1.2, y: y))
+        }
+        let rackLength = 3 * 2.7 + 0.08
+        var x = 12.0
+        for rack in layout.racks {
+            docks.append(Dock(id: rack + "-D", aisle: spec.blocks, x: x + rackLength / 2, y: aisleY(spec.blocks) + offset))
+            x += rackLength + 0.9
+        }
+        // Parking places south of the south aisle, across from the machines' docks, leaving the
+        // walkway that crosses the aisle in the middle of the hall free.
+        let south = docks.filter { $0.aisle == 0 }.map(\.x).filter { abs($0 - hallLength / 2) > 3 }.sorted()
+        for (i, px) in south.enumerated() {
+            docks.append(Dock(id: String(format: "P-%02d", i + 1), aisle: 0, x: px, y: aisleY(0) - 2.6, parking: true))
+        }
+        return docks
     }
 
     func buildLayout(_ rng: inout SeededRandom) -> Layout {
@@ -191,16 +230,27 @@ public struct DemoPlantGenerator {
             nodes.append(NetworkNode(id: id, x: x, y: y, theta: theta))
             return id
         }
-        /// Node ids along a straight run from a to b at about `spacing`, ends included.
-        func run(_ prefix: String, from a: SIMD2<Double>, to b: SIMD2<Double>, stops: [Double], heading: Double?) -> [String] {
+        /// Node ids along a straight run from a to b at about `spacing`, ends included, and the
+        /// junctions asked for by name at their fractions (one within half a metre of another
+        /// node is that node: `junction` answers which).
+        var junction: [String: String] = [:]
+        func run(_ prefix: String, from a: SIMD2<Double>, to b: SIMD2<Double>, stops: [Double], heading: Double?,
+                 named: [(t: Double, id: String)] = []) -> [String] {
             let d = b - a
             let length = (d.x * d.x + d.y * d.y).squareRoot()
             var ts = Set((0...Int((length / 12).rounded(.up))).map { Double($0) / (length / 12).rounded(.up) })
             for stop in stops { ts.insert(stop) }
-            return ts.sorted().enumerated().map { i, t in
+            var placed: [(t: Double, id: String)] = ts.sorted().enumerated().map { i, t in
                 let p = a + d * t
-                return node("\(prefix)\(i + 1)", p.x, p.y, heading)
+                return (t, node("\(prefix)\(i + 1)", p.x, p.y, heading))
             }
+            for (t, id) in named.sorted(by: { $0.t < $1.t }) where t > 0 && t < 1 {
+                if let near = placed.first(where: { abs($0.t - t) * length < 0.5 }) { junction[id] = near.id; continue }
+                let p = a + d * t
+                placed.append((t, node(id, p.x, p.y, heading)))
+                junction[id] = id
+            }
+            return placed.sorted { $0.t < $1.t }.map(\.id)
         }
         let chargerYs = (0..<min(4, spec.agvs)).map { south + 4 + Double($0) * 2.2 }
         let stationYs = (0..<spec.blocks).map { aisleY($0) + 11 }
@@ -209,9 +259,17 @@ public struct DemoPlantGenerator {
         let westStops = (chargerYs + stationYs + crossYs).map { (north - r - $0) / (north - south - 2 * r) }
         let eastStops = (stationYs + crossYs).map { ($0 - south - r) / (north - south - 2 * r) }
 
-        let southRun = run("S", from: SIMD2(west + r, south), to: SIMD2(east - r, south), stops: [], heading: 0)
+        // Docks: each machine's infeed (west of its middle) and outfeed (east), 2.2 m off the aisle
+        // it faces; each rack's one dock off the north aisle; parking places off the south aisle.
+        let docks = dockPlan(layout)
+        func named(_ aisle: Int, from x0: Double, to x1: Double) -> [(t: Double, id: String)] {
+            docks.filter { $0.aisle == aisle }.map { ((($0.x - x0) / (x1 - x0)), $0.id + "-J") }
+        }
+        let southRun = run("S", from: SIMD2(west + r, south), to: SIMD2(east - r, south), stops: [], heading: 0,
+                           named: named(0, from: west + r, to: east - r))
         var eastRun = run("E", from: SIMD2(east, south + r), to: SIMD2(east, north - r), stops: eastStops, heading: .pi / 2)
-        let northRun = run("N", from: SIMD2(east - r, north), to: SIMD2(west + r, north), stops: [], heading: .pi)
+        let northRun = run("N", from: SIMD2(east - r, north), to: SIMD2(west + r, north), stops: [], heading: .pi,
+                           named: named(spec.blocks, from: east - r, to: west + r))
         var westRun = run("W", from: SIMD2(west, north - r), to: SIMD2(west, south + r), stops: westStops, heading: -.pi / 2)
         for runIds in [southRun, eastRun, northRun, westRun] {
             for (a, b) in zip(runIds, runIds.dropFirst()) { edges.append(NetworkEdge(start: a, end: b, arc: nil, bidirectional: false)) }
@@ -235,7 +293,8 @@ public struct DemoPlantGenerator {
         }
         // Cross aisles, two-way, between the west and east aisles.
         for (k, y) in crossYs.enumerated() {
-            let cross = run("X\(k + 1)-", from: SIMD2(west + 4, y), to: SIMD2(east - 4, y), stops: [], heading: nil)
+            let cross = run("X\(k + 1)-", from: SIMD2(west + 4, y), to: SIMD2(east - 4, y), stops: [], heading: nil,
+                            named: named(k + 1, from: west + 4, to: east - 4))
             for (a, b) in zip(cross, cross.dropFirst()) { edges.append(NetworkEdge(start: a, end: b, arc: nil, bidirectional: true)) }
             edges.append(NetworkEdge(start: nearest(westRun, y: y), end: cross.first!, arc: nil, bidirectional: true))
             edges.append(NetworkEdge(start: cross.last!, end: nearest(eastRun, y: y), arc: nil, bidirectional: true))
@@ -259,6 +318,14 @@ public struct DemoPlantGenerator {
             edges.append(NetworkEdge(start: aisleNode, end: id, arc: nil, bidirectional: true))
             layout.chargers.append(("CS-\(i + 1)", 2.0, y, id))
         }
+        // The docks and parking places, each on a two-way spur from its junction on the aisle.
+        for dock in docks {
+            guard let j = junction[dock.id + "-J"] else { continue }
+            nodes.append(NetworkNode(id: dock.id, x: dock.x, y: dock.y, theta: nil))
+            edges.append(NetworkEdge(start: j, end: dock.id, arc: nil, bidirectional: true))
+            if dock.parking { layout.parking.append(dock.id) }
+        }
+        layout.docks = docks
         layout.nodes = nodes
         layout.edges = edges
 

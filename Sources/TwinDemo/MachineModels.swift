@@ -22,6 +22,17 @@ enum MachineKind: String, CaseIterable {
         }
     }
 
+    /// Seconds per part at the ideal rate, the manifest's `cycle_s`.
+    var cycleSeconds: Double {
+        switch self {
+        case .cnc: return 95
+        case .press: return 45
+        case .robotCell: return 60
+        case .molding: return 38
+        case .laser: return 70
+        }
+    }
+
     func build(_ rng: inout SeededRandom, detail: Double) -> PartBuilder {
         var p = PartBuilder(detail: detail)
         switch self {

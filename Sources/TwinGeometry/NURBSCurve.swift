@@ -146,3 +146,12 @@ public struct NURBSCurve: Sendable, Hashable {
         return try! NURBSCurve(degree: 2, knots: knots, controlPoints: points)
     }
 }
+
+extension NURBSCurve {
+    /// The same curve run backwards (for a two-way edge driven from its end): the control points
+    /// reversed and the knot vector mirrored, which keeps the definition valid.
+    public func reversed() -> NURBSCurve {
+        let first = knots.first!, last = knots.last!
+        return try! NURBSCurve(degree: degree, knots: knots.reversed().map { first + last - $0 }, controlPoints: controlPoints.reversed())
+    }
+}

@@ -114,12 +114,3 @@ public struct PlantCollision: Sendable {
         return (AGVPath(segments, headings: headings), edgeIds)
     }
 }
-
-extension NURBSCurve {
-    /// The same curve run backwards (for a bidirectional edge driven from its end).
-    func reversed() -> NURBSCurve {
-        let first = knots.first!, last = knots.last!
-        // Reversing the control points and mirroring the knot vector keeps the definition valid.
-        return try! NURBSCurve(degree: degree, knots: knots.reversed().map { first + last - $0 }, controlPoints: controlPoints.reversed())
-    }
-}

@@ -63,7 +63,8 @@ extension Plant {
                 if !edge.addedByEdit, let original = byId[edge.id], original.start == edge.start, original.end == edge.end { return original }
                 return AGVNetwork.Edge(id: edge.id, start: edge.start, end: edge.end, bidirectional: edge.bidirectional)
             }
-            plant.network = AGVNetwork(nodes: state.nodes, edges: edges)
+            let kept = Set(state.nodes.map(\.id))
+            plant.network = AGVNetwork(nodes: state.nodes, edges: edges, parking: network.parking.filter { kept.contains($0) })
         }
         return plant
     }

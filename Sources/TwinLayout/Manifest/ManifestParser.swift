@@ -279,7 +279,8 @@ struct ManifestParser {
 
     private func parseEntity(_ item: ManifestField, category: EntityCategory,
                              modelIds: Set<String>, network: AGVNetwork) throws(LayoutError) -> PlantManifest.EntityDeclaration {
-        let m = try item.mapping(allowed: ["id", "kind", "node", "model", "network_nodes", "service", "links"])
+        let m = try item.mapping(allowed: ["id", "kind", "node", "model", "network_nodes", "service", "links", "docks", "dock", "handling_s"]
+                                 + (category == .machine ? ["cycle_s"] : []))
         let id = try m.required("id").identifier()
         let kind = try m.optional("kind")?.identifier()
         let binding = try parseBinding(m, owner: item, modelIds: modelIds, required: true)
@@ -292,6 +293,8 @@ struct ManifestParser {
                 declaration.networkNodes.append(nodeId)
             }
         }
+        declaration.docks = try parseDocks(m, network: network)
+        declaration.cycleSeconds = try m.optional("cycle_s")?.positiveDouble()
         for s in try m.optional("service")?.sequence() ?? [] {
             let a = try s.mapping(allowed: ["side", "depth_m"])
             let sideField = try a.required("side")
@@ -311,6 +314,32 @@ struct ManifestParser {
             }
         }
         return declaration
+    }
+
+    /// `docks: {in: NODE, out: NODE}` or `dock: NODE`, with `handling_s:` beside.
+    private func parseDocks(_ m: ManifestMapping, network: AGVNetwork) throws(LayoutError) -> Docks? {
+        func node(_ f: ManifestField) throws(LayoutError) -> String {
+            let id = try f.string()
+            guard network.node(id: id) != nil else { throw f.error("unknown network node '\(id)'") }
+            return id
+        }
+        let handling = try m.optional("handling_s")?.nonNegativeDouble()
+        switch (m.optional("docks"), m.optional("dock")) {
+        case (let d?, nil):
+            let a = try d.mapping(allowed: ["in", "out"])
+            let inbound = try a.optional("in").map { f throws(LayoutError) in try node(f) }
+            let outbound = try a.optional("out").map { f throws(LayoutError) in try node(f) }
+            guard inbound != nil || outbound != nil else { throw d.error("give 'in', 'out' or both (network nodes)") }
+            return Docks(inbound: inbound ?? outbound!, outbound: outbound ?? inbound!, handlingSeconds: handling)
+        case (nil, let d?):
+            let id = try node(d)
+            return Docks(inbound: id, outbound: id, handlingSeconds: handling)
+        case (nil, nil):
+            if let h = m.optional("handling_s") { throw h.error("'handling_s' needs 'docks' or 'dock'") }
+            return nil
+        case (_?, let d?):
+            throw d.error("give either 'docks' or 'dock', not both")
+        }
     }
 
     private func parseBinding(_ m: ManifestMapping, owner: ManifestField, modelIds: Set<String>,
@@ -338,7 +367,7 @@ struct ManifestParser {
     private func parseAGV(_ item: ManifestField, network: AGVNetwork,
                           modelIds: Set<String>) throws(LayoutError) -> (PlantManifest.EntityDeclaration, String?) {
         let m = try item.mapping(allowed: ["id", "kind", "footprint", "model", "start", "pose", "manufacturer", "serial_number",
-                                           "margin", "load", "reference"])
+                                           "margin", "load", "reference", "speed_mps", "rotation_speed_radps", "load_types"])
         let id = try m.required("id").identifier()
         let footprintField = try m.required("footprint")
         let f = try footprintField.mapping(allowed: ["length", "width", "height", "polygon"])
@@ -400,6 +429,11 @@ struct ManifestParser {
             let l = try load.mapping(allowed: ["length", "width"])
             agv.load = SIMD2(try l.required("length").positiveDouble(), try l.required("width").positiveDouble())
         }
+        let speed = try m.optional("speed_mps")?.positiveDouble(), rotation = try m.optional("rotation_speed_radps")?.positiveDouble()
+        if speed != nil || rotation != nil {
+            agv.drive = AGVDrive(speed: speed ?? AGVDrive.standard.speed, rotationSpeed: rotation ?? AGVDrive.standard.rotationSpeed)
+        }
+        for t in try m.optional("load_types")?.sequence() ?? [] { agv.loadTypes.append(try t.identifier()) }
         if let reference = m.optional("reference") {
             let v = try reference.doubles(counts: 2...2)
             agv.referenceOffset = SIMD2(v[0], v[1])
@@ -409,7 +443,7 @@ struct ManifestParser {
 
     private func parseNetwork(_ field: ManifestField?) throws(LayoutError) -> AGVNetwork {
         guard let field else { return AGVNetwork() }
-        let m = try field.mapping(allowed: ["nodes", "edges"])
+        let m = try field.mapping(allowed: ["nodes", "edges", "parking"])
         var nodes: [AGVNetwork.Node] = []
         var nodeIds = IdRegistry()
         for item in try m.optional("nodes")?.sequence() ?? [] {
@@ -453,7 +487,14 @@ struct ManifestParser {
             try edgeIds.claim(edge.id, in: "network edge", at: item)
             edges.append(edge)
         }
-        return AGVNetwork(nodes: nodes, edges: edges)
+        var parking: [String] = []
+        for item in try m.optional("parking")?.sequence() ?? [] {
+            let id = try item.string()
+            guard byId[id] != nil else { throw item.error("unknown network node '\(id)'") }
+            guard !parking.contains(id) else { throw item.error("parking place '\(id)' is listed twice") }
+            parking.append(id)
+        }
+        return AGVNetwork(nodes: nodes, edges: edges, parking: parking)
     }
 
     /// A NURBS as VDA 5050 writes it: `degree`, `knot_vector`, `control_points` of {x, y, weight}.

@@ -64,6 +64,11 @@ public struct PlantManifest: Sendable {
         /// Space kept free beside it (`service:`) and its material-flow links (`links:`).
         public var serviceAreas: [ServiceArea] = []
         public var links: [MaterialLink] = []
+        /// Docks (`docks:`/`dock:`, `handling_s:`), a machine's cycle time (`cycle_s:`), an AGV's drive.
+        public var docks: Docks?
+        public var cycleSeconds: Double?
+        public var drive: AGVDrive?
+        public var loadTypes: [String] = []
     }
 
     public var name: String

@@ -41,11 +41,14 @@ public struct AGVNetwork: Sendable {
 
     public var nodes: [Node]
     public var edges: [Edge]
+    /// Nodes off the aisles where idle AGVs may stand (`parking:`), one AGV each.
+    public var parking: [String]
     private var nodeIndex: [String: Int]
 
-    public init(nodes: [Node] = [], edges: [Edge] = []) {
+    public init(nodes: [Node] = [], edges: [Edge] = [], parking: [String] = []) {
         self.nodes = nodes
         self.edges = edges
+        self.parking = parking
         nodeIndex = Dictionary(nodes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 

@@ -65,6 +65,14 @@ public struct Entity: Sendable, Identifiable {
     public var serviceAreas: [ServiceArea] = []
     /// The entities it must stay within reach of (`links:`).
     public var links: [MaterialLink] = []
+    /// Where AGVs drop its material and pick up its output (`docks:` or `dock:`).
+    public var docks: Docks?
+    /// For machines: seconds per part at the ideal rate (`cycle_s:`), for generated transport orders.
+    public var cycleSeconds: Double?
+    /// For AGVs: how fast it drives and turns when the twin plans for it (nil: `AGVDrive.standard`).
+    public var drive: AGVDrive?
+    /// For AGVs: the load types it carries (`load_types:`); empty: any.
+    public var loadTypes: [String] = []
     /// The manifest line that declared it (nil for entities of bare model files).
     public var line: Int?
 

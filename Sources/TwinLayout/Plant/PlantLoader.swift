@@ -130,6 +130,10 @@ public struct PlantLoader: Sendable {
             entity.networkNodes = declaration.networkNodes
             entity.serviceAreas = declaration.serviceAreas
             entity.links = declaration.links
+            entity.docks = declaration.docks
+            entity.cycleSeconds = declaration.cycleSeconds
+            entity.drive = declaration.drive
+            entity.loadTypes = declaration.loadTypes
             builder.entities.append(entity)
         }
         var plant = builder.finish()
