@@ -219,7 +219,9 @@ public final class FleetDispatcher {
     func start(_ i: Int, vehicle k: Int, pickup: Int, drop: Int, at t: Double) -> Bool {
         let order = orders[i]
         let spot = vehicles[k].spot
-        guard let first = trip(k, to: pickup, at: t) else { return false }
+        // A drop another AGV stands at for good fails the second trip: do not plan the first.
+        guard reservations.freeForGoodFrom(Int32(drop), for: Int32(k)) < .infinity,
+              let first = trip(k, to: pickup, at: t) else { return false }
         let picked = first.arrival + order.pickupHandling
         vehicles[k].freeAt = picked
         guard let second = trip(k, to: drop, at: picked) else {

@@ -95,4 +95,20 @@ struct Reservations {
         }
         return next - g
     }
+
+    /// The earliest time from which `resource` stays free of the others for good (guard time
+    /// included), or infinity when another holds it without end.
+    func freeForGoodFrom(_ resource: Int32, for owner: Int32) -> Double {
+        let r = Int(resource)
+        for f in forever[r] where f.owner != owner { return .infinity }
+        let list = blocked[r]
+        var latest = -Double.infinity
+        var k = list.count - 1
+        // Intervals are sorted by start; none before one starting `longest` before the latest end can end later.
+        while k >= 0 && list[k].start + longest[r] > latest {
+            if list[k].owner != owner { latest = max(latest, list[k].end) }
+            k -= 1
+        }
+        return latest + guardTime
+    }
 }

@@ -42,10 +42,17 @@ struct SafeIntervalPlanner {
         let startSafe = reservations.freeUntil(Int32(start), from: t0, for: owner)
         if start == goal { return startSafe == .infinity ? [] : nil }
         guard remaining[start].isFinite else { return nil }
-        var states = [State(node: start, arrival: t0, heading: heading, safeUntil: startSafe, parent: -1, move: nil, inArc: -1)]
+        // The goal must be free for good from the arrival on: no arrival before `goalFree` counts,
+        // and one held by another without end is never reached.
+        let goalFree = reservations.freeForGoodFrom(Int32(goal), for: owner)
+        guard goalFree < .infinity else { return nil }
+        // Standing where it is for good, it waits there rather than at the goal's door: it leaves
+        // no earlier than the shortest drive before the goal is free.
+        let leaveFrom = startSafe == .infinity ? max(t0, goalFree - remaining[start] / speed) : t0
+        var states = [State(node: start, arrival: leaveFrom, heading: heading, safeUntil: startSafe, parent: -1, move: nil, inArc: -1)]
         var best: [Key: Double] = [:]
         var open = MinHeap<Int32>()
-        open.push(0, t0 + remaining[start] / speed)
+        open.push(0, max(leaveFrom + remaining[start] / speed, goalFree))
         while let (index, _) = open.pop() {
             let s = states[Int(index)]
             if s.node == goal && s.safeUntil == .infinity {
@@ -84,7 +91,7 @@ struct SafeIntervalPlanner {
                         states.append(State(node: arc.to, arrival: ta, heading: arc.endHeading, safeUntil: safe, parent: index,
                                             move: TimedMove(arc: Int(a), turnStart: td - turn, departure: td, arrival: ta, fromHeading: s.heading),
                                             inArc: a))
-                        open.push(Int32(states.count - 1), ta + remaining[arc.to] / speed)
+                        open.push(Int32(states.count - 1), max(ta + remaining[arc.to] / speed, goalFree))
                     }
                     successors += 1
                     guard safe < .infinity, let next = reservations.blockedUntil(Int32(arc.to), from: safe + g, to: safe + g, for: owner),
