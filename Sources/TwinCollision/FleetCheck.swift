@@ -23,6 +23,11 @@ public struct FleetCheck: Sendable {
             let pointSpeed: Double
             /// Seconds from `start` to the end of the path.
             let duration: Double
+            /// A rectangle on the floor that holds the body wherever it is on the path: the
+            /// turning point's positions, sampled every `boundsStep` of the path, widened by half
+            /// a step and the body's half diagonal.
+            let lower: SIMD2<Double>, upper: SIMD2<Double>
+            static let boundsStep = 0.25
 
             /// Where the rotation speed is not known: half a radian per second, a careful AGV's.
             public static let defaultRotationSpeed = 0.5
@@ -40,6 +45,29 @@ public struct FleetCheck: Sendable {
                 pieceTimes = times; pieceRates = rates
                 duration = t
                 pointSpeed = fastest
+                var lo = SIMD2(Double.infinity, .infinity), hi = -lo
+                for piece in path.pieces {
+                    let steps = piece.isTurn ? 0 : Int((piece.length / Self.boundsStep).rounded(.up))
+                    for k in 0...max(steps, 0) {
+                        let p = path.pose(at: piece.start + (steps == 0 ? 0 : piece.length * Double(k) / Double(steps)))
+                        let q = SIMD2(p.x, p.y)
+                        lo = pointwiseMin(lo, q); hi = pointwiseMax(hi, q)
+                    }
+                }
+                if path.pieces.isEmpty { let p = path.pose(at: 0); lo = SIMD2(p.x, p.y); hi = lo }
+                let widen = Self.boundsStep / 2 + body.halfDiagonal
+                lower = lo - widen; upper = hi + widen
+            }
+
+            /// The floor rectangle that holds the body from t0 to t1: where it stands when it does not move then.
+            /// Moving, it is also no farther from where it is at t0 than its turning point drives
+            /// from then to t1.
+            func bounds(from t0: Double, to t1: Double) -> (SIMD2<Double>, SIMD2<Double>) {
+                let p = pose(at: t0)
+                let moving = start < t1 && arrival > t0
+                let r = body.halfDiagonal + (moving ? speed * (min(t1, arrival) - max(t0, start)) : 0)
+                let lo = SIMD2(p.x - r, p.y - r), hi = SIMD2(p.x + r, p.y + r)
+                return moving ? (pointwiseMax(lo, lower), pointwiseMin(hi, upper)) : (lo, hi)
             }
 
             /// Where it is at time t: at its start before it sets off, at its end after arriving.
@@ -162,6 +190,11 @@ public struct FleetCheck: Sendable {
         var pairBest = (Double.infinity, 0.0)
         for (t0, t1) in windows {
             let legA = a.leg(at: t0), legB = b.leg(at: t0)
+            // Broad phase: rectangles that hold each body for the whole window and lie farther
+            // apart than the pair's smallest separation so far can neither touch nor come closer.
+            let (la, ua) = legA.bounds(from: t0, to: t1), (lb, ub) = legB.bounds(from: t0, to: t1)
+            let gap = pointwiseMax(pointwiseMax(lb - ua, la - ub), .zero)
+            if (gap * gap).sum() > pairBest.0 * pairBest.0 { continue }
             if let hit = firstContact(legA, legB, from: t0, to: t1, best: &pairBest) {
                 let pa = legA.pose(at: hit), pb = legB.pose(at: hit)
                 return (Conflict(time: hit, agvs: [a.name, b.name], position: SIMD2((pa.x + pb.x) / 2, (pa.y + pb.y) / 2)), 0, hit)

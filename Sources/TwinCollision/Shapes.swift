@@ -106,7 +106,7 @@ enum PrismDistance {
     }
 
     static func distance(_ a: UprightBox, _ b: UprightBox) -> Double {
-        let planar = Planar.distance(a.corners, b.corners)
+        let planar = a.polygon == nil && b.polygon == nil ? Planar.rectangleDistance(a, b) : Planar.distance(a.corners, b.corners)
         let vertical = gap(a.bottom, a.top, b.bottom, b.top)
         return (planar * planar + vertical * vertical).squareRoot()
     }
@@ -131,6 +131,27 @@ enum Planar {
         let local = SIMD2(abs(d.x * c + d.y * s), abs(-d.x * s + d.y * c))
         let outside = pointwiseMax(local - box.halfSize, .zero)
         return (outside.x * outside.x + outside.y * outside.y).squareRoot()
+    }
+
+    /// The distance between two rectangles (zero when they overlap or touch), without arrays:
+    /// separating axes for the overlap, else the nearest of each one's corners to the other
+    /// (two disjoint convex polygons are nearest at a corner of one of them).
+    static func rectangleDistance(_ a: UprightBox, _ b: UprightBox) -> Double {
+        let ua = SIMD2(a.cosYaw, a.sinYaw), va = SIMD2(-a.sinYaw, a.cosYaw)
+        let ub = SIMD2(b.cosYaw, b.sinYaw), vb = SIMD2(-b.sinYaw, b.cosYaw)
+        let d = b.center - a.center
+        @inline(__always) func dot(_ x: SIMD2<Double>, _ y: SIMD2<Double>) -> Double { x.x * y.x + x.y * y.y }
+        @inline(__always) func separated(_ axis: SIMD2<Double>) -> Bool {
+            let ra = a.halfSize.x * abs(dot(ua, axis)) + a.halfSize.y * abs(dot(va, axis))
+            let rb = b.halfSize.x * abs(dot(ub, axis)) + b.halfSize.y * abs(dot(vb, axis))
+            return abs(dot(d, axis)) > ra + rb
+        }
+        guard separated(ua) || separated(va) || separated(ub) || separated(vb) else { return 0 }
+        @inline(__always) func corners(_ sx: Double, _ sy: Double) -> Double {
+            min(distance(point: a.center + ua * (sx * a.halfSize.x) + va * (sy * a.halfSize.y), toRectangle: b),
+                distance(point: b.center + ub * (sx * b.halfSize.x) + vb * (sy * b.halfSize.y), toRectangle: a))
+        }
+        return min(min(corners(1, 1), corners(1, -1)), min(corners(-1, 1), corners(-1, -1)))
     }
 
     /// The distance between two convex polygons given counterclockwise (zero when they overlap).

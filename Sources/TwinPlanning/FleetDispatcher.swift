@@ -29,7 +29,7 @@ public struct DispatchSettings: Sendable {
     public var batteryLow = 30.0
     public var batteryFull = 90.0
     /// Percent used per kilometre driven and per hour switched on; percent charged per minute.
-    public var drainPerKilometre = 3.0
+    public var drainPerKilometre = 1.5
     public var drainPerHour = 2.0
     public var chargePerMinute = 1.5
     /// Seconds between attempts when an order's docks are taken and nothing else happens.
@@ -173,8 +173,9 @@ public final class FleetDispatcher {
             let x = orders[a], y = orders[b]
             return (-x.priority, x.due, x.release, a) < (-y.priority, y.due, y.release, b)
         }
-        // Idle AGVs that are low go charging first.
-        for k in vehicles.indices where vehicles[k].status == .idle && vehicles[k].battery < settings.batteryLow {
+        // Idle and parked AGVs that are low go charging first.
+        for k in vehicles.indices where (vehicles[k].status == .idle || vehicles[k].status == .parked)
+            && vehicles[k].freeAt <= t + 1e-9 && vehicles[k].battery < settings.batteryLow {
             if charge(k, at: t) { planned = true }
         }
         var still: [Int] = []
