@@ -61,17 +61,19 @@ public struct PlantCollision: Sendable {
 
     /// The path of a route: its edges in order, straight or along their trajectories, with a turn
     /// on the spot wherever one edge leaves a node in another direction than the last arrived.
-    public static func path(of route: Route, in network: AGVNetwork) throws(TwinError) -> AGVPath {
-        try pathWithEdges(of: route, in: network).path
+    public static func path(of route: Route, in network: AGVNetwork, initialHeading: Double? = nil) throws(TwinError) -> AGVPath {
+        try pathWithEdges(of: route, in: network, initialHeading: initialHeading).path
     }
 
     /// The path of a route and, for each of its segments, the id of the edge it belongs to (a turn
-    /// on the spot belongs to the edge it turns onto).
-    public static func pathWithEdges(of route: Route, in network: AGVNetwork) throws(TwinError) -> (path: AGVPath, edges: [String]) {
+    /// on the spot belongs to the edge it turns onto). Given `initialHeading`, the AGV stands
+    /// so at the first node and turns on the spot onto the first edge where it must.
+    public static func pathWithEdges(of route: Route, in network: AGVNetwork,
+                                     initialHeading: Double? = nil) throws(TwinError) -> (path: AGVPath, edges: [String]) {
         var edgeIds: [String] = []
         var segments: [AGVPath.Segment] = []
         var headings: [AGVPath.Heading] = []
-        var heading: Double?
+        var heading: Double? = initialHeading
         for (a, b) in zip(route.nodes, route.nodes.dropFirst()) {
             guard let edge = network.edge(from: a, to: b), let start = network.node(id: a), let end = network.node(id: b) else {
                 throw .missingEdge(route: route.id, from: a, to: b)

@@ -13,6 +13,8 @@ public struct PlanningAGV: Sendable {
     public var startHeading: Double
     /// Percent of a full battery at the start of the shift.
     public var battery: Double
+    /// The plant's AGV this one copies (its body and drive), where it is not one of the plant's own.
+    public var copyOf: String?
 
     public init(id: String, body: AGVBody, margin: Double, drive: AGVDrive, loadTypes: [String], startNode: String,
                 startHeading: Double, battery: Double = 100) {

@@ -114,11 +114,12 @@ extension TransportPlan {
     /// stopping, in order; each AGV's entries continue from where the one before left it.
     public func fleetYAML() -> String {
         var s = "# A transport plan written by `twin plan`: each entry is a stretch an AGV drives without stopping,\n"
-        s += "# from start_s on; an AGV's entries follow one another. Check it: twin check PLANT --fleet THIS_FILE\n"
+        s += "# from start_s on; an AGV's entries follow one another; 'like' names the plant's AGV an added one copies.\n"
+        s += "# Check it: twin check PLANT --fleet THIS_FILE\n"
         s += "agvs:\n"
         for v in timelines {
             for (k, leg) in TransportPlanner.legs(of: v, graph: graph).enumerated() {
-                var line = "  - {agv: \(v.agv.id), nodes: [\(leg.nodes.joined(separator: ", "))], start_s: \(Self.exact(leg.start)), "
+                var line = "  - {agv: \(v.agv.id), " + (v.agv.copyOf.map { "like: \($0), " } ?? "") + "nodes: [\(leg.nodes.joined(separator: ", "))], start_s: \(Self.exact(leg.start)), "
                 line += "speed_mps: \(Self.exact(v.agv.drive.speed)), rotation_speed_radps: \(Self.exact(v.agv.drive.rotationSpeed))"
                 if k == 0 { line += ", start_heading_rad: \(Self.exact(v.startHeading))" }
                 s += line + "}\n"

@@ -74,6 +74,7 @@ public enum TransportPlanner {
         for spot in free.prefix(count - agvs.count) {
             k += 1
             var copy = first
+            copy.copyOf = first.id
             copy.id = "AGV-" + String(repeating: "0", count: max(0, digits - String(k).count)) + String(k)
             while agvs.contains(where: { $0.id == copy.id }) { copy.id += "x" }
             copy.startNode = spot
@@ -162,6 +163,12 @@ public enum TransportPlanner {
     }
 
     public static func legs(of v: AGVTimeline, graph: PlanningGraph) -> [Leg] {
+        // An AGV that never moves stands where it starts, all the time: the check must see it too.
+        guard !v.moves.isEmpty else {
+            guard let node = graph.node(v.startNode) else { return [] }
+            return [Leg(start: 0, segments: [.turn(at: graph.positions[node], from: v.startHeading, to: v.startHeading)],
+                        headings: [.tangent(offset: 0)], nodes: [v.startNode], edges: [])]
+        }
         var legs: [Leg] = []
         var lastArrival = -Double.infinity
         for move in v.moves {

@@ -150,23 +150,44 @@ struct CheckCommand: ParsableCommand {
     private func runFleet(_ file: String, plant: Plant) throws {
         let plan: FleetPlan
         do { plan = try FleetPlan.load(path: file, plant: plant) } catch { throw CLIFailure.badInput(error.description) }
-        var members: [FleetCheck.Member] = []
+        // An AGV's entries are legs driven one after another, each from the heading the one before ended with.
+        var order: [String] = []
+        var byAGV: [String: [FleetPlan.Entry]] = [:]
         for entry in plan.entries {
-            guard let (body, ownMargin) = PlantCollision.body(of: plant.entity(id: entry.agv)!, plant: plant) else { continue }
-            let path: AGVPath
-            do {
-                switch entry.source {
-                case .route(let r): path = try PlantCollision.path(of: r, in: plant.network)
-                case .order(let o):
-                    for note in o.notes { FileHandle.standardError.write(Data("twin: note: order \(o.orderId): \(note)\n".utf8)) }
-                    path = try PlantCollision.path(of: Route(id: o.orderId, nodes: o.nodeSequence), in: o.network)
+            if byAGV[entry.agv] == nil { order.append(entry.agv) }
+            byAGV[entry.agv, default: []].append(entry)
+        }
+        var members: [FleetCheck.Member] = []
+        for agv in order {
+            guard let (body, ownMargin) = PlantCollision.body(of: plant.entity(id: byAGV[agv]![0].bodyOf)!, plant: plant) else { continue }
+            var legs: [FleetCheck.Member.Leg] = []
+            var heading: Double?
+            for entry in byAGV[agv]!.sorted(by: { $0.startSeconds < $1.startSeconds }) {
+                let path: AGVPath
+                let start = entry.startHeading ?? heading
+                do {
+                    switch entry.source {
+                    case .route(let r): path = try PlantCollision.path(of: r, in: plant.network, initialHeading: start)
+                    case .order(let o):
+                        for note in o.notes { FileHandle.standardError.write(Data("twin: note: order \(o.orderId): \(note)\n".utf8)) }
+                        path = try PlantCollision.path(of: Route(id: o.orderId, nodes: o.nodeSequence), in: o.network, initialHeading: start)
+                    case .nodes(let nodes) where nodes.count == 1:
+                        // Standing at one node, with the heading it has.
+                        let p = plant.network.node(id: nodes[0])!.position
+                        path = AGVPath([.turn(at: p, from: start ?? 0, to: start ?? 0)])
+                    case .nodes(let nodes):
+                        path = try PlantCollision.path(of: Route(id: "\(agv) from \(entry.startSeconds) s", nodes: nodes), in: plant.network,
+                                                       initialHeading: start)
+                    }
+                } catch {
+                    throw CLIFailure.badInput("\(file):\(entry.line.map(String.init) ?? "?"): \(error.description)")
                 }
-            } catch {
-                throw CLIFailure.badInput(error.description)
+                legs.append(FleetCheck.Member.Leg(body: body, path: path, speed: entry.speed,
+                                                  rotationSpeed: entry.rotationSpeed ?? FleetCheck.Member.Leg.defaultRotationSpeed,
+                                                  start: entry.startSeconds))
+                heading = path.pose(at: path.length).theta
             }
-            members.append(FleetCheck.Member(name: entry.agv, body: body, path: path, speed: entry.speed,
-                                             rotationSpeed: entry.rotationSpeed ?? FleetCheck.Member.Leg.defaultRotationSpeed,
-                                             start: entry.startSeconds, margin: margin ?? ownMargin))
+            members.append(FleetCheck.Member(name: agv, legs: legs, margin: margin ?? ownMargin))
         }
         let report = FleetCheck(members: members).check()
         if json {
