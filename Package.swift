@@ -85,7 +85,7 @@ let package = Package(
         // The facade scripts import: re-exports the modules above, holds no code; nothing here depends on it.
         .target(
             name: "FactoryTwin",
-            dependencies: ["TwinJSON", "TwinGeometry", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation"]),
+            dependencies: ["TwinJSON", "TwinGeometry", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation", "TwinPlanning"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "twin",
@@ -104,6 +104,7 @@ let package = Package(
         .testTarget(name: "TwinOperationsTests", dependencies: ["TwinOperations", "TwinState", "TwinLayout", "TwinCollision", "TwinTestSupport"]),
         .testTarget(name: "TwinValidationTests", dependencies: ["TwinTestSupport", "TwinValidation", "FactoryTwin", "TwinJSON"]),
         .testTarget(name: "FactoryTwinTests", dependencies: ["TwinTestSupport", "FactoryTwin", "TwinJSON"]),
+        .testTarget(name: "TwinPlanningTests", dependencies: ["TwinTestSupport", "TwinPlanning", "TwinLayout", "TwinCollision", "TwinOperations", "TwinGeometry"]),
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinTestSupport", "TwinDemo", "TwinLayout", "TwinGeometry"]),
         .testTarget(
             name: "TwinCLITests",

@@ -17,3 +17,4 @@
 @_exported import TwinState
 @_exported import TwinOperations
 @_exported import TwinValidation
+@_exported import TwinPlanning

@@ -113,7 +113,7 @@ public struct TransportOrderFile: Sendable {
             } catch let error as PlanningError {
                 throw error
             } catch let error as LayoutError {
-                throw .file(file, error.description)
+                throw .located(error.description)
             } catch {
                 throw .file(file, "\(error)")
             }
@@ -219,13 +219,15 @@ extension TransportOrder {
 /// Why planning cannot start: a file that cannot be read, a plant that cannot be planned on.
 public enum PlanningError: Error, CustomStringConvertible, Sendable {
     case file(String, String)
+    /// A message that names its file and line already.
+    case located(String)
     case plant(String)
     case bug(String)
 
     public var description: String {
         switch self {
         case let .file(path, message): return "\(path): \(message)"
-        case let .plant(message): return message
+        case let .plant(message), let .located(message): return message
         case let .bug(message): return "internal error (a bug, please report it): \(message)"
         }
     }

@@ -202,6 +202,10 @@ public enum TransportPlanner {
         let loaded = result.vehicles.map(\.loadedDistance).reduce(0, +)
         var waiting = 0.0
         for v in result.vehicles {
+            // Before its first drive: waiting after work done where it starts (a pickup there).
+            if let first = v.moves.first, let work = v.tasks.last(where: { $0.end <= first.turnStart + 1e-6 }) {
+                waiting += max(0, first.turnStart - work.end)
+            }
             for (a, b) in zip(v.moves, v.moves.dropFirst()) {
                 let gap = b.turnStart - a.arrival
                 guard gap > 1e-6 else { continue }

@@ -9,6 +9,13 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Generate a demo plant, or a shift of transport orders for a plant.",
+        discussion: """
+            'twin generate demo' is short for 'twin generate plant demo'.
+
+            Examples:
+              twin generate demo -o Assets/demo
+              twin generate orders Assets/demo/plant.yaml --shift 8h --seed 1 -o shift.jsonl
+            """,
         subcommands: [GeneratePlantCommand.self, GenerateOrdersCommand.self],
         defaultSubcommand: GeneratePlantCommand.self)
 }
@@ -23,8 +30,8 @@ struct GeneratePlantCommand: ParsableCommand {
             The same preset and seed always give the same files.
 
             Examples:
-              twin generate demo -o Assets/demo
-              twin generate demo-large --seed 7
+              twin generate plant demo -o Assets/demo
+              twin generate plant demo-large --seed 7
             """)
 
     @Argument(help: "The preset: demo or demo-large.")
@@ -65,7 +72,11 @@ struct GenerateOrdersCommand: ParsableCommand {
         commandName: "orders",
         abstract: "Generate a shift of transport orders from the machines' cycle times.",
         discussion: """
-            Every machine with docks and a cycle_s is supplied from the racks' docks (the supermarket) each time             it has used up a load of parts, and its output goes out the same way: to the entities its links:             name, else back to the racks. One order in ten is urgent (priority 1, due in 7.5 minutes instead             of 15). The same plant, shift and seed give the same orders. Writes JSON Lines (or YAML for a             .yaml file) to -o, else to stdout.
+            Every machine with docks and a cycle_s is supplied from the racks' docks (the supermarket) each time \
+            it has used up a load of parts, and its output goes out the same way: to the entities its links: \
+            name, else back to the racks. One order in ten is urgent (priority 1, due in 7.5 minutes instead \
+            of 15). The same plant, shift and seed give the same orders. Writes JSON Lines (or YAML for a \
+            .yaml file) to -o, else to stdout.
 
             Examples:
               twin generate orders Assets/demo/plant.yaml --shift 8h --seed 1 -o shift.jsonl

@@ -17,14 +17,14 @@ struct PlanCommand: ParsableCommand {
             the exact fleet check before anything is written: a plan that fails it is a bug, never an output. \
             Idle AGVs park off the aisles; AGVs low on battery charge. Orders that cannot be read or planned are \
             one line each on stderr, and the rest is planned. Exit status: 0 planned, 2 bad input (some orders \
-            rejected: the plan of the rest is still written). Make a shift with 'twin generate orders'.
+            rejected: the plan of the rest is still written). Make a shift with 'twin generate orders \
+            Assets/demo/plant.yaml --shift 8h -o shift.jsonl'; check a written plan again with 'twin check \
+            Assets/demo/plant.yaml --fleet fleet.yaml'.
 
             Examples:
-              twin generate orders Assets/demo/plant.yaml --shift 8h --seed 1 -o shift.jsonl
               twin plan Assets/demo/plant.yaml shift.jsonl
               twin plan Assets/demo/plant.yaml shift.jsonl --agvs 10 --report plan.md --image traffic.png
               twin plan Assets/demo/plant.yaml shift.jsonl --fleet-out fleet.yaml --orders-out orders/
-              twin check Assets/demo/plant.yaml --fleet fleet.yaml
             """)
 
     @Argument(help: "A plant.yaml manifest with an AGV network, docks and AGVs.")

@@ -18,11 +18,13 @@ struct ModuleMapTests {
         "TwinDemo": ["TwinGeometry", "TwinLayout"],
         "TwinOperations": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState"],
         "TwinValidation": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations"],
+        "TwinPlanning": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinOperations"],
         "TwinSync": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "CMosquitto"],
         "TwinTestSupport": ["TwinRender", "TwinLayout", "TwinState"],
-        "FactoryTwin": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation"],
+        "FactoryTwin": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation",
+                        "TwinPlanning"],
         "twin": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation",
-                 "TwinSync", "TwinDemo", "TwinTestSupport", "CTwinSystem"],
+                 "TwinPlanning", "TwinSync", "TwinDemo", "TwinTestSupport", "CTwinSystem"],
     ]
 
     /// The package's own modules imported by each Swift file under `folder`.

@@ -69,8 +69,8 @@ struct TwinAPITests {
         #expect(blocked[0].report.firstContact?.obstacle == "M-006")
         #expect(throws: TwinError.self) { try twin.checkRoutes(["R-NONE"]) }
         // Removing an edge the loop uses leaves it without a way through.
-        try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:01Z","edit":"remove_edge","edge":"S1-S2"}"#)
-        #expect(throws: TwinError.missingEdge(route: "R-LOOP", from: "S1", to: "S2")) { try twin.checkRoutes(["R-LOOP"]) }
+        try twin.apply(jsonLine: #"{"t":"2026-05-04T08:00:01Z","edit":"remove_edge","edge":"S1-M-001-IN-J"}"#)
+        #expect(throws: TwinError.missingEdge(route: "R-LOOP", from: "S1", to: "M-001-IN-J")) { try twin.checkRoutes(["R-LOOP"]) }
     }
 }
 

@@ -127,7 +127,7 @@ struct CheckOrderFleetTests {
         let file = try write("agvs:\n  - {agv: AGV-02, route: R-SUPPLY-1, speed_mps: 1.0}\n  - {agv: AGV-77, route: R-LOOP, speed_mps: 1.0}\n", "fleet.yaml")
         let result = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--fleet", file])
         #expect(result.status == 2)
-        #expect(result.stderr == "twin: error: \(file):3: agvs[1].agv: unknown AGV 'AGV-77'\n")
+        #expect(result.stderr == "twin: error: \(file):3: agvs[1].agv: unknown AGV 'AGV-77' (an AGV the plant does not have needs 'like: AGV' to take a body)\n")
     }
 }
 

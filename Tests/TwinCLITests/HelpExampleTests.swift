@@ -6,7 +6,7 @@ import Testing
 @Suite("Help with examples")
 struct HelpExampleTests {
     static let commands: [[String]] = [[], ["info"], ["render"], ["check"], ["state"], ["apply"], ["run"], ["validate"], ["sync"],
-                                       ["serve"], ["generate"], ["bench"], ["bench", "load"], ["bench", "render"], ["bench", "exactness"],
+                                       ["serve"], ["generate"], ["generate", "plant"], ["generate", "orders"], ["plan"], ["bench"], ["bench", "load"], ["bench", "render"], ["bench", "exactness"],
                                        ["bench", "collision"], ["bench", "state"], ["bench", "validate"], ["bench", "sync"]]
 
     /// The example command lines of a help text (continuation lines joined).

@@ -110,11 +110,11 @@ struct ScenarioCommandTests {
             timeline:
               - at: "06:00"
                 drive:
-                  - {agv: AGV-01, nodes: [S1, S2, S3], speed_mps: 1.0}
-                  - {agv: AGV-02, nodes: [S2, S3, S4], speed_mps: 0.5}
+                  - {agv: AGV-01, nodes: [S1, M-001-IN-J, M-001-OUT-J, M-002-IN-J, S2, M-002-OUT-J, M-003-IN-J, M-003-OUT-J, S3], speed_mps: 1.0}
+                  - {agv: AGV-02, nodes: [S2, M-002-OUT-J, M-003-IN-J, M-003-OUT-J, S3, M-004-IN-J, M-004-OUT-J, M-005-IN-J, S4], speed_mps: 0.5}
               - at: "06:02"
                 drive:
-                  - {agv: AGV-02, nodes: [S4, S5], speed_mps: 1.0}
+                  - {agv: AGV-02, nodes: [S4, M-006-IN-J, M-006-OUT-J, S5], speed_mps: 1.0}
               - at: "06:03"
                 assert: no AGV conflicts
             """.write(toFile: dir + "/catch-up.yaml", atomically: true, encoding: .utf8)

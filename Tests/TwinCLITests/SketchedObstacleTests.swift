@@ -23,7 +23,7 @@ struct SketchedObstacleTests {
         let route = try #require((json["routes"] as? [[String: Any]])?.first)
         let contact = try #require(route["first_contact"] as? [String: Any])
         #expect(contact["node"] as? String == "PALLET-1")
-        #expect(contact["edge"] as? String == "S3-S4", "the pallet at x = 40 stands on the edge from S3 (x 34.3) to S4 (x 45.4)")
+        #expect(contact["edge"] as? String == "M-004-OUT-J-M-005-IN-J", "the pallet at x = 40 stands on the edge from M-004-OUT-J (x 38.2) to M-005-IN-J (x 42.8)")
         #expect(abs((contact["s_m"] as? Double ?? 0) - 26.8) < 1e-3)
         // And it shows in renders.
         let out = NSTemporaryDirectory() + "twin-sketch-\(UUID().uuidString).png"

@@ -120,7 +120,7 @@ struct VDA5050InteropTests {
         let result = try TwinBinary.run(["info", "Assets/demo/range-test.yaml"])
         #expect(result.status == 2)
         let line = try #require(manifest.components(separatedBy: "\n").firstIndex { $0.contains("{id: N1, x: 90, y: 52, theta: 3.15}") }) + 1
-        #expect(result.stderr.contains("range-test.yaml:\(line): network.nodes[15].theta: must lie within -π and π radians (VDA 5050: ±3.14159265359), found 3.15"), "\(result.stderr)")
+        #expect(result.stderr.contains("range-test.yaml:\(line): network.nodes[35].theta: must lie within -π and π radians (VDA 5050: ±3.14159265359), found 3.15"), "\(result.stderr)")
     }
 
     /// An order is held against the plant's network: a node without nodePosition (optional in VDA

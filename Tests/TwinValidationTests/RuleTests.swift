@@ -124,8 +124,8 @@ struct RuleTests {
         #expect(blocked.contains { $0.entities.starts(with: ["R-LOOP"]) && $0.entities.contains("M-006") && $0.measured == 0 })
         #expect(try Self.violations(.route, [#"{"edit":"move","entity":"M-006","dy":-1}"#]).isEmpty)
         // A removed edge leaves the routes through it without a way.
-        let cut = try Self.violations(.route, [#"{"edit":"remove_edge","edge":"S3-S4"}"#])
-        #expect(cut.contains { $0.message == "route R-LOOP: no edge from 'S3' to 'S4'" })
+        let cut = try Self.violations(.route, [#"{"edit":"remove_edge","edge":"S3-M-004-IN-J"}"#])
+        #expect(cut.contains { $0.message == "route R-LOOP: no edge from 'S3' to 'M-004-IN-J'" })
     }
 
     @Test func stationsStayReachable() throws {
@@ -133,7 +133,7 @@ struct RuleTests {
         #expect(cut.map(\.entities) == [["CS-1", "CH1"]], "\(cut.map(\.message))")
         #expect(try Self.violations(.station, [#"{"edit":"move","entity":"M-006","dy":-1}"#]).isEmpty)
         // With an access distance, a station far from every node breaks the rule.
-        let far = try Self.violations(.station, [#"{"edit":"remove_edge","edge":"S1-S2"}"#]) { $0.stationAccess = 3 }
+        let far = try Self.violations(.station, [#"{"edit":"remove_edge","edge":"S3-M-004-IN-J"}"#]) { $0.stationAccess = 3 }
         #expect(far.contains { $0.entities == ["ST-E1", "E-S1"] && ($0.measured ?? 0) > 3 }, "\(far.map(\.message))")
     }
 
