@@ -84,7 +84,9 @@ struct PlanCommand: ParsableCommand {
                 do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
                     throw CLIFailure.cannotCreateFolder(folder, error)
                 }
-                let path = (folder as NSString).appendingPathComponent(order + ".json")
+                // Order ids come from the order file: only their plain characters make the file name.
+                let name = String(order.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "_" })
+                let path = (folder as NSString).appendingPathComponent((name.hasPrefix(".") ? "_" + name.dropFirst() : name) + ".json")
                 do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch { throw CLIFailure.cannotWrite(path, error) }
             }
         }
