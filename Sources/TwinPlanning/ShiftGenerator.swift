@@ -15,7 +15,7 @@ public struct ShiftGenerator: Sendable {
     /// When set, the loads are resized so that the shift holds at least this many orders.
     public var atLeast: Int?
 
-    public static let defaultPartsPerLoad = 20.0
+    public static let defaultPartsPerLoad = 60.0
     public static let maximumOrders = 1_000_000
 
     public init(shiftSeconds: Double, seed: UInt64, partsPerLoad: Double = ShiftGenerator.defaultPartsPerLoad, atLeast: Int? = nil) {

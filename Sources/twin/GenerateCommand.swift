@@ -92,7 +92,7 @@ struct GenerateOrdersCommand: ParsableCommand {
     @Option(help: "Seed for the generator.")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("parts-per-load"), help: "Parts in one load (default: 20).")
+    @Option(name: .customLong("parts-per-load"), help: "Parts in one load (default: 60).")
     var partsPerLoad: Double = ShiftGenerator.defaultPartsPerLoad
 
     @Option(name: .customLong("at-least"), help: "Resize the loads so that the shift holds at least this many orders.")
