@@ -22,7 +22,7 @@ public struct FleetCheck: Sendable {
             /// How fast any point of its body can move, meters per second.
             let pointSpeed: Double
             /// Seconds from `start` to the end of the path.
-            let duration: Double
+            public let duration: Double
             /// A rectangle on the floor that holds the body wherever it is on the path: the
             /// turning point's positions, sampled every `boundsStep` of the path, widened by half
             /// a step and the body's half diagonal.

@@ -162,6 +162,7 @@ struct CheckCommand: ParsableCommand {
             guard let (body, ownMargin) = PlantCollision.body(of: plant.entity(id: byAGV[agv]![0].bodyOf)!, plant: plant) else { continue }
             var legs: [FleetCheck.Member.Leg] = []
             var heading: Double?
+            var previousLine: Int?
             for entry in byAGV[agv]!.sorted(by: { $0.startSeconds < $1.startSeconds }) {
                 let path: AGVPath
                 let start = entry.startHeading ?? heading
@@ -173,18 +174,39 @@ struct CheckCommand: ParsableCommand {
                         path = try PlantCollision.path(of: Route(id: o.orderId, nodes: o.nodeSequence), in: o.network, initialHeading: start)
                     case .nodes(let nodes) where nodes.count == 1:
                         // Standing at one node, with the heading it has.
+                        guard let start else {
+                            throw CLIFailure.badInput("\(file):\(entry.line.map(String.init) ?? "?"): \(agv) stands at \(nodes[0]): give start_heading_rad (no entry before it says which way it faces)")
+                        }
                         let p = plant.network.node(id: nodes[0])!.position
-                        path = AGVPath([.turn(at: p, from: start ?? 0, to: start ?? 0)])
+                        path = AGVPath([.turn(at: p, from: start, to: start)])
                     case .nodes(let nodes):
                         path = try PlantCollision.path(of: Route(id: "\(agv) from \(entry.startSeconds) s", nodes: nodes), in: plant.network,
                                                        initialHeading: start)
                     }
+                } catch let failure as CLIFailure {
+                    throw failure
                 } catch {
-                    throw CLIFailure.badInput("\(file):\(entry.line.map(String.init) ?? "?"): \(error.description)")
+                    throw CLIFailure.badInput("\(file):\(entry.line.map(String.init) ?? "?"): \(error)")
                 }
-                legs.append(FleetCheck.Member.Leg(body: body, path: path, speed: entry.speed,
-                                                  rotationSpeed: entry.rotationSpeed ?? FleetCheck.Member.Leg.defaultRotationSpeed,
-                                                  start: entry.startSeconds))
+                let leg = FleetCheck.Member.Leg(body: body, path: path, speed: entry.speed,
+                                                rotationSpeed: entry.rotationSpeed ?? FleetCheck.Member.Leg.defaultRotationSpeed,
+                                                start: entry.startSeconds)
+                // One AGV's entries follow one another: each sets off where and after the one before ends.
+                if let last = legs.last, let lastLine = previousLine {
+                    let here = "\(file):\(entry.line.map(String.init) ?? "?"): \(agv)"
+                    let end = last.path.pose(at: last.path.length), begin = path.pose(at: 0)
+                    let gap = ((end.x - begin.x) * (end.x - begin.x) + (end.y - begin.y) * (end.y - begin.y)).squareRoot()
+                    if gap > 0.01 {
+                        throw CLIFailure.badInput(String(format: "%@ sets off at (%.2f, %.2f), %.2f m from where its entry on line %d leaves it at (%.2f, %.2f)",
+                                                         here, begin.x, begin.y, gap, lastLine, end.x, end.y))
+                    }
+                    if entry.startSeconds < last.start + last.duration - 1e-6 {
+                        throw CLIFailure.badInput(String(format: "%@ sets off at %.3f s, before its entry on line %d arrives at %.3f s",
+                                                         here, entry.startSeconds, lastLine, last.start + last.duration))
+                    }
+                }
+                previousLine = entry.line ?? 0
+                legs.append(leg)
                 heading = path.pose(at: path.length).theta
             }
             members.append(FleetCheck.Member(name: agv, legs: legs, margin: margin ?? ownMargin))

@@ -113,6 +113,20 @@ struct PlanCommandTests {
             #expect(result.stderr.hasPrefix("twin: error: \(dir)/fleet.yaml:2: \(message)") && result.stderr.split(separator: "\n").count == 1,
                     "\(entry): \(result.stderr)")
         }
+        // An AGV's entries must follow one another: from where the last one left it, once it has arrived.
+        let sequences: [(String, String)] = [
+            ("  - {agv: AGV-01, nodes: [S1, M-001-IN-J], start_s: 0, speed_mps: 1, start_heading_rad: 0}\n  - {agv: AGV-01, nodes: [S2, M-002-OUT-J], start_s: 60, speed_mps: 1}\n",
+             "AGV-01 sets off at (23.14, 8.00), 8.34 m from where its entry on line 2 leaves it at (14.80, 8.00)"),
+            ("  - {agv: AGV-01, nodes: [S1, M-001-IN-J], start_s: 0, speed_mps: 1, start_heading_rad: 0}\n  - {agv: AGV-01, nodes: [M-001-IN-J, M-001-OUT-J], start_s: 1, speed_mps: 1}\n",
+             "AGV-01 sets off at 1.000 s, before its entry on line 2 arrives at 2.800 s"),
+            ("  - {agv: AGV-01, nodes: [P-01], speed_mps: 1}\n  - {agv: AGV-01, nodes: [S1, M-001-IN-J], start_s: 60, speed_mps: 1}\n",
+             "AGV-01 stands at P-01: give start_heading_rad"),
+        ]
+        for (entries, message) in sequences {
+            try ("agvs:\n" + entries).write(toFile: dir + "/fleet.yaml", atomically: true, encoding: .utf8)
+            let result = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--fleet", dir + "/fleet.yaml"])
+            #expect(result.status == 2 && result.stderr.contains(message) && result.stderr.split(separator: "\n").count == 1, "\(entries): \(result.stderr)")
+        }
         // Two entries of one AGV drive one after another; one node stands; an added AGV has a plant AGV's body.
         try """
             agvs:
