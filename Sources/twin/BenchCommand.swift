@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
               twin bench load
               twin bench collision --plants demo
             """,
-        subcommands: [LoadBench.self, RenderBench.self, ExactnessBench.self, CollisionBench.self, StateBench.self, ValidateBench.self, SyncBench.self])
+        subcommands: [LoadBench.self, RenderBench.self, ExactnessBench.self, CollisionBench.self, StateBench.self, ValidateBench.self, SyncBench.self, PlanBench.self])
 }
 
 struct LoadBench: ParsableCommand {
