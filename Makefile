@@ -64,6 +64,7 @@ bench: build
 	$(TWIN) bench state
 	$(TWIN) bench validate
 	$(TWIN) bench sync
+	$(TWIN) bench plan
 
 # Regenerates the committed demo plant (deterministic: the files only change with the generator).
 assets: build

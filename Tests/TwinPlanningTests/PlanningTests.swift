@@ -292,3 +292,56 @@ struct TransportPlannerTests {
         #expect(try TransportPlanner.fleet(of: plant, count: 3).map(\.id) == ["AGV-1", "AGV-2", "AGV-03"])
     }
 }
+
+@Suite("The openTCS-like baseline")
+struct BaselineDispatcherTests {
+    /// At the crossing both orders are done, one AGV waiting for the other's places, and what
+    /// they drove passes the exact fleet check.
+    @Test func theCrossingIsDoneSafely() throws {
+        let plant = try PlanningFixture.plant(PlanningFixture.crossing)
+        let file = try PlanningFixture.orders("""
+            {"id":"X1","from":"W","to":"E","release_s":0,"due_s":300}
+            {"id":"X2","from":"S","to":"N","release_s":0,"due_s":300}
+            """, plant: plant)
+        let run = try BaselineRun.run(plant: plant, orders: file.orders, fleet: try TransportPlanner.fleet(of: plant))
+        #expect(run.metrics.done == 2 && run.deadlocks == 0)
+        #expect(run.verification.conflicts.isEmpty && run.verification.withinMargin.isEmpty)
+        let drops = run.result.outcomes.compactMap(\.dropped).sorted()
+        #expect(drops.count == 2 && abs(drops[0] - 50) < 1e-3 && drops[1] > 50.5, "\(drops)")
+    }
+
+    /// Two AGVs at the two ends of a lane, each to fetch at its own end and drop at the other's:
+    /// allocated one step ahead, each waits for the end the other stands on. The baseline finds
+    /// the deadlock and leaves both standing; the planner, which plans in time, does both orders.
+    @Test func aHeadOnLaneDeadlocksTheBaselineNotThePlanner() throws {
+        let plant = try PlanningFixture.plant(PlanningFixture.corridor)
+        let file = try PlanningFixture.orders("""
+            {"id":"X","from":"A","to":"C","release_s":0,"due_s":600}
+            {"id":"Y","from":"C","to":"A","release_s":0,"due_s":600}
+            """, plant: plant)
+        let fleet = try TransportPlanner.fleet(of: plant)
+        let run = try BaselineRun.run(plant: plant, orders: file.orders, fleet: fleet)
+        #expect(run.deadlocks == 1 && run.stuckAGVs == 2 && run.metrics.done == 0)
+        #expect(run.deadlockNotes.first?.contains("AGV-1 at A") == true && run.deadlockNotes.first?.contains("AGV-2 at C") == true, "\(run.deadlockNotes)")
+        #expect(run.result.outcomes.allSatisfy { $0.reason == "its AGV was deadlocked" })
+        let plan = try TransportPlanner.plan(plant: plant, orders: file.orders, fleet: fleet)
+        #expect(plan.metrics.done == 2)
+    }
+
+    @Test func deadEndSpursAndTwoWayLanesAreBlocks() throws {
+        let corridor = try PlanningFixture.plant(PlanningFixture.corridor)
+        let graph = TransportPlanner.graph(of: corridor, fleet: try TransportPlanner.fleet(of: corridor))
+        let (blockOf, axes) = BaselineDispatcher.deadEnds(graph)
+        let ids = ["A", "B", "C", "P"].map { graph.node($0)! }
+        #expect(blockOf[ids[1]] == nil, "B joins three ways: no block")
+        #expect(Set([blockOf[ids[0]], blockOf[ids[2]], blockOf[ids[3]]].compactMap { $0 }).count == 3 && axes.allSatisfy { $0 == nil })
+        // The demo's cross aisle (y = 30) is one two-way lane along x; its docks are spurs off it.
+        let demo = TransportPlanner.graph(of: Demo.plant, fleet: try TransportPlanner.fleet(of: Demo.plant))
+        let (demoBlocks, demoAxes) = BaselineDispatcher.deadEnds(demo)
+        let lane = try #require(demoBlocks[demo.node("X1-4")!])
+        #expect(demoAxes[lane] == 0 && demoBlocks[demo.node("M-016-IN-J")!] == lane)
+        let dock = try #require(demoBlocks[demo.node("M-016-IN")!])
+        #expect(dock != lane && demoAxes[dock] == nil)
+        #expect(demoBlocks[demo.node("S3")!] == nil, "the one-way loop is no block")
+    }
+}
