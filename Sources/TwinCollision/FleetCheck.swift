@@ -147,6 +147,16 @@ public struct FleetCheck: Sendable {
     public init(members: [Member]) { self.members = members }
 
     public func check() -> Report {
+        // Most pairs never come near: first every pair is searched only below a cap (above every
+        // margin), which lets the broad phase skip nearly every window; the separations found
+        // below it are exact. Only where no pair comes below the cap is the search repeated
+        // without one, for the exact smallest separation.
+        let cap = max(1.0, 2 * (members.map(\.margin).max() ?? 0))
+        let capped = check(cap: cap)
+        return capped.minimumSeparation < cap ? capped : check(cap: .infinity)
+    }
+
+    func check(cap: Double) -> Report {
         let end = members.map(\.arrival).max() ?? 0
         var pairs: [(Int, Int)] = []
         for i in members.indices { for j in members.indices where j > i { pairs.append((i, j)) } }
@@ -157,7 +167,7 @@ public struct FleetCheck: Sendable {
         let shared = UncheckedSendable((members, pairs))
         parallelFor(pairs.count) { p in
             let (members, pairs) = shared.value
-            results.value[p] = Self.check(members[pairs[p].0], members[pairs[p].1], end: end)
+            results.value[p] = Self.check(members[pairs[p].0], members[pairs[p].1], end: end, cap: cap)
         }
         var conflicts: [Conflict] = []
         var near: [Near] = []
@@ -175,8 +185,9 @@ public struct FleetCheck: Sendable {
                       withinMargin: near.sorted { $0.time < $1.time })
     }
 
-    /// One pair: its first contact, and its smallest separation with the time of it.
-    static func check(_ a: Member, _ b: Member, end: Double) -> (Conflict?, Double, Double) {
+    /// One pair: its first contact, and its smallest separation with the time of it where that
+    /// lies below `cap` (else `cap` itself: the pair never comes that close).
+    static func check(_ a: Member, _ b: Member, end: Double, cap: Double = .infinity) -> (Conflict?, Double, Double) {
         guard !a.legs.isEmpty && !b.legs.isEmpty else { return (nil, .infinity, 0) }
         // Between two leg starts each AGV moves continuously along one leg; a new leg may start
         // elsewhere, so every window is searched on its own, up to its end. Arrivals cut the
@@ -187,7 +198,7 @@ public struct FleetCheck: Sendable {
         var from = 0.0
         for t in starts { windows.append((from, t)); from = t }
         windows.append((from, max(from, end)))
-        var pairBest = (Double.infinity, 0.0)
+        var pairBest = (cap, 0.0)
         for (t0, t1) in windows {
             let legA = a.leg(at: t0), legB = b.leg(at: t0)
             // Broad phase: rectangles that hold each body for the whole window and lie farther
