@@ -52,7 +52,7 @@ public struct BaselineDispatcher {
     var outcomes: [OrderOutcome]
     var events = MinHeap<Event>()
     var distanceCache: [Int: [Double]] = [:]
-    /// For each node in a dead-end spur, its block's index; each block's places.
+    /// For each node in a dead-end spur or a two-way lane, its block's index.
     var blockOf: [Int?]
     /// Each block's axis (0: x, 1: y) where it is a two-way lane, which AGVs may share driving the
     /// same way; nil for a spur, which one AGV holds alone.
@@ -88,8 +88,9 @@ public struct BaselineDispatcher {
         }
     }
 
-    /// The dead-end spurs: from each node with one neighbour back along nodes with two, up to
-    /// (without) the first junction; each spur's turning discs and the pieces of its edges.
+    /// The blocks: the dead-end spurs (from each node with one neighbour back along nodes with
+    /// two, up to and without the first junction) and the two-way lanes (nodes all of whose edges
+    /// are driven both ways, joined by such edges), with each block's axis (nil for a spur).
     static func deadEnds(_ graph: PlanningGraph) -> ([Int?], [Int?]) {
         let n = graph.nodeIds.count
         var neighbours = [Set<Int>](repeating: [], count: n)
