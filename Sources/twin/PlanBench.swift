@@ -13,7 +13,8 @@ struct PlanBench: ParsableCommand {
             Each row plans shifts of at least --orders transport orders (8 hours, seeds 1, 2, 3 ...) on a \
             plant for a fleet size, with the planner (dispatch by earliest arrival, safe-interval planning, \
             verified) and with the baseline: the nearest idle AGV, the shortest way, each edge's places \
-            allocated one step ahead on the same conflict table, waiting while they are taken, deadlocks \
+            allocated one step ahead on the same conflict table, waiting while they are taken, dead-end \
+            spurs and two-way lanes as blocks (as an openTCS integrator would configure them), deadlocks \
             detected and left standing. Both runs are checked with the exact fleet check. Reported per row: \
             the medians over the seeds. demo-large is generated first where it is missing.
 
