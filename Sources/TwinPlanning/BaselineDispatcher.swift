@@ -206,9 +206,16 @@ public struct BaselineDispatcher {
         }, orders: orders, outcomes: outcomes, decisions: decisions)
     }
 
+    /// Shortest floor distances to `goal` from every node, computed once per goal.
+    mutating func distances(to goal: Int) -> [Double] {
+        if let d = distanceCache[goal] { return d }
+        let d = graph.distances(to: goal)
+        distanceCache[goal] = d
+        return d
+    }
+
     mutating func route(from start: Int, to goal: Int) -> [Int]? {
-        let dist = distanceCache[goal] ?? graph.distances(to: goal)
-        distanceCache[goal] = dist
+        let dist = distances(to: goal)
         guard dist[start].isFinite else { return nil }
         var path: [Int] = []
         var x = start
@@ -237,8 +244,7 @@ public struct BaselineDispatcher {
         for i in pending {
             let order = orders[i]
             guard let pickup = graph.node(order.pickup), graph.node(order.drop) != nil else { continue }
-            let dist = distanceCache[pickup] ?? graph.distances(to: pickup)
-            distanceCache[pickup] = dist
+            let dist = distances(to: pickup)
             var best: (k: Int, d: Double)?
             for (k, v) in vehicles.enumerated() where !v.stuck && !v.moving && v.route.isEmpty && v.purpose == .none && v.readyAt <= t + 1e-9 {
                 if let load = order.load, !v.spec.loadTypes.isEmpty, !v.spec.loadTypes.contains(load) { continue }
@@ -258,8 +264,7 @@ public struct BaselineDispatcher {
         for k in vehicles.indices where !vehicles[k].stuck && !vehicles[k].moving && !vehicles[k].parked
             && vehicles[k].purpose == .none && vehicles[k].readyAt <= t + 1e-9 {
             let here = vehicles[k].node
-            let dist = distanceCache[here] ?? graph.distances(to: here)
-            distanceCache[here] = dist
+            let dist = distances(to: here)
             // The nearest free place, by the distance back from it (close enough to the way there on a network of spurs).
             guard let spot = parking.filter({ claimed[$0] == nil && holder[$0] < 0 && dist[$0].isFinite }).min(by: { dist[$0] < dist[$1] }),
                   let way = route(from: here, to: spot) else { continue }

@@ -161,11 +161,11 @@ struct CheckCommand: ParsableCommand {
         for agv in order {
             guard let (body, ownMargin) = PlantCollision.body(of: plant.entity(id: byAGV[agv]![0].bodyOf)!, plant: plant) else { continue }
             var legs: [FleetCheck.Member.Leg] = []
-            var heading: Double?
-            var previousLine: Int?
+            var previous: FleetPlan.Entry?
             for entry in byAGV[agv]!.sorted(by: { $0.startSeconds < $1.startSeconds }) {
+                let here = "\(file):\(entry.line.map(String.init) ?? "?")"
                 let path: AGVPath
-                let start = entry.startHeading ?? heading
+                let start = entry.startHeading ?? legs.last.map { $0.path.pose(at: $0.path.length).theta }
                 do {
                     switch entry.source {
                     case .route(let r): path = try PlantCollision.path(of: r, in: plant.network, initialHeading: start)
@@ -175,7 +175,7 @@ struct CheckCommand: ParsableCommand {
                     case .nodes(let nodes) where nodes.count == 1:
                         // Standing at one node, with the heading it has.
                         guard let start else {
-                            throw CLIFailure.badInput("\(file):\(entry.line.map(String.init) ?? "?"): \(agv) stands at \(nodes[0]): give start_heading_rad (no entry before it says which way it faces)")
+                            throw CLIFailure.badInput("\(here): \(agv) stands at \(nodes[0]): give start_heading_rad (no entry before it says which way it faces)")
                         }
                         let p = plant.network.node(id: nodes[0])!.position
                         path = AGVPath([.turn(at: p, from: start, to: start)])
@@ -186,28 +186,27 @@ struct CheckCommand: ParsableCommand {
                 } catch let failure as CLIFailure {
                     throw failure
                 } catch {
-                    throw CLIFailure.badInput("\(file):\(entry.line.map(String.init) ?? "?"): \(error)")
+                    throw CLIFailure.badInput("\(here): \(error)")
                 }
                 let leg = FleetCheck.Member.Leg(body: body, path: path, speed: entry.speed,
                                                 rotationSpeed: entry.rotationSpeed ?? FleetCheck.Member.Leg.defaultRotationSpeed,
                                                 start: entry.startSeconds)
                 // One AGV's entries follow one another: each sets off where and after the one before ends.
-                if let last = legs.last, let lastLine = previousLine {
-                    let here = "\(file):\(entry.line.map(String.init) ?? "?"): \(agv)"
+                if let last = legs.last, let previous {
+                    let lastLine = previous.line ?? 0
                     let end = last.path.pose(at: last.path.length), begin = path.pose(at: 0)
                     let gap = ((end.x - begin.x) * (end.x - begin.x) + (end.y - begin.y) * (end.y - begin.y)).squareRoot()
                     if gap > 0.01 {
-                        throw CLIFailure.badInput(String(format: "%@ sets off at (%.2f, %.2f), %.2f m from where its entry on line %d leaves it at (%.2f, %.2f)",
-                                                         here, begin.x, begin.y, gap, lastLine, end.x, end.y))
+                        throw CLIFailure.badInput(String(format: "%@: %@ sets off at (%.2f, %.2f), %.2f m from where its entry on line %d leaves it at (%.2f, %.2f)",
+                                                         here, agv, begin.x, begin.y, gap, lastLine, end.x, end.y))
                     }
                     if entry.startSeconds < last.start + last.duration - 1e-6 {
-                        throw CLIFailure.badInput(String(format: "%@ sets off at %.3f s, before its entry on line %d arrives at %.3f s",
-                                                         here, entry.startSeconds, lastLine, last.start + last.duration))
+                        throw CLIFailure.badInput(String(format: "%@: %@ sets off at %.3f s, before its entry on line %d arrives at %.3f s",
+                                                         here, agv, entry.startSeconds, lastLine, last.start + last.duration))
                     }
                 }
-                previousLine = entry.line ?? 0
+                previous = entry
                 legs.append(leg)
-                heading = path.pose(at: path.length).theta
             }
             members.append(FleetCheck.Member(name: agv, legs: legs, margin: margin ?? ownMargin))
         }
