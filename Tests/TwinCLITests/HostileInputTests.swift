@@ -166,7 +166,8 @@ struct HostileInputTests {
     }
 
     /// A full memory file system is said to be one, not reported as a crash of Assimp (a mapped
-    /// page that cannot be backed is a bus error): the worker reserves the space first. Needs root
+    /// page that cannot be backed would be a bus error): the worker writes with pwrite, which says
+    /// ENOSPC. Needs root
     /// to mount a 1 MiB tmpfs; skipped otherwise.
     @Test(.enabled(if: getuid() == 0, "needs root to mount a small tmpfs"))
     func aFullMemoryFileSystemIsNamed() throws {

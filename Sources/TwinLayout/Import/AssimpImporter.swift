@@ -20,7 +20,7 @@ public enum AssimpImporter {
     /// Imports `path` into an `ImportedScene`; throws `LayoutError.importFailed` with Assimp's
     /// message when it refuses the file.
     public static func importScene(at path: String) throws(LayoutError) -> ImportedScene {
-        try withScene(at: path) { view in view.importedScene() }
+        try withScene(at: path) { view throws(LayoutError) in try view.importedScene(file: path) }
     }
 
     /// Whether Assimp can free a scene read from `path` without harm. Assimp 5.2's 3MF importer
@@ -81,16 +81,28 @@ struct AssimpSceneView {
         let triangleCount: Int
         let baseColor: SIMD4<Float>
 
-        /// Writes the triangles' indices (3 per triangle) into `out`, which holds `triangleCount * 3`.
-        func gatherIndices(into out: UnsafeMutablePointer<UInt32>) {
-            guard let faces else { return }
+        /// Writes the triangles' indices (3 per triangle) into `out`, which holds `triangleCount * 3`,
+        /// checking every face as Assimp's own validation would (no empty face, every index in range);
+        /// returns what is wrong, in Assimp's words, or nil. Checking here, in the pass that reads
+        /// the faces anyway, spares a second walk over every face of the scene.
+        func gatherIndices(into out: UnsafeMutablePointer<UInt32>) -> String? {
+            guard let faces else { return nil }
+            let vertexCount = UInt32(self.vertexCount), capacity = triangleCount * 3
             var o = 0
             for f in 0..<faceCount {
                 let face = faces[f]
-                guard face.mNumIndices == 3, let idx = face.mIndices else { continue }
+                let n = Int(face.mNumIndices)
+                guard n > 0, let idx = face.mIndices else { return "aiMesh::mFaces[\(f)].mNumIndices is 0 (mesh \(name))" }
+                for i in 0..<n where idx[i] >= vertexCount {
+                    return "aiMesh::mFaces[\(f)]::mIndices[\(i)] is out of range (mesh \(name) has \(vertexCount) vertices)"
+                }
+                guard n == 3 else { continue }
+                // A mesh said to hold only triangles holds this many; a face beyond them is a lie.
+                guard o + 3 <= capacity else { return "aiMesh::mFaces[\(f)] is not a triangle in a mesh of triangles (mesh \(name))" }
                 out[o] = idx[0]; out[o + 1] = idx[1]; out[o + 2] = idx[2]
                 o += 3
             }
+            return o == capacity ? nil : "aiMesh::mFaces holds fewer triangles than its primitive types say (mesh \(name))"
         }
 
         /// Converts packed floats into `SIMD3<Float>`s.
@@ -132,19 +144,15 @@ struct AssimpSceneView {
             }
             let mesh = pointer.pointee
             let faceCount = Int(mesh.mNumFaces)
-            let vertexCount = UInt32(mesh.mNumVertices)
             let meshName = mesh.mName.length == 0 ? "\(m)" : Self.string(mesh.mName)
-            guard vertexCount > 0, mesh.mVertices != nil else { throw invalid("The mesh \(meshName) contains no vertices") }
+            guard mesh.mNumVertices > 0, mesh.mVertices != nil else { throw invalid("The mesh \(meshName) contains no vertices") }
             guard faceCount > 0, let faces = mesh.mFaces else { throw invalid("Mesh \(meshName) contains no faces") }
-            var triangles = 0
-            for f in 0..<faceCount {
-                let face = faces[f]
-                let n = Int(face.mNumIndices)
-                guard n > 0, let idx = face.mIndices else { throw invalid("aiMesh::mFaces[\(f)].mNumIndices is 0 (mesh \(meshName))") }
-                for i in 0..<n where idx[i] >= vertexCount {
-                    throw invalid("aiMesh::mFaces[\(f)]::mIndices[\(i)] is out of range (mesh \(meshName) has \(vertexCount) vertices)")
-                }
-                if n == 3 { triangles += 1 }
+            // A mesh of triangles alone (what Triangulate and SortByPType leave, nearly always)
+            // has one per face; the faces themselves are checked when their indices are gathered.
+            var triangles = faceCount
+            if mesh.mPrimitiveTypes & 0xF != aiPrimitiveType_TRIANGLE.rawValue {
+                triangles = 0
+                for f in 0..<faceCount where faces[f].mNumIndices == 3 { triangles += 1 }
             }
             let material = Int(mesh.mMaterialIndex)
             meshes.append(MeshView(
@@ -159,17 +167,21 @@ struct AssimpSceneView {
 
     var skippedNonTriangleFaces: Int { meshes.reduce(0) { $0 + $1.faceCount - $1.triangleCount } }
 
-    /// The scene copied into Swift arrays.
-    func importedScene() -> ImportedScene {
-        let converted = meshes.map { m -> ImportedScene.Mesh in
+    /// The scene copied into Swift arrays; throws what Assimp's validation would say of a bad face.
+    func importedScene(file: String) throws(LayoutError) -> ImportedScene {
+        var problem: String?
+        var converted: [ImportedScene.Mesh] = []
+        converted.reserveCapacity(meshes.count)
+        for m in meshes {
             let positions = m.vertices.map { MeshView.unpack($0, count: m.vertexCount) } ?? []
             let normals = m.normals.map { MeshView.unpack($0, count: m.vertexCount) } ?? []
             let indices = [UInt32](unsafeUninitializedCapacity: m.triangleCount * 3) { out, initialized in
-                m.gatherIndices(into: out.baseAddress!)
-                initialized = m.triangleCount * 3
+                if m.triangleCount > 0 { problem = m.gatherIndices(into: out.baseAddress!) }
+                initialized = problem == nil ? m.triangleCount * 3 : 0
             }
-            return ImportedScene.Mesh(name: m.name, geometry: TriangleMesh(positions: positions, normals: normals, indices: indices),
-                                      baseColor: m.baseColor, hadNormals: m.normals != nil)
+            if let problem { throw .importFailed(file: file, message: "Validation failed: " + problem) }
+            converted.append(ImportedScene.Mesh(name: m.name, geometry: TriangleMesh(positions: positions, normals: normals, indices: indices),
+                                                baseColor: m.baseColor, hadNormals: m.normals != nil))
         }
         return ImportedScene(nodes: nodes, meshes: converted, skippedNonTriangleFaces: skippedNonTriangleFaces,
                              parseSeconds: parseSeconds)

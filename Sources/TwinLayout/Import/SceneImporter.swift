@@ -49,13 +49,98 @@ public struct SceneImporter: Sendable {
     /// Imports several files, with one worker per file running at the same time; the results
     /// come in the order of `paths`.
     public func importScenes(at paths: [String]) -> [Result<ImportedScene, LayoutError>] {
-        switch isolation {
-        case .inProcess:
-            return paths.map { path in Result { () throws(LayoutError) in try AssimpImporter.importScene(at: path) } }
-        case .worker(let executable):
-            return WorkerPool(executable: executable, timeoutSeconds: timeoutSeconds,
-                              memoryLimitBytes: memoryLimitBytes).run(paths)
+        let session = ImportSession(self)
+        for path in paths { session.start(path) }
+        return session.results(for: paths)
+    }
+}
+
+/// Imports whose files become known one at a time (as a manifest is read) and whose scenes are
+/// collected at the end: each file starts importing the moment it is named, while the caller
+/// goes on with its own work. With worker isolation the first worker is started before any file
+/// is named, so that its start-up (the process, the runtime) overlaps the caller's work too;
+/// in this process the files are read one after another on a thread of their own.
+public final class ImportSession: @unchecked Sendable {
+    private let importer: SceneImporter
+    private let lock = NSLock()
+    private var started: [String] = []
+    // Worker isolation: the workers, the idle one waiting for its file, what has finished.
+    private var pool: WorkerPool?
+    private var idle: WorkerPool.Running?
+    private var running: [WorkerPool.Running] = []
+    private var finished: [String: Result<ImportedScene, LayoutError>] = [:]
+    // In this process: the thread's queue and its results.
+    private var queue: DispatchQueue?
+    private let group = DispatchGroup()
+
+    public init(_ importer: SceneImporter) {
+        self.importer = importer
+        if case .worker(let executable) = importer.isolation {
+            let pool = WorkerPool(executable: executable, timeoutSeconds: importer.timeoutSeconds,
+                                  memoryLimitBytes: importer.memoryLimitBytes)
+            self.pool = pool
+            idle = try? pool.start(path: nil).get()
         }
+    }
+
+    deinit { cancel() }
+
+    /// Starts importing `path` unless it has been started already.
+    public func start(_ path: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !started.contains(path) else { return }
+        started.append(path)
+        if let pool {
+            if var worker = idle, pool.assign(path, to: &worker) {
+                idle = nil
+                running.append(worker)
+            } else {
+                switch pool.start(path: path) {
+                case .success(let worker): running.append(worker)
+                case .failure(let error): finished[path] = .failure(error)
+                }
+            }
+        } else {
+            let queue = self.queue ?? DispatchQueue(label: "twin.import")
+            self.queue = queue
+            queue.async(group: group) { [self] in
+                let result = Result { () throws(LayoutError) in try AssimpImporter.importScene(at: path) }
+                lock.lock()
+                finished[path] = result
+                lock.unlock()
+            }
+        }
+    }
+
+    /// Waits for the scenes of `paths` (started here if they were not) and returns them in that order.
+    public func results(for paths: [String]) -> [Result<ImportedScene, LayoutError>] {
+        for path in paths { start(path) }
+        lock.lock()
+        if let pool {
+            let waiting = running
+            running = []
+            lock.unlock()
+            let collected = pool.collect(waiting)
+            lock.lock()
+            for (worker, result) in zip(waiting, collected) { finished[worker.path] = result }
+        } else {
+            lock.unlock()
+            group.wait()
+            lock.lock()
+        }
+        defer { lock.unlock() }
+        return paths.map { finished[$0]! }
+    }
+
+    /// Stops whatever is still running: workers not collected are killed, the idle one told to go.
+    public func cancel() {
+        lock.lock()
+        defer { lock.unlock() }
+        if let idle { WorkerPool.dismiss(idle) }
+        idle = nil
+        for worker in running { WorkerPool.kill(worker) }
+        running = []
     }
 }
 
@@ -64,61 +149,96 @@ public struct SceneImporter: Sendable {
 /// whatever happens to either process) and handed over as descriptor 4, then one byte to its ready
 /// pipe (fd 3); the parent reads the scene at once and reaps the worker afterwards, so that it
 /// never waits for a large process to tear itself down. A pipe that closes without that byte means
-/// the worker failed or died: its exit status says how. A worker dies with its parent.
+/// the worker failed or died: its exit status says how. A worker dies with its parent. A worker
+/// started before its file is known reads the file's path from its standard input.
 struct WorkerPool {
     let executable: String
     let timeoutSeconds: Double
     let memoryLimitBytes: UInt64
 
-    private struct Running {
-        var index: Int
+    struct Running {
         var path: String
         /// The unlinked memory file the worker writes into (its descriptor 4), and where it was made.
         var output: Int32
         var directory: String
         var pid: pid_t
         var ready: Int32
+        /// The pipe to a waiting worker's standard input, or -1.
+        var input: Int32
     }
 
-    func run(_ paths: [String]) -> [Result<ImportedScene, LayoutError>] {
-        var results = [Result<ImportedScene, LayoutError>?](repeating: nil, count: paths.count)
-        var running: [Running] = []
-        for (i, path) in paths.enumerated() {
-            switch start(path: path, index: i) {
-            case .success(let worker): running.append(worker)
-            case .failure(let error): results[i] = .failure(error)
-            }
-        }
+    /// Waits for `workers` (within the time limit) and returns their scenes or why there are none.
+    func collect(_ workers: [Running]) -> [Result<ImportedScene, LayoutError>] {
+        var results = [Result<ImportedScene, LayoutError>?](repeating: nil, count: workers.count)
+        var running = Array(workers.indices)
         let deadline = ContinuousClock.now + .milliseconds(Int64(timeoutSeconds * 1000))
         while !running.isEmpty {
-            var fds = running.map { pollfd(fd: $0.ready, events: Int16(POLLIN), revents: 0) }
+            var fds = running.map { pollfd(fd: workers[$0].ready, events: Int16(POLLIN), revents: 0) }
             let left = deadline - ContinuousClock.now
             let waitMilliseconds = max(0, Int32(min(Double(Int32.max), left.seconds * 1000).rounded(.up)))
             let n = poll(&fds, nfds_t(fds.count), waitMilliseconds)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 {
-                for worker in running {
-                    kill(worker.pid, SIGKILL)
-                    var status: Int32 = 0
-                    waitpid(worker.pid, &status, 0)
-                    close(worker.ready)
-                    close(worker.output)
-                    results[worker.index] = .failure(.importAborted(
-                        file: worker.path, reason: "Assimp did not finish within \(formatSeconds(timeoutSeconds)) (time limit)"))
+                for i in running {
+                    Self.kill(workers[i])
+                    results[i] = .failure(.importAborted(
+                        file: workers[i].path, reason: "Assimp did not finish within \(formatSeconds(timeoutSeconds)) (time limit)"))
                 }
                 break
             }
-            var still: [Running] = []
-            for (worker, fd) in zip(running, fds) {
+            var still: [Int] = []
+            for (i, fd) in zip(running, fds) {
                 guard fd.revents != 0 else {
-                    still.append(worker)
+                    still.append(i)
                     continue
                 }
-                results[worker.index] = finish(worker)
+                results[i] = finish(workers[i])
             }
             running = still
         }
         return results.map { $0! }
+    }
+
+    /// Kills a worker and waits for it.
+    static func kill(_ worker: Running) {
+        Glibc.kill(worker.pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(worker.pid, &status, 0) < 0 && errno == EINTR {}
+        close(worker.ready)
+        close(worker.output)
+        if worker.input >= 0 { close(worker.input) }
+    }
+
+    /// Lets a waiting worker go without a file: its input closes, it exits, and is reaped aside.
+    static func dismiss(_ worker: Running) {
+        if worker.input >= 0 { close(worker.input) }
+        close(worker.ready)
+        close(worker.output)
+        reapInBackground(worker.pid)
+    }
+
+    /// Hands `path` to a worker waiting for its file; false (the worker killed) where it cannot.
+    func assign(_ path: String, to worker: inout Running) -> Bool {
+        guard worker.input >= 0, !path.utf8.contains(0), !path.utf8.contains(10),
+              FileManager.default.isReadableFile(atPath: path) else {
+            Self.kill(worker)
+            return false
+        }
+        let line = Array((path + "\n").utf8)
+        var done = 0
+        while done < line.count {
+            let n = line.withUnsafeBytes { write(worker.input, $0.baseAddress! + done, line.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                Self.kill(worker)
+                return false
+            }
+            done += n
+        }
+        close(worker.input)
+        worker.input = -1
+        worker.path = path
+        return true
     }
 
     /// Where the workers' memory files are made: `TWIN_IMPORT_DIR` when set, else /dev/shm
@@ -128,9 +248,11 @@ struct WorkerPool {
         return FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
     }
 
-    private func start(path: String, index: Int) -> Result<Running, LayoutError> {
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            return .failure(.fileNotFound(path: path, referencedFrom: nil, line: nil))
+    /// Starts a worker on `path`, or with nil, one that waits for its path on its standard input.
+    func start(path given: String?) -> Result<Running, LayoutError> {
+        let path = given ?? "-"
+        if let given, !FileManager.default.isReadableFile(atPath: given) {
+            return .failure(.fileNotFound(path: given, referencedFrom: nil, line: nil))
         }
         let directory = Self.memoryFileDirectory
         var template = Array("\(directory)/twin-import-XXXXXX".utf8CString)
@@ -155,6 +277,21 @@ struct WorkerPool {
             close(output)
             return .failure(.importAborted(file: path, reason: "cannot create a pipe: \(String(cString: strerror(errno)))"))
         }
+        // A waiting worker's standard input: a pipe whose write end stays here (close-on-exec).
+        var inputFDs: [Int32] = [-1, -1]
+        if given == nil {
+            guard pipe(&inputFDs) == 0 else {
+                close(output); close(pipeFDs[0]); close(pipeFDs[1])
+                return .failure(.importAborted(file: path, reason: "cannot create a pipe: \(String(cString: strerror(errno)))"))
+            }
+            let high = fcntl(inputFDs[1], F_DUPFD_CLOEXEC, 10)
+            close(inputFDs[1])
+            inputFDs[1] = high
+            let readEnd = fcntl(inputFDs[0], F_DUPFD_CLOEXEC, 10)
+            close(inputFDs[0])
+            inputFDs[0] = readEnd
+        }
+        defer { if inputFDs[0] >= 0 { close(inputFDs[0]) } }
         let arguments = [executable, "import-worker", path, "fd:\(ImportWorker.outputDescriptor)", String(memoryLimitBytes), String(getpid())]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
@@ -163,6 +300,7 @@ struct WorkerPool {
         defer { posix_spawn_file_actions_destroy(&actions) }
         // The worker's stdout and stderr are not ours to share: Assimp may print, and a crash
         // report there would bury the one-line error this importer gives.
+        if inputFDs[0] >= 0 { posix_spawn_file_actions_adddup2(&actions, inputFDs[0], 0) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], ImportWorker.readyDescriptor)
@@ -173,9 +311,10 @@ struct WorkerPool {
         guard spawned == 0 else {
             close(pipeFDs[0])
             close(output)
+            if inputFDs[1] >= 0 { close(inputFDs[1]) }
             return .failure(.importAborted(file: path, reason: "cannot start the import worker \(executable): \(String(cString: strerror(spawned)))"))
         }
-        return .success(Running(index: index, path: path, output: output, directory: directory, pid: pid, ready: pipeFDs[0]))
+        return .success(Running(path: path, output: output, directory: directory, pid: pid, ready: pipeFDs[0], input: inputFDs[1]))
     }
 
     /// Reads the scene of a worker whose ready pipe has spoken, or the reason it failed.
@@ -229,7 +368,7 @@ struct WorkerPool {
     }
 
     /// Waits for a finished worker on another thread, so that its teardown costs the caller nothing.
-    private static func reapInBackground(_ pid: pid_t) {
+    static func reapInBackground(_ pid: pid_t) {
         Thread.detachNewThread {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -267,11 +406,18 @@ public enum ImportWorker {
     /// The descriptor of the memory file the worker writes into (`fd:4` as its output).
     static let outputDescriptor: Int32 = 4
 
-    /// Imports `file` into `output` (a path, or `fd:N` for an open descriptor) under
+    /// Imports `file` (or, for "-", the path on standard input) into `output` (a path, or `fd:N` for an open descriptor) under
     /// `memoryLimitBytes` and returns the exit status. With `parent`, the worker dies with that
     /// process (and does not start when it is gone already).
-    public static func run(file: String, output: String, memoryLimitBytes: UInt64, parent: Int32? = nil) -> Int32 {
+    public static func run(file given: String, output: String, memoryLimitBytes: UInt64, parent: Int32? = nil) -> Int32 {
         if let parent, twin_die_with_parent(pid_t(parent)) != 0 { return failureExitCode }
+        // "-": started ahead of its file, the worker reads the path from its standard input (one
+        // line); an input closed without one means it is not needed after all.
+        var file = given
+        if given == "-" {
+            guard let path = readLine(strippingNewline: true), !path.isEmpty else { return 0 }
+            file = path
+        }
         var limit = rlimit(rlim_cur: rlim_t(memoryLimitBytes), rlim_max: rlim_t(memoryLimitBytes))
         setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
         // A crash should not leave a core file behind in the user's directory.
@@ -293,6 +439,8 @@ public enum ImportWorker {
                     if let descriptor { try SceneArchive.write(view, toDescriptor: descriptor) } else { try SceneArchive.write(view, to: output) }
                 } catch let error as SceneArchive.NoSpace {
                     noSpace = error.bytes
+                } catch let error as SceneArchive.Invalid {
+                    throw LayoutError.importFailed(file: file, message: error.message)
                 } catch {
                     throw LayoutError.importAborted(file: file, reason: "cannot write \(output)")
                 }

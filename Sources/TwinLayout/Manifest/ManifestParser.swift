@@ -6,6 +6,9 @@ import Yams
 /// field of the first problem.
 struct ManifestParser {
     let file: String
+    /// Told each model file's path as soon as it is known, so that its import can start while the
+    /// rest of the manifest is read.
+    var onModelFile: (String) -> Void = { _ in }
     /// How far a trajectory's ends may lie from its edge's nodes.
     static let trajectoryEndTolerance = 0.01
 
@@ -26,6 +29,7 @@ struct ManifestParser {
             try ids.claim(model.id, in: "model", at: item)
             models.append(model)
         }
+        for model in models { onModelFile(model.path) }
         let modelIds = Set(models.map(\.id))
 
         let network = try parseNetwork(top.optional("network"))
@@ -56,6 +60,7 @@ struct ManifestParser {
                     position: SIMD3(pose.x, pose.y, 0), rotationDegrees: pose.theta * 180 / .pi,
                     scale: 1, up: .y, line: item.line))
                 agv.binding = .model(placementId)
+                onModelFile(models[models.count - 1].path)
             }
             entities.append(agv)
         }

@@ -97,13 +97,19 @@ public struct PlantManifest: Sendable {
 
     /// Reads and checks a manifest file.
     public static func load(path: String) throws(LayoutError) -> PlantManifest {
+        try load(path: path, onModelFile: { _ in })
+    }
+
+    /// Reads and checks a manifest file, telling `onModelFile` each model file's path as soon as
+    /// it is known (before the rest is checked: a loader starts importing it).
+    public static func load(path: String, onModelFile: @escaping (String) -> Void) throws(LayoutError) -> PlantManifest {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .fileNotFound(path: path, referencedFrom: nil, line: nil)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .manifest(file: path, line: nil, field: "", message: "not UTF-8 text")
         }
-        return try ManifestParser(file: path).parse(text)
+        return try ManifestParser(file: path, onModelFile: onModelFile).parse(text)
     }
 
     /// Checks a manifest given as text; relative model paths resolve against `file`'s folder.

@@ -39,24 +39,46 @@ public struct AGVNetwork: Sendable {
         }
     }
 
-    public var nodes: [Node]
-    public var edges: [Edge]
+    public var nodes: [Node] { didSet { nodeIndex = Self.index(nodes) } }
+    public var edges: [Edge] { didSet { edgeIndex = Self.index(edges) } }
     /// Nodes off the aisles where idle AGVs may stand (`parking:`), one AGV each.
     public var parking: [String]
     private var nodeIndex: [String: Int]
+    /// The first edge (in `edges`' order) that leads from one node to another, either way for a
+    /// bidirectional edge: routes, orders and plans look an edge up for every step.
+    private var edgeIndex: [Step: Int]
+
+    private struct Step: Hashable {
+        var from: String, to: String
+    }
 
     public init(nodes: [Node] = [], edges: [Edge] = [], parking: [String] = []) {
         self.nodes = nodes
         self.edges = edges
         self.parking = parking
-        nodeIndex = Dictionary(nodes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        nodeIndex = Self.index(nodes)
+        edgeIndex = Self.index(edges)
+    }
+
+    private static func index(_ nodes: [Node]) -> [String: Int] {
+        Dictionary(nodes.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    private static func index(_ edges: [Edge]) -> [Step: Int] {
+        var index: [Step: Int] = [:]
+        index.reserveCapacity(edges.count * 2)
+        for (i, edge) in edges.enumerated() {
+            if index[Step(from: edge.start, to: edge.end)] == nil { index[Step(from: edge.start, to: edge.end)] = i }
+            if edge.bidirectional && index[Step(from: edge.end, to: edge.start)] == nil { index[Step(from: edge.end, to: edge.start)] = i }
+        }
+        return index
     }
 
     public func node(id: String) -> Node? { nodeIndex[id].map { nodes[$0] } }
 
     /// The edge that leads from `from` to `to` (either way for a bidirectional edge).
     public func edge(from: String, to: String) -> Edge? {
-        edges.first { ($0.start == from && $0.end == to) || ($0.bidirectional && $0.start == to && $0.end == from) }
+        edgeIndex[Step(from: from, to: to)].map { edges[$0] }
     }
 
     /// The length of an edge: its trajectory's arc length, or the straight distance.

@@ -111,8 +111,9 @@ public struct LoadReport: Sendable {
     public var parseSeconds: Double = 0
     /// Seconds spent on everything else: the manifest, the worker hand-over, our own processing.
     public var processSeconds: Double = 0
-    /// The parts of `processSeconds`: reading and checking the manifest; importing beyond
-    /// Assimp's own parse (starting the worker, converting and handing over its meshes);
+    /// The parts of `processSeconds`: reading and checking the manifest (the model files import
+    /// meanwhile); importing beyond Assimp's own parse and the manifest (starting the worker,
+    /// converting and handing over its meshes, as far as reading the manifest did not hide it);
     /// cleaning meshes (degenerate triangles, normals); flattening nodes and measuring bounds.
     public var manifestSeconds: Double = 0
     public var importOverheadSeconds: Double = 0
