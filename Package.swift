@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FactoryTwin", targets: ["FactoryTwin"]),
         .library(name: "TwinGeometry", targets: ["TwinGeometry"]),
         .library(name: "TwinJSON", targets: ["TwinJSON"]),
+        .library(name: "TwinLIF", targets: ["TwinLIF"]),
         .library(name: "TwinLayout", targets: ["TwinLayout"]),
         .library(name: "TwinRender", targets: ["TwinRender"]),
         .library(name: "TwinCollision", targets: ["TwinCollision"]),
@@ -46,10 +47,13 @@ let package = Package(
         .target(name: "TwinGeometry"),
         // The strict JSON parser and writer, typed field reads, file positions: no dependencies.
         .target(name: "TwinJSON"),
+        // VDMA LIF 1.0 layouts: read with every schema rule checked (one line per problem with its
+        // JSON path), written back: geometry and JSON only.
+        .target(name: "TwinLIF", dependencies: ["TwinGeometry", "TwinJSON"]),
         // Assimp import (isolated in a worker process), the plant manifest, entities, AGV network.
         .target(
             name: "TwinLayout",
-            dependencies: ["TwinGeometry", "TwinJSON", "CAssimp", "CTwinSystem", .product(name: "Yams", package: "Yams")]),
+            dependencies: ["TwinGeometry", "TwinJSON", "TwinLIF", "CAssimp", "CTwinSystem", .product(name: "Yams", package: "Yams")]),
         // Cameras, the tiled rasterizer, shading, overlays, text, PNG: draws a render-ready scene.
         .target(name: "TwinRender", dependencies: ["TwinGeometry", "CPNG"]),
         // AGV bodies, paths, exact swept checks, clearances, fleet conflicts: geometry and paths only.
@@ -85,19 +89,19 @@ let package = Package(
         // The facade scripts import: re-exports the modules above, holds no code; nothing here depends on it.
         .target(
             name: "FactoryTwin",
-            dependencies: ["TwinJSON", "TwinGeometry", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation", "TwinPlanning"]),
+            dependencies: ["TwinJSON", "TwinGeometry", "TwinLIF", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation", "TwinPlanning"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "twin",
             dependencies: [
-                "TwinOperations", "TwinJSON", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinPlanning", "TwinDemo", "TwinTestSupport", "CTwinSystem",
+                "TwinOperations", "TwinJSON", "TwinLIF", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinPlanning", "TwinDemo", "TwinTestSupport", "CTwinSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
 
         .testTarget(name: "TwinGeometryTests", dependencies: ["TwinGeometry"]),
         .testTarget(name: "TwinJSONTests", dependencies: ["TwinJSON"]),
-        .testTarget(name: "TwinLayoutTests", dependencies: ["TwinTestSupport", "TwinLayout", "TwinGeometry"]),
+        .testTarget(name: "TwinLayoutTests", dependencies: ["TwinTestSupport", "TwinLayout", "TwinLIF", "TwinGeometry", "TwinJSON"]),
         .testTarget(name: "TwinRenderTests", dependencies: ["TwinTestSupport", "TwinRender", "TwinGeometry"], exclude: ["Golden"]),
         .testTarget(name: "TwinCollisionTests", dependencies: ["TwinTestSupport", "TwinCollision", "TwinGeometry"]),
         .testTarget(name: "TwinStateTests", dependencies: ["TwinTestSupport", "TwinState", "TwinJSON", "TwinLayout", "TwinGeometry"]),

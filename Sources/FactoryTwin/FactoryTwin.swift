@@ -11,6 +11,7 @@
 // renders or checks does not build Hummingbird.
 @_exported import TwinJSON
 @_exported import TwinGeometry
+@_exported import TwinLIF
 @_exported import TwinLayout
 @_exported import TwinRender
 @_exported import TwinCollision

@@ -11,7 +11,8 @@ struct ModuleMapTests {
     static let allowed: [String: Set<String>] = [
         "TwinGeometry": [],
         "TwinJSON": [],
-        "TwinLayout": ["TwinGeometry", "TwinJSON", "CAssimp", "CTwinSystem"],
+        "TwinLIF": ["TwinGeometry", "TwinJSON"],
+        "TwinLayout": ["TwinGeometry", "TwinJSON", "TwinLIF", "CAssimp", "CTwinSystem"],
         "TwinRender": ["TwinGeometry", "CPNG"],
         "TwinCollision": ["TwinGeometry", "TwinJSON"],
         "TwinState": ["TwinGeometry", "TwinJSON", "TwinLayout"],
@@ -21,9 +22,9 @@ struct ModuleMapTests {
         "TwinPlanning": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinOperations"],
         "TwinSync": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "CMosquitto"],
         "TwinTestSupport": ["TwinRender", "TwinLayout", "TwinState"],
-        "FactoryTwin": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation",
+        "FactoryTwin": ["TwinGeometry", "TwinJSON", "TwinLIF", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation",
                         "TwinPlanning"],
-        "twin": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation",
+        "twin": ["TwinGeometry", "TwinJSON", "TwinLIF", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation",
                  "TwinPlanning", "TwinSync", "TwinDemo", "TwinTestSupport", "CTwinSystem"],
     ]
 

@@ -7,7 +7,8 @@ import Testing
 struct HelpExampleTests {
     static let commands: [[String]] = [[], ["info"], ["render"], ["check"], ["state"], ["apply"], ["run"], ["validate"], ["sync"],
                                        ["serve"], ["generate"], ["generate", "plant"], ["generate", "orders"], ["plan"], ["bench"], ["bench", "load"], ["bench", "render"], ["bench", "exactness"],
-                                       ["bench", "collision"], ["bench", "state"], ["bench", "validate"], ["bench", "sync"], ["bench", "plan"]]
+                                       ["bench", "collision"], ["bench", "state"], ["bench", "validate"], ["bench", "sync"], ["bench", "plan"],
+                                       ["import"], ["import", "lif"], ["export"], ["export", "lif"]]
 
     /// The example command lines of a help text (continuation lines joined).
     static func examples(in help: String) -> [String] {

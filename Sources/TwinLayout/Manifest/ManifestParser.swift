@@ -1,5 +1,6 @@
 import Foundation
 import TwinGeometry
+import TwinLIF
 import Yams
 
 /// Turns the YAML of a `plant.yaml` into a checked `PlantManifest`, naming the file, line and
@@ -448,7 +449,29 @@ struct ManifestParser {
 
     private func parseNetwork(_ field: ManifestField?) throws(LayoutError) -> AGVNetwork {
         guard let field else { return AGVNetwork() }
-        let m = try field.mapping(allowed: ["nodes", "edges", "parking"])
+        let m = try field.mapping(allowed: ["nodes", "edges", "parking", "lif", "layout", "vehicle_type"])
+        if let lif = m.optional("lif") {
+            // The network from a VDMA LIF file: its nodes and edges, no list of ours beside them.
+            for key in ["nodes", "edges"] where m.optional(key) != nil {
+                throw try m.required(key).error("give the network's nodes and edges here or in the LIF file, not both")
+            }
+            let given = try lif.string()
+            let path = try resolve(given, at: lif)
+            let layoutId = try m.optional("layout")?.string(), vehicleType = try m.optional("vehicle_type")?.string()
+            let imported: LIFImport
+            do throws(LIFError) {
+                imported = try LIFImport(try LIFDocument.read(path: path), file: given, layoutId: layoutId, vehicleType: vehicleType)
+            } catch {
+                let more = error.problems.count > 1 ? " (and \(error.problems.count - 1) more problems: twin import lif lists them)" : ""
+                throw lif.error("\(error.file): \(error.problems.first ?? "invalid")\(more)")
+            }
+            var network = imported.network
+            network.parking = try parseParking(m, network: network)
+            return network
+        }
+        for key in ["layout", "vehicle_type"] where m.optional(key) != nil {
+            throw try m.required(key).error("'\(key)' chooses within a LIF file: give 'lif' too")
+        }
         var nodes: [AGVNetwork.Node] = []
         var nodeIds = IdRegistry()
         for item in try m.optional("nodes")?.sequence() ?? [] {
@@ -492,14 +515,21 @@ struct ManifestParser {
             try edgeIds.claim(edge.id, in: "network edge", at: item)
             edges.append(edge)
         }
+        var network = AGVNetwork(nodes: nodes, edges: edges)
+        network.parking = try parseParking(m, network: network)
+        return network
+    }
+
+    /// `parking:`, places of `network`, each once.
+    private func parseParking(_ m: ManifestMapping, network: AGVNetwork) throws(LayoutError) -> [String] {
         var parking: [String] = []
         for item in try m.optional("parking")?.sequence() ?? [] {
             let id = try item.string()
-            guard byId[id] != nil else { throw item.error("unknown network node '\(id)'") }
+            guard network.node(id: id) != nil else { throw item.error("unknown network node '\(id)'") }
             guard !parking.contains(id) else { throw item.error("parking place '\(id)' is listed twice") }
             parking.append(id)
         }
-        return AGVNetwork(nodes: nodes, edges: edges, parking: parking)
+        return parking
     }
 
     /// A NURBS as VDA 5050 writes it: `degree`, `knot_vector`, `control_points` of {x, y, weight}.
