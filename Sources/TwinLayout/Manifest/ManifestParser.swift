@@ -372,13 +372,35 @@ struct ManifestParser {
 
     private func parseAGV(_ item: ManifestField, network: AGVNetwork,
                           modelIds: Set<String>) throws(LayoutError) -> (PlantManifest.EntityDeclaration, String?) {
-        let m = try item.mapping(allowed: ["id", "kind", "footprint", "model", "start", "pose", "manufacturer", "serial_number",
+        let m = try item.mapping(allowed: ["id", "kind", "footprint", "factsheet", "envelope", "model", "start", "pose", "manufacturer", "serial_number",
                                            "margin", "load", "reference", "speed_mps", "rotation_speed_radps", "load_types"])
         let id = try m.required("id").identifier()
-        let footprintField = try m.required("footprint")
-        let f = try footprintField.mapping(allowed: ["length", "width", "height", "polygon"])
+        // The body from a VDA 5050 factsheet: its envelope (the convex hull of the set chosen, the
+        // loaded one for an AGV with a load), else its length and width; heightMax; speedMax.
+        var sheet: VDA5050Factsheet?
+        if let factsheetField = m.optional("factsheet") {
+            if m.optional("footprint") != nil { throw try m.required("footprint").error("give 'footprint' or 'factsheet', not both") }
+            let given = try factsheetField.string()
+            let path = try resolve(given, at: factsheetField)
+            do throws(FactsheetError) { sheet = try VDA5050Factsheet.read(path: path) } catch {
+                throw factsheetField.error("\(given): \(error.message)")
+            }
+        } else if let envelope = m.optional("envelope") {
+            throw envelope.error("'envelope' chooses within a factsheet: give 'factsheet' too")
+        }
         let footprint: AGVFootprint
-        if let polygonField = f.optional("polygon") {
+        if let sheet {
+            let setName = try m.optional("envelope")?.string()
+            if let setName, !sheet.envelopes.contains(where: { $0.set == setName }) {
+                throw try m.required("envelope").error("the factsheet has no envelope '\(setName)' (its sets: \(sheet.envelopes.isEmpty ? "none" : sheet.envelopes.map(\.set).joined(separator: ", ")))")
+            }
+            if let envelope = sheet.envelope(named: setName, loaded: m.optional("load") != nil) {
+                footprint = AGVFootprint(polygon: envelope.polygon, height: sheet.heightMax)
+            } else {
+                footprint = AGVFootprint(length: sheet.length, width: sheet.width, height: sheet.heightMax)
+            }
+        } else if case let footprintField = try m.required("footprint"), case let f = try footprintField.mapping(allowed: ["length", "width", "height", "polygon"]),
+                  let polygonField = f.optional("polygon") {
             guard f.optional("length") == nil && f.optional("width") == nil else {
                 throw footprintField.error("give either 'polygon' or 'length' and 'width', not both")
             }
@@ -402,6 +424,7 @@ struct ManifestParser {
             if sign < 0 { corners.reverse() }
             footprint = AGVFootprint(polygon: corners, height: try f.required("height").positiveDouble())
         } else {
+            let f = try m.required("footprint").mapping(allowed: ["length", "width", "height", "polygon"])
             footprint = AGVFootprint(length: try f.required("length").positiveDouble(),
                                      width: try f.required("width").positiveDouble(),
                                      height: try f.required("height").positiveDouble())
@@ -435,7 +458,7 @@ struct ManifestParser {
             let l = try load.mapping(allowed: ["length", "width"])
             agv.load = SIMD2(try l.required("length").positiveDouble(), try l.required("width").positiveDouble())
         }
-        let speed = try m.optional("speed_mps")?.positiveDouble(), rotation = try m.optional("rotation_speed_radps")?.positiveDouble()
+        let speed = try m.optional("speed_mps")?.positiveDouble() ?? sheet?.speedMax, rotation = try m.optional("rotation_speed_radps")?.positiveDouble()
         if speed != nil || rotation != nil {
             agv.drive = AGVDrive(speed: speed ?? AGVDrive.standard.speed, rotationSpeed: rotation ?? AGVDrive.standard.rotationSpeed)
         }
