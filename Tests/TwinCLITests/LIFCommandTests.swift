@@ -8,24 +8,10 @@ import TwinLIF
 struct LIFCommandTests {
     static let schema = TwinBinary.repository + "/../shared/lif/lif-schema.json"
 
-    /// The LIF 1.0 schema's verdict on `file` (Python's jsonschema, which .ci/run installs): nil
-    /// when it holds.
+    /// The LIF 1.0 schema's verdict on `file` (draft 7, with its format checks): nil when it holds.
     static func schemaProblems(_ file: String) throws -> String? {
-        let script = """
-            import json, sys, jsonschema
-            schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
-            v = jsonschema.validators.validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())
-            print("; ".join("/".join(map(str, e.path)) + ": " + e.message for e in v.iter_errors(doc)))
-            """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [SchemaCheck.python!, "-c", script, schema, file]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        p.waitUntilExit()
-        return text.isEmpty ? nil : text
+        try SchemaCheck.problems(try String(contentsOfFile: file, encoding: .utf8), schemaFile: schema,
+                                 validator: "jsonschema.validators.validator_for(schema)(schema, format_checker=jsonschema.FormatChecker())")
     }
 
     /// The demo's network leaves as LIF that the schema accepts, comes back as a plant.yaml whose

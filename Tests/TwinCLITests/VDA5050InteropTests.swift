@@ -22,18 +22,23 @@ enum SchemaCheck {
     static var available: Bool { python != nil && FileManager.default.fileExists(atPath: folder + "/order.schema") }
 
     static func problems(_ json: String, schema: String) throws -> String? {
-        let file = NSTemporaryDirectory() + "vda-\(UUID().uuidString).json"
+        try problems(json, schemaFile: folder + "/" + schema, validator: "jsonschema.Draft202012Validator(schema)")
+    }
+
+    /// The verdict of `validator` (a Python expression over `schema`) on `json`.
+    static func problems(_ json: String, schemaFile: String, validator: String) throws -> String? {
+        let file = NSTemporaryDirectory() + "schema-\(UUID().uuidString).json"
         try json.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let script = """
             import json, sys, jsonschema
             schema = json.load(open(sys.argv[1])); doc = json.load(open(sys.argv[2]))
-            errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
+            errors = sorted(\(validator).iter_errors(doc), key=lambda e: list(e.path))
             print("; ".join("/".join(map(str, e.path)) + ": " + e.message for e in errors))
             """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [python!, "-c", script, folder + "/" + schema, file]
+        p.arguments = [python!, "-c", script, schemaFile, file]
         let out = Pipe()
         p.standardOutput = out
         try p.run()
