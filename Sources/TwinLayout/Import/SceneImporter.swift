@@ -92,8 +92,11 @@ public final class ImportSession: @unchecked Sendable {
         guard !started.contains(path) else { return }
         started.append(path)
         if let pool {
-            if var worker = idle, pool.assign(path, to: &worker) {
-                idle = nil
+            // The waiting worker takes the first file; one that cannot (it has been killed then)
+            // is no longer waiting either way.
+            let waiting = idle
+            idle = nil
+            if var worker = waiting, pool.assign(path, to: &worker) {
                 running.append(worker)
             } else {
                 switch pool.start(path: path) {
