@@ -3,8 +3,9 @@ import TwinGeometry
 import TwinJSON
 
 extension LIFDocument {
-    /// The most a file may hold: bytes, entries of one list, characters of one text.
-    public static let maximumBytes = 256 << 20
+    /// The most a file may hold: bytes (as any JSON file read whole), entries of one list,
+    /// characters of one text.
+    public static let maximumBytes = JSONDocument.maximumBytes
     public static let maximumEntries = 1_000_000
     public static let maximumTextLength = 1000
     /// Problems listed before the rest are counted.
@@ -12,16 +13,9 @@ extension LIFDocument {
 
     /// Reads and checks the LIF file at `path`.
     public static func read(path: String) throws(LIFError) -> LIFDocument {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
-            throw LIFError(file: path, problems: ["no such file"])
-        }
-        if let size = attributes[.size] as? Int, size > maximumBytes {
-            throw LIFError(file: path, problems: ["\(size) bytes; a LIF file may hold at most \(maximumBytes >> 20) MiB"])
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LIFError(file: path, problems: ["cannot be read"])
-        }
-        return try parse(data, file: path)
+        let root: JSONValue
+        do { root = try JSONDocument.read(path: path) } catch { throw LIFError(file: path, problems: [error.reason]) }
+        return try check(root, file: path)
     }
 
     /// Checks `data` (the text of a LIF file named `file`) against every rule of the LIF 1.0
@@ -32,13 +26,11 @@ extension LIFDocument {
             throw LIFError(file: file, problems: ["\(data.count) bytes; a LIF file may hold at most \(maximumBytes >> 20) MiB"])
         }
         let root: JSONValue
-        do {
-            root = try data.withUnsafeBytes { raw throws(JSONError) in
-                try JSONParser.parse(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))
-            }
-        } catch {
-            throw LIFError(file: file, problems: ["not JSON: \(error)"])
-        }
+        do { root = try JSONDocument.parse(Array(data), file: file) } catch { throw LIFError(file: file, problems: [error.reason]) }
+        return try check(root, file: file)
+    }
+
+    private static func check(_ root: JSONValue, file: String) throws(LIFError) -> LIFDocument {
         var r = Reader()
         let document = r.document(root)
         guard r.problems.isEmpty, let document else {

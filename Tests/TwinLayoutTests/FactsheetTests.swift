@@ -47,7 +47,7 @@ struct FactsheetTests {
         ("{id: AGV-1, factsheet: carrier.json, footprint: {length: 1, width: 1, height: 1}}", nil, "give 'footprint' or 'factsheet', not both"),
         ("{id: AGV-1, envelope: loaded, footprint: {length: 1, width: 1, height: 1}}", nil, "'envelope' chooses within a factsheet: give 'factsheet' too"),
         ("{id: AGV-1, factsheet: carrier.json, envelope: towing}", nil, "the factsheet has no envelope 'towing' (its sets: unloaded, loaded)"),
-        ("{id: AGV-1, factsheet: carrier.json}", "[1,", "carrier.json: not JSON"),
+        ("{id: AGV-1, factsheet: carrier.json}", "[1,", "carrier.json: not valid JSON: line 1, column"),
         ("{id: AGV-1, factsheet: carrier.json}", #"{"agvGeometry": {}}"#, "carrier.json: $.physicalParameters: required, missing"),
         ("{id: AGV-1, factsheet: carrier.json}", FactsheetFixtures.carrier.replacingOccurrences(of: #""width": 0.8"#, with: #""width": 0"#),
          "carrier.json: $.physicalParameters.width: must be greater than zero, found 0"),

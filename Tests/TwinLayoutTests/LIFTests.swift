@@ -100,7 +100,7 @@ struct LIFTests {
 
     /// Each kind of bad input is one line naming its JSON path; all of a file's problems are said.
     @Test(arguments: [
-        ("{", "t.lif.json: not JSON"),
+        ("{", "t.lif.json: not valid JSON: line 1, column"),
         (#"{"layouts": []}"#, "t.lif.json: $.metaInformation: required, missing"),
         (Self.valid.replacingOccurrences(of: #""lifVersion": "1.0.0""#, with: #""lifVersion": 1"#), "$.metaInformation.lifVersion: expected a string, found a number"),
         (Self.valid.replacingOccurrences(of: "2026-12-02T10:00:00Z", with: "yesterday"), "$.metaInformation.exportTimestamp: 'yesterday' is no ISO 8601 date-time"),

@@ -399,35 +399,8 @@ struct ManifestParser {
             } else {
                 footprint = AGVFootprint(length: sheet.length, width: sheet.width, height: sheet.heightMax)
             }
-        } else if case let footprintField = try m.required("footprint"), case let f = try footprintField.mapping(allowed: ["length", "width", "height", "polygon"]),
-                  let polygonField = f.optional("polygon") {
-            guard f.optional("length") == nil && f.optional("width") == nil else {
-                throw footprintField.error("give either 'polygon' or 'length' and 'width', not both")
-            }
-            var corners: [SIMD2<Double>] = []
-            for corner in try polygonField.sequence() {
-                let v = try corner.doubles(counts: 2...2)
-                corners.append(SIMD2(v[0], v[1]))
-            }
-            guard corners.count >= 3 else { throw polygonField.error("a footprint polygon needs at least 3 corners, found \(corners.count)") }
-            // Convex, and counterclockwise: every turn the same way.
-            var sign = 0.0
-            for i in corners.indices {
-                let a = corners[i], b = corners[(i + 1) % corners.count], c = corners[(i + 2) % corners.count]
-                let turn = (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x)
-                if turn == 0 { continue }
-                if sign == 0 { sign = turn } else if (turn > 0) != (sign > 0) {
-                    throw polygonField.error("the footprint polygon must be convex")
-                }
-            }
-            guard sign != 0 else { throw polygonField.error("the footprint polygon has no area") }
-            if sign < 0 { corners.reverse() }
-            footprint = AGVFootprint(polygon: corners, height: try f.required("height").positiveDouble())
         } else {
-            let f = try m.required("footprint").mapping(allowed: ["length", "width", "height", "polygon"])
-            footprint = AGVFootprint(length: try f.required("length").positiveDouble(),
-                                     width: try f.required("width").positiveDouble(),
-                                     height: try f.required("height").positiveDouble())
+            footprint = try parseFootprint(try m.required("footprint"))
         }
         var pose: Pose2D?
         switch (m.optional("start"), m.optional("pose")) {
@@ -468,6 +441,38 @@ struct ManifestParser {
             agv.referenceOffset = SIMD2(v[0], v[1])
         }
         return (agv, modelFile)
+    }
+
+    /// `footprint: {length, width, height}` or `{height, polygon: [[x, y], ...]}` (convex).
+    private func parseFootprint(_ footprintField: ManifestField) throws(LayoutError) -> AGVFootprint {
+        let f = try footprintField.mapping(allowed: ["length", "width", "height", "polygon"])
+        if let polygonField = f.optional("polygon") {
+            guard f.optional("length") == nil && f.optional("width") == nil else {
+                throw footprintField.error("give either 'polygon' or 'length' and 'width', not both")
+            }
+            var corners: [SIMD2<Double>] = []
+            for corner in try polygonField.sequence() {
+                let v = try corner.doubles(counts: 2...2)
+                corners.append(SIMD2(v[0], v[1]))
+            }
+            guard corners.count >= 3 else { throw polygonField.error("a footprint polygon needs at least 3 corners, found \(corners.count)") }
+            // Convex, and counterclockwise: every turn the same way.
+            var sign = 0.0
+            for i in corners.indices {
+                let a = corners[i], b = corners[(i + 1) % corners.count], c = corners[(i + 2) % corners.count]
+                let turn = (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x)
+                if turn == 0 { continue }
+                if sign == 0 { sign = turn } else if (turn > 0) != (sign > 0) {
+                    throw polygonField.error("the footprint polygon must be convex")
+                }
+            }
+            guard sign != 0 else { throw polygonField.error("the footprint polygon has no area") }
+            if sign < 0 { corners.reverse() }
+            return AGVFootprint(polygon: corners, height: try f.required("height").positiveDouble())
+        }
+        return AGVFootprint(length: try f.required("length").positiveDouble(),
+                            width: try f.required("width").positiveDouble(),
+                            height: try f.required("height").positiveDouble())
     }
 
     private func parseNetwork(_ field: ManifestField?) throws(LayoutError) -> AGVNetwork {

@@ -23,22 +23,15 @@ public struct VDA5050Factsheet: Sendable, Equatable {
 
     /// Reads the factsheet at `path`; a problem is one message with its JSON path.
     public static func read(path: String) throws(FactsheetError) -> VDA5050Factsheet {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path), let data = FileManager.default.contents(atPath: path) else {
-            throw FactsheetError(message: "cannot be read")
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumBytes {
+            throw FactsheetError(message: "\(size) bytes; a factsheet may hold at most 16 MiB")
         }
-        if let size = attributes[.size] as? Int, size > maximumBytes { throw FactsheetError(message: "\(size) bytes; a factsheet may hold at most 16 MiB") }
-        return try parse(data)
+        let root: JSONValue
+        do { root = try JSONDocument.read(path: path) } catch { throw FactsheetError(message: error.reason) }
+        return try check(root)
     }
 
-    public static func parse(_ data: Data) throws(FactsheetError) -> VDA5050Factsheet {
-        let root: JSONValue
-        do {
-            root = try data.withUnsafeBytes { raw throws(JSONError) in
-                try JSONParser.parse(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))
-            }
-        } catch {
-            throw FactsheetError(message: "not JSON: \(error)")
-        }
+    private static func check(_ root: JSONValue) throws(FactsheetError) -> VDA5050Factsheet {
         func object(_ value: JSONValue?, _ path: String) throws(FactsheetError) -> JSONObject {
             guard let value else { throw FactsheetError(message: "\(path): required, missing") }
             guard case .object(let o) = value else { throw FactsheetError(message: "\(path): expected an object, found \(value.kindName)") }
