@@ -81,8 +81,18 @@ public struct Twin: Sendable {
         for update in updates {
             do {
                 try state.apply(update)
-                if history != nil { batch.append(sequence: state.sequence, clock: state.time ?? update.time, update: update) }
+                if history != nil { batch.append(update, appliedTo: state) }
                 outcome.append(nil)
+            } catch where error.kind == .outOfOrder && history != nil {
+                // Late, and only a replay from the history places it: what is before it first.
+                try history!.commit(batch, state: state)
+                batch.removeAll()
+                do {
+                    state = try history!.placeLate(update, after: state)
+                    outcome.append(nil)
+                } catch where error.isRefusedUpdate {
+                    outcome.append(error)
+                }
             } catch {
                 outcome.append(error)
             }

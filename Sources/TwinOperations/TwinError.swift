@@ -43,7 +43,7 @@ public enum TwinError: Error, CustomStringConvertible, Equatable {
         case let .missingEdge(route, from, to): return "route \(route): no edge from '\(from)' to '\(to)'"
         case .unknownAGV(let id): return "unknown AGV '\(id)'"
         case let .scenario(file, line, error):
-            if case .state(let e) = error, e.kind == .update {
+            if case .state(let e) = error, e.isRefusedUpdate {
                 return "\(file):\(line.map(String.init) ?? "?"): the twin rejected an update: \(e)"
             }
             return "\(file):\(line.map(String.init) ?? "?"): \(error)"

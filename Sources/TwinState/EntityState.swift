@@ -108,8 +108,44 @@ public struct EntityState: Sendable, Equatable {
     public var running: Bool?
     public var speed: Double?
     public var agv = AGVState()
-    /// The time of the last update that touched this entity.
+    /// The time of the last update that touched this entity (the latest, by event time).
     public var updated: Timestamp?
+    /// When each field was last set, by event time: what places an update that arrives late.
+    var clock = FieldClock()
 
     public init() {}
+
+    /// Equal values (when each field was set is bookkeeping, not state).
+    public static func == (a: EntityState, b: EntityState) -> Bool {
+        a.status == b.status && a.statusSince == b.statusSince && a.signals == b.signals && a.counters == b.counters
+            && a.running == b.running && a.speed == b.speed && a.agv == b.agv && a.updated == b.updated
+    }
+}
+
+/// When each field of an entity was last set (milliseconds of event time; `.min`: not since the
+/// state's ``PlantState`` `knownSince`), so that an update arriving late changes only the fields
+/// no later update has set, exactly as if it had arrived in time order.
+struct FieldClock: Sendable, Equatable {
+    /// The fields with one value each (conveyor and AGV fields), by ``Slot``.
+    var slots: [Int64] = []
+    enum Slot: Int, CaseIterable {
+        case running, speed, pose, velocity, driving, battery, operatingMode, loads, errors, lastNode, order, connection, zoneSets, zoneRequests
+    }
+    var signals: [String: Int64] = [:]
+    /// Per counter: the time of its last absolute value, and the latest increment after it.
+    var counters: [String: SIMD2<Int64>] = [:]
+    /// The status: the time of its latest report; of the last report before the current run of
+    /// equal reports (a different status); the reports of the current run (the latest
+    /// ``runCapacity``, sorted); and the latest report of the run dropped from that list.
+    var status: Int64 = .min
+    var statusBefore: Int64 = .min
+    var statusRun: [Int64] = []
+    var statusRunDropped: Int64 = .min
+    static let runCapacity = 64
+
+    @inline(__always) func slot(_ s: Slot) -> Int64 { slots.isEmpty ? .min : slots[s.rawValue] }
+    @inline(__always) mutating func set(_ s: Slot, _ t: Int64) {
+        if slots.isEmpty { slots = [Int64](repeating: .min, count: Slot.allCases.count) }
+        slots[s.rawValue] = t
+    }
 }

@@ -20,7 +20,14 @@ public struct PlantState: Sendable, Equatable {
         public var removed = false
         /// For entities added by an edit: what they look like.
         public var shape: LayoutEdit.Shape?
+        /// For entities added by an edit: when (milliseconds; nil when restored from a snapshot).
+        var addedAt: Int64?
         public var state = EntityState()
+
+        public static func == (a: EntityRecord, b: EntityRecord) -> Bool {
+            a.id == b.id && a.category == b.category && a.kind == b.kind && a.placement == b.placement
+                && a.originalPlacement == b.originalPlacement && a.removed == b.removed && a.shape == b.shape && a.state == b.state
+        }
 
         /// Moved or turned by a layout edit.
         public var isMoved: Bool {
@@ -54,6 +61,13 @@ public struct PlantState: Sendable, Equatable {
         public var end: String
         public var bidirectional: Bool
         public var addedByEdit: Bool
+    }
+
+    /// The same plant in the same state: entities, layout, network, clock and sequence number
+    /// (not how the updates arrived: ``lateUpdates``, nor the fields' times).
+    public static func == (a: PlantState, b: PlantState) -> Bool {
+        a.plantName == b.plantName && a.entities == b.entities && a.nodes == b.nodes && a.edges == b.edges
+            && a.time == b.time && a.sequence == b.sequence && a.networkEdited == b.networkEdited
     }
 
     /// The state of a freshly loaded plant: no updates yet, AGVs at their start poses.
@@ -97,26 +111,78 @@ public struct PlantState: Sendable, Equatable {
     // MARK: Applying
 
     /// Checks an update against this state and applies it, or throws without changing anything.
+    ///
+    /// Updates are placed by their own time, not by when they arrive: one whose time lies before
+    /// the clock (it arrived late) changes only the fields that no later update has set, so the
+    /// state is the one the same updates give in time order. When that cannot be decided from the
+    /// fields' times alone (a late layout edit; a late status inside a run of equal reports older
+    /// than the ones kept; a late counter value with increments after it) the update is refused
+    /// with kind `.outOfOrder`: a twin with a history then places it by replaying from there
+    /// (``History/placeLate(_:line:after:source:)``). One more than ``maximumLateness`` behind the
+    /// clock is refused as `.tooLate`.
     public mutating func apply(_ update: Update) throws(StateError) {
+        let t = update.time.milliseconds
+        let late = time.map { t < $0.milliseconds } ?? false
+        if late, !restoring {
+            let behind = time!.milliseconds - t
+            guard behind <= maximumLateness else {
+                throw StateError(kind: .tooLate, field: "t", message: "\(update.time) lies \(Self.span(behind)) before the plant clock (\(time!)); updates more than \(Self.span(maximumLateness)) late are refused (--max-lateness)")
+            }
+        }
         switch update.action {
         case let .set(id, changes):
             guard let e = index[id] else { throw StateError(field: "entity", message: "unknown entity '\(id)'") }
-            guard !entities[e].removed else { throw StateError(field: "entity", message: "'\(id)' was removed from the layout") }
+            guard !entities[e].removed else {
+                if late { throw Self.outOfOrder(update, clock: time!, why: "'\(id)' was removed from the layout after it") }
+                throw StateError(field: "entity", message: "'\(id)' was removed from the layout")
+            }
             let category = entities[e].category
             for change in changes where !change.applies(to: category) {
                 throw StateError(field: change.field, message: "\(category.rawValue) '\(id)' has no such field")
             }
-            for change in changes { set(change, of: e, at: update.time) }
-            entities[e].state.updated = update.time
+            if late && !restoring {
+                if let added = entities[e].addedAt, t < added {
+                    throw StateError(field: "t", message: "'\(id)' was added to the layout at \(Timestamp(milliseconds: added)), after this update's time")
+                }
+                guard t >= knownSince else {
+                    throw Self.outOfOrder(update, clock: time!, why: "it lies before \(Timestamp(milliseconds: knownSince)), the snapshot this state was restored from")
+                }
+                for change in changes {
+                    if let why = Self.cannotPlace(change, at: t, in: entities[e].state) { throw Self.outOfOrder(update, clock: time!, why: why) }
+                }
+            }
+            for change in changes { Self.place(change, at: t, update.time, in: &entities[e].state, late: late && !restoring) }
+            if entities[e].state.updated.map({ $0.milliseconds < t }) ?? true { entities[e].state.updated = update.time }
         case let .edit(edit):
-            try apply(edit)
+            if late && !restoring { throw Self.outOfOrder(update, clock: time!, why: "a layout edit is placed by replaying what came after it") }
+            try apply(edit, at: t)
         }
-        advance(to: update.time)
+        advance(to: update.time, late: late)
     }
 
-    private mutating func advance(to time: Timestamp) {
+    /// The longest (milliseconds) an update may arrive after the clock has passed its time and
+    /// still be placed at its time; a later one is refused as too late. One hour by default.
+    public var maximumLateness: Int64 = 3_600_000
+    /// The fields' times are known for what was set after this moment (milliseconds; `.min`: all
+    /// of them): a state restored from a snapshot knows its values but not when each was set.
+    private(set) var knownSince: Int64 = .min
+    private var restoring = false
+
+    static func outOfOrder(_ update: Update, clock: Timestamp, why: String) -> StateError {
+        StateError(kind: .outOfOrder, field: "t", message: "\(update.time) lies before the plant clock (\(clock)) and \(why); only a twin with a history can place it at its time")
+    }
+
+    /// "1 h 5 min", "20 min", "3.5 s".
+    static func span(_ ms: Int64) -> String {
+        if ms < 60_000 { return ms % 1000 == 0 ? "\(ms / 1000) s" : String(format: "%.1f s", Double(ms) / 1000) }
+        let minutes = ms / 60_000
+        if minutes < 60 { return "\(minutes) min" }
+        return minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(minutes % 60) min"
+    }
+
+    private mutating func advance(to time: Timestamp, late: Bool) {
         sequence += 1
-        if let now = self.time, time < now { lateUpdates += 1 } else { self.time = time }
+        if late { if !restoring { lateUpdates += 1 } } else { self.time = time }
     }
 
     /// Sets the clock without an update (a scenario's clock moving on); never backwards.
@@ -124,33 +190,115 @@ public struct PlantState: Sendable, Equatable {
         if self.time.map({ $0 < time }) ?? true { self.time = time }
     }
 
-    private mutating func set(_ change: Change, of e: Int, at time: Timestamp) {
+    /// Why a late change cannot be placed from the fields' times alone, or nil when it can.
+    static func cannotPlace(_ change: Change, at t: Int64, in s: EntityState) -> String? {
         switch change {
-        case .status(let status):
-            if entities[e].state.status != status { entities[e].state.statusSince = time }
-            entities[e].state.status = status
-        case .statusSince(let since): entities[e].state.statusSince = since
-        case let .signal(name, value): entities[e].state.signals[name] = value
-        case let .counter(name, value): entities[e].state.counters[name] = value
-        case let .counterIncrement(name, value): entities[e].state.counters[name, default: 0] &+= value
-        case .running(let running): entities[e].state.running = running
-        case .speed(let speed): entities[e].state.speed = speed
-        case .pose(let pose): entities[e].state.agv.pose = pose
-        case .velocity(let velocity): entities[e].state.agv.velocity = velocity
-        case .driving(let driving): entities[e].state.agv.driving = driving
-        case .battery(let battery): entities[e].state.agv.battery = battery
-        case .operatingMode(let mode): entities[e].state.agv.operatingMode = mode
-        case .loads(let loads): entities[e].state.agv.loads = loads
-        case .zoneSets(let ids): entities[e].state.agv.zoneSets = ids
-        case .zoneRequests(let requests): entities[e].state.agv.zoneRequests = requests
-        case .errors(let errors): entities[e].state.agv.errors = errors
-        case .lastNode(let node): entities[e].state.agv.lastNode = node
-        case .order(let order): entities[e].state.agv.order = order
-        case .connection(let c): entities[e].state.agv.connection = c
+        case .status(let v):
+            guard t < s.clock.status, s.status != v, let since = s.statusSince?.milliseconds, t >= since else { return nil }
+            return t < s.clock.statusRunDropped ? "it breaks a run of \(FieldClock.runCapacity)+ equal status reports at a report no longer kept" : nil
+        case let .counter(name, _):
+            let c = s.clock.counters[name] ?? SIMD2(.min, .min)
+            return t >= c.x && c.y > t ? "counter '\(name)' was incremented after its time" : nil
+        default:
+            return nil
         }
     }
 
-    private mutating func apply(_ edit: LayoutEdit) throws(StateError) {
+    /// Sets a field to a change made at `t`; a late change only where no later one set it.
+    @inline(__always)
+    static func place(_ change: Change, at t: Int64, _ time: Timestamp, in s: inout EntityState, late: Bool) {
+        switch change {
+        case .status(let status): placeStatus(status, at: t, time, in: &s)
+        case .statusSince(let since): s.statusSince = since
+        case let .signal(name, value):
+            if late, t < s.clock.signals[name] ?? .min { return }
+            s.signals[name] = value
+            s.clock.signals[name] = t
+        case let .counter(name, value):
+            if late, t < (s.clock.counters[name]?.x ?? .min) { return }
+            s.counters[name] = value
+            s.clock.counters[name] = SIMD2(t, .min)
+        case let .counterIncrement(name, value):
+            let c = s.clock.counters[name] ?? SIMD2(.min, .min)
+            if late, t < c.x { return }
+            s.counters[name, default: 0] &+= value
+            s.clock.counters[name] = SIMD2(c.x, max(c.y, t))
+        case .running(let running): if slot(.running, t, &s, late) { s.running = running }
+        case .speed(let speed): if slot(.speed, t, &s, late) { s.speed = speed }
+        case .pose(let pose): if slot(.pose, t, &s, late) { s.agv.pose = pose }
+        case .velocity(let velocity): if slot(.velocity, t, &s, late) { s.agv.velocity = velocity }
+        case .driving(let driving): if slot(.driving, t, &s, late) { s.agv.driving = driving }
+        case .battery(let battery): if slot(.battery, t, &s, late) { s.agv.battery = battery }
+        case .operatingMode(let mode): if slot(.operatingMode, t, &s, late) { s.agv.operatingMode = mode }
+        case .loads(let loads): if slot(.loads, t, &s, late) { s.agv.loads = loads }
+        case .zoneSets(let ids): if slot(.zoneSets, t, &s, late) { s.agv.zoneSets = ids }
+        case .zoneRequests(let requests): if slot(.zoneRequests, t, &s, late) { s.agv.zoneRequests = requests }
+        case .errors(let errors): if slot(.errors, t, &s, late) { s.agv.errors = errors }
+        case .lastNode(let node): if slot(.lastNode, t, &s, late) { s.agv.lastNode = node }
+        case .order(let order): if slot(.order, t, &s, late) { s.agv.order = order }
+        case .connection(let c): if slot(.connection, t, &s, late) { s.agv.connection = c }
+        }
+    }
+
+    /// Whether a change at `t` is the latest of its field (and records it then).
+    @inline(__always)
+    private static func slot(_ slot: FieldClock.Slot, _ t: Int64, _ s: inout EntityState, _ late: Bool) -> Bool {
+        if late, t < s.clock.slot(slot) { return false }
+        s.clock.set(slot, t)
+        return true
+    }
+
+    /// A status report at `t`. The status is the latest report's; it has held since the first
+    /// report of the run of equal reports that ends with the latest. A late report inside that
+    /// run ends it there: the status has held since the run's next report.
+    static func placeStatus(_ v: MachineStatus, at t: Int64, _ time: Timestamp, in s: inout EntityState) {
+        if t >= s.clock.status {
+            if s.status != v {
+                s.clock.statusBefore = s.clock.status
+                s.statusSince = time
+                s.status = v
+                s.clock.statusRun.removeAll(keepingCapacity: true)
+                s.clock.statusRunDropped = .min
+            }
+            s.clock.statusRun.append(t)
+            trimRun(&s.clock)
+            s.clock.status = t
+            return
+        }
+        let since = s.statusSince?.milliseconds ?? .min
+        if s.status == v {
+            if t >= since {
+                insertRun(t, &s.clock)
+            } else if t >= s.clock.statusBefore {
+                s.statusSince = time
+                insertRun(t, &s.clock)
+            }
+        } else if t < since {
+            if t >= s.clock.statusBefore { s.clock.statusBefore = t }
+        } else {
+            // Inside the run (cannotPlace made sure the reports after t are kept): the run now
+            // starts at its first report after t.
+            let k = s.clock.statusRun.firstIndex { $0 > t } ?? (s.clock.statusRun.count - 1)
+            s.statusSince = Timestamp(milliseconds: s.clock.statusRun[k])
+            s.clock.statusRun.removeFirst(k)
+            s.clock.statusRunDropped = .min
+            s.clock.statusBefore = t
+        }
+    }
+
+    private static func insertRun(_ t: Int64, _ c: inout FieldClock) {
+        var k = c.statusRun.count
+        while k > 0, c.statusRun[k - 1] > t { k -= 1 }
+        c.statusRun.insert(t, at: k)
+        trimRun(&c)
+    }
+
+    @inline(__always)
+    private static func trimRun(_ c: inout FieldClock) {
+        if c.statusRun.count > FieldClock.runCapacity { c.statusRunDropped = max(c.statusRunDropped, c.statusRun.removeFirst()) }
+    }
+
+    private mutating func apply(_ edit: LayoutEdit, at t: Int64) throws(StateError) {
         switch edit {
         case let .move(id, placement):
             guard let e = index[id] else { throw StateError(field: "entity", message: "unknown entity '\(id)'") }
@@ -174,6 +322,7 @@ public struct PlantState: Sendable, Equatable {
             var record = EntityRecord(id: id, category: category, kind: kind)
             record.placement = pose
             record.shape = shape
+            record.addedAt = restoring ? nil : t
             if let e = index[id] {
                 entities[e] = record   // added again after its removal: a new entity under the old name
             } else {
@@ -223,8 +372,25 @@ public struct PlantState: Sendable, Equatable {
 
     mutating func applyRestoring(_ update: Update) throws(StateError) {
         let (sequence, time, late) = (self.sequence, self.time, lateUpdates)
+        restoring = true
+        defer { restoring = false }
         try apply(update)
         self.sequence = sequence; self.time = time; lateUpdates = late
+    }
+
+    /// After a restore: the values are known, not when each field was set (only that it was at
+    /// or before `time`).
+    mutating func forgetFieldTimes(knownSince time: Timestamp?) {
+        for e in entities.indices { entities[e].state.clock = FieldClock() }
+        knownSince = time?.milliseconds ?? .min
+    }
+
+    mutating func countLate() { lateUpdates += 1 }
+
+    /// Carries what a state counts, and its policy, over to a state that replaces it.
+    public mutating func adopt(countsOf other: PlantState) {
+        lateUpdates = other.lateUpdates
+        maximumLateness = other.maximumLateness
     }
 
     mutating func setUpdated(_ time: Timestamp?, of e: Int) { entities[e].state.updated = time }

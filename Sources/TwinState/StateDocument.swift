@@ -174,6 +174,7 @@ extension PlantState {
         }
         if let s = top["sequence"] { restoreSequence(try UpdateParser.integer(s, field: "sequence")) }
         restoreClock(time)
+        forgetFieldTimes(knownSince: self.time)
     }
 
     private mutating func restoreLayout(_ layout: JSONObject, at time: Timestamp) throws(StateError) {

@@ -148,6 +148,10 @@ public struct StateError: Error, Equatable, CustomStringConvertible, Sendable {
     public enum Kind: Sendable, Equatable {
         /// An update refused: a field of its JSON, an unknown entity, a change the entity cannot take.
         case update
+        /// An update refused because it lies more than the allowed lateness before the clock.
+        case tooLate
+        /// A late update that only a replay from the history can place at its time.
+        case outOfOrder
         /// The history database cannot be opened, read or written.
         case history
         /// An update file that cannot be read.
@@ -169,6 +173,15 @@ public struct StateError: Error, Equatable, CustomStringConvertible, Sendable {
     public init(kind: Kind = .update, file: String? = nil, line: Int? = nil, field: String = "", message: String,
                 partial: UpdateFile.Report? = nil) {
         self.kind = kind; self.file = file; self.line = line; self.field = field; self.message = message; self.partial = partial
+    }
+
+    /// An update the state refused (bad, too late, or late without a history to place it), as
+    /// opposed to a history or file that cannot be used.
+    public var isRefusedUpdate: Bool {
+        switch kind {
+        case .update, .tooLate, .outOfOrder: return true
+        default: return false
+        }
     }
 
     /// The history at `path` cannot be used.

@@ -6,6 +6,6 @@ extension UpdateFile.Report {
     public func json(file: String) -> JSONObject {
         ["file": .string(file), "lines": .number(Double(lines)), "applied": .number(Double(applied)),
          "rejected": .number(Double(rejectedCount)), "resumed_after_line": .number(Double(resumedAfterLine)),
-         "already_held": .number(Double(alreadyHeld)), "late": .number(Double(lateUpdates)), "seconds": .number(seconds, places: 6)]
+         "already_held": .number(Double(alreadyHeld)), "late": .number(Double(lateUpdates)), "too_late": .number(Double(tooLate)), "seconds": .number(seconds, places: 6)]
     }
 }

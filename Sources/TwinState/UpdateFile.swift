@@ -37,7 +37,10 @@ public struct UpdateFile {
         /// Lines not applied because the history holds them already (with `fromStart`).
         public var alreadyHeld: Int64 = 0
         public var seconds: Double = 0
+        /// Applied though they arrived late: placed at their time.
         public var lateUpdates: Int64 = 0
+        /// Refused because they arrived more than the allowed lateness after the clock.
+        public var tooLate: Int64 = 0
     }
 
     static func sourceChanged(_ path: String, lines: Int64) -> StateError {
@@ -179,7 +182,7 @@ public struct UpdateFile {
             if lineLength > maximumLineBytes {
                 outcome = StateError(field: "", message: "a line of \(lineLength) bytes (at most \(maximumLineBytes))")
             } else {
-                outcome = { () -> StateError? in
+                outcome = try { () throws(StateError) -> StateError? in
                     let text = UnsafeBufferPointer(rebasing: all[0..<end])
                     if !held.isEmpty {
                         var h = hashSeed
@@ -190,15 +193,28 @@ public struct UpdateFile {
                             return nil
                         }
                     }
+                    let update: Update
+                    do throws(StateError) { update = try UpdateParser.parse(line: text) } catch { return error }
                     do throws(StateError) {
-                        let update = try UpdateParser.parse(line: text)
                         try state.apply(update)
+                    } catch where error.kind == .outOfOrder && history != nil {
+                        // Late, and only a replay can place it: what is pending goes first, then
+                        // this line with its progress, in one transaction that replays.
+                        try commit(fileProgress(startHash, startConsumed, lines - 1), snapshot: false)
+                        do throws(StateError) {
+                            state = try history!.placeLate(update, line: text, after: state, source: fileProgress(hash, consumed, lines))
+                        } catch where error.isRefusedUpdate {
+                            return error
+                        }
                         report.applied += 1
-                        if history != nil { batch.append(sequence: state.sequence, clock: state.time ?? update.time, entity: update.entity, line: text) }
+                        report.committed = report.applied
                         return nil
                     } catch {
                         return error
                     }
+                    report.applied += 1
+                    if history != nil { batch.append(sequence: state.sequence, time: update.time, clock: state.time ?? update.time, entity: update.entity, line: text) }
+                    return nil
                 }()
             }
             guard var e = outcome else { return true }
@@ -206,6 +222,7 @@ public struct UpdateFile {
             e.line = Int(lines)
             if !terminated { e.message += " (the last line has no newline: it is tried again on the next run)" }
             report.rejectedCount += 1
+            if e.kind == .tooLate { report.tooLate += 1 }
             if report.rejected.count < 1000 { report.rejected.append(e) }
             onRejected(e)
             if options.strict || !terminated {

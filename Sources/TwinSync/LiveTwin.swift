@@ -122,8 +122,36 @@ public final class LiveTwin: @unchecked Sendable {
     @discardableResult
     public func apply(_ update: Update) -> StateError? {
         lock.lock()
+        var placedByHistory = false
         do {
             try state.apply(update)
+        } catch where error.kind == .outOfOrder && history != nil {
+            // Late, and only a replay places it: with the committer held off, what is pending is
+            // committed and the history places it (rare: a late edit, a late status inside a long
+            // run of equal reports; see PlantState.apply).
+            lock.unlock()
+            flushLock.lock()
+            lock.lock()
+            defer { flushLock.unlock() }
+            do {
+                try state.apply(update)
+            } catch where error.kind == .outOfOrder {
+                do {
+                    try history!.commit(pending, state: state)
+                    counters.commits += 1; counters.committed += Int64(pending.count)
+                    pending = UpdateBatch()
+                    state = try history!.placeLate(update, after: state)
+                    placedByHistory = true
+                } catch {
+                    counters.rejected += 1
+                    lock.unlock()
+                    return error
+                }
+            } catch {
+                counters.rejected += 1
+                lock.unlock()
+                return error
+            }
         } catch {
             counters.rejected += 1
             lock.unlock()
@@ -132,7 +160,7 @@ public final class LiveTwin: @unchecked Sendable {
         counters.applied += 1
         if case .edit = update.action { layoutVersion += 1 }
         let sequence = state.sequence
-        if history != nil { pending.append(sequence: sequence, clock: state.time ?? update.time, update: update) }
+        if history != nil && !placedByHistory { pending.append(update, appliedTo: state) }
         if !subscribers.isEmpty {
             if ring.isEmpty { ring = [Update?](repeating: nil, count: Self.eventRingCapacity) }
             ring[Int(sequence % Int64(Self.eventRingCapacity))] = update

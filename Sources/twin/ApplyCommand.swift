@@ -97,7 +97,8 @@ struct ApplyCommand: ParsableCommand {
                 if report.resumedAfterLine > 0 { line += " (lines 1-\(report.resumedAfterLine) were applied before)" }
                 if report.alreadyHeld > 0 { line += ", \(report.alreadyHeld) held by the history already (not applied again)" }
                 if report.rejectedCount > 0 { line += ", rejected \(report.rejectedCount)" }
-                if report.lateUpdates > 0 { line += ", \(report.lateUpdates) arrived late" }
+                if report.lateUpdates > 0 { line += ", \(report.lateUpdates) arrived late (placed at their time)" }
+                if report.tooLate > 0 { line += ", \(report.tooLate) too late (refused, --max-lateness)" }
                 line += String(format: " in %.2f s (%.0f updates/s)", report.seconds, rate)
                 print(line)
             }

@@ -14,6 +14,19 @@ struct HistoryOptions: ParsableArguments {
     @Option(help: "The history database (SQLite). Default: beside the plant, PLANT.history.sqlite.")
     var db: String?
 
+    @Option(name: .customLong("max-lateness"), help: "How late an update may arrive and still be placed at its time (10m, 1h, 3600s); later ones are refused and counted.")
+    var maxLateness: String = "1h"
+
+    func validate() throws {
+        guard let seconds = GenerateOrdersCommand.seconds(maxLateness) else {
+            throw ValidationError("--max-lateness: expected a duration such as 30m, 1h or 600s (at most 7 days), found '\(maxLateness)'")
+        }
+        _ = seconds
+    }
+
+    /// --max-lateness in milliseconds.
+    var maximumLateness: Int64 { Int64(((GenerateOrdersCommand.seconds(maxLateness) ?? 3600) * 1000).rounded()) }
+
     func path(for plant: String) -> String {
         if let db { return db }
         let url = URL(fileURLWithPath: plant)
@@ -22,7 +35,7 @@ struct HistoryOptions: ParsableArguments {
 
     /// Opens the history for writing, creating it where it is missing.
     func open(plant: Plant, at plantPath: String) throws -> History {
-        do { return try History(path: path(for: plantPath), plant: plant) } catch { throw CLIFailure.badInput(error.description) }
+        do { return try History(path: path(for: plantPath), plant: plant, maximumLateness: maximumLateness) } catch { throw CLIFailure.badInput(error.description) }
     }
 
     /// Opens an existing history for reading; nil when there is none at the default place.

@@ -141,7 +141,7 @@ struct UpdateFileResumeTests {
         let directory = Demo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/u.jsonl"
-        let bad = #"{"t":"2026-05-04T08:00:00Z","entity":"M-001","set":{"status":"runing"}}"#
+        let bad = #"{"t":"2026-05-04T05:00:01Z","entity":"M-001","set":{"status":"runing"}}"#
         try Self.write([Self.add(0), Self.add(1), bad, Self.add(2)].joined(separator: "\n") + "\n", to: path)
         let history = try History(path: directory + "/h.sqlite", plant: Demo.plant)
         var state = try history.state()

@@ -122,11 +122,15 @@ struct UpdateTests {
         #expect(state.networkEdited)
     }
 
-    @Test func lateUpdatesApplyButLeaveTheClock() throws {
+    @Test func lateUpdatesArePlacedAtTheirTimeAndLeaveTheClock() throws {
         var state = Demo.state
         try state.apply(#"{"t":"2026-05-04T08:00:10Z","entity":"M-012","set":{"status":"running"}}"#)
-        try state.apply(#"{"t":"2026-05-04T08:00:05Z","entity":"M-012","set":{"status":"idle"}}"#)
-        #expect(state.entity("M-012")?.state.status == .idle)
+        try state.apply(#"{"t":"2026-05-04T08:00:05Z","entity":"M-012","set":{"status":"idle","signals":{"door":"open"}}}"#)
+        // The later report stands; the field no later update set takes the late value.
+        #expect(state.entity("M-012")?.state.status == .running)
+        #expect(state.entity("M-012")?.state.statusSince == Timestamp(iso8601: "2026-05-04T08:00:10Z"))
+        #expect(state.entity("M-012")?.state.signals["door"] == .string("open"))
+        #expect(state.entity("M-012")?.state.updated == Timestamp(iso8601: "2026-05-04T08:00:10Z"))
         #expect(state.time == Timestamp(iso8601: "2026-05-04T08:00:10Z"))
         #expect(state.lateUpdates == 1)
     }

@@ -7,6 +7,7 @@ import GRDBSQLite
 public struct UpdateBatch: Sendable {
     struct Row: Sendable {
         var sequence: Int64
+        var time: Int64
         var clock: Int64
         var entity: String?
         var start: Int
@@ -21,17 +22,24 @@ public struct UpdateBatch: Sendable {
     public var count: Int { rows.count }
     public var isEmpty: Bool { rows.isEmpty }
 
-    /// Adds an applied update: its sequence number and the clock after it (from the state it was
-    /// applied to), and its text.
-    public mutating func append(sequence: Int64, clock: Timestamp, entity: String?, line: UnsafeBufferPointer<UInt8>) {
+    /// Adds an applied update: its sequence number, its time, the clock after it (from the state
+    /// it was applied to), and its text.
+    public mutating func append(sequence: Int64, time: Timestamp, clock: Timestamp, entity: String?, line: UnsafeBufferPointer<UInt8>) {
         let start = bytes.count
         bytes.append(contentsOf: line)
-        rows.append(Row(sequence: sequence, clock: clock.milliseconds, entity: entity, start: start, end: bytes.count))
+        rows.append(Row(sequence: sequence, time: time.milliseconds, clock: clock.milliseconds, entity: entity, start: start, end: bytes.count))
     }
 
+    /// Adds an applied update with its sequence number and the clock after it.
     public mutating func append(sequence: Int64, clock: Timestamp, update: Update) {
         var line = update.jsonLine
-        line.withUTF8 { append(sequence: sequence, clock: clock, entity: update.entity, line: $0) }
+        line.withUTF8 { append(sequence: sequence, time: update.time, clock: clock, entity: update.entity, line: $0) }
+    }
+
+    /// Adds an update just applied to `state`.
+    public mutating func append(_ update: Update, appliedTo state: PlantState) {
+        var line = update.jsonLine
+        line.withUTF8 { append(sequence: state.sequence, time: update.time, clock: state.time ?? update.time, entity: update.entity, line: $0) }
     }
 
     /// Adds every update of `other` after these.
@@ -66,23 +74,65 @@ private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 extension History {
     /// Commits a batch in one transaction, with a snapshot of `state` (the state after the batch's
     /// last update) when one is due or `snapshot` asks, and the source's progress: all or nothing.
+    /// Updates that arrived late (placed at their time in `state`) drop the snapshots after them.
     public func commit(_ batch: UpdateBatch, state: PlantState, snapshot: Bool = false, source: SourceProgress? = nil) throws(StateError) {
         try write { db in
-            if !batch.rows.isEmpty {
-                let statement = try db.cachedStatement(sql: "INSERT INTO updates(seq, clock_ms, entity, line) VALUES (?, ?, ?, ?)")
+            try insert(batch, db)
+            if let earliest = batch.rows.lazy.map(\.time).min() { try dropSnapshots(after: earliest, db) }
+            try snapshotIfDue(state, force: snapshot, db)
+            if let source { try record(source, db) }
+        }
+    }
+
+    /// Places an update that `PlantState.apply` could not place alone (kind `.outOfOrder`): stores
+    /// it with the next sequence number after `state`'s, drops the snapshots after its time, and
+    /// returns the state that every stored update gives in time order, all in one transaction
+    /// with the source's progress. An update that, at its time, leaves a stored update invalid
+    /// is refused (kind `.update`) and nothing is stored.
+    public func placeLate(_ update: Update, line: UnsafeBufferPointer<UInt8>? = nil, after state: PlantState, source: SourceProgress? = nil) throws(StateError) -> PlantState {
+        var batch = UpdateBatch()
+        let clock = max(state.time ?? update.time, update.time)
+        if let line {
+            batch.append(sequence: state.sequence + 1, time: update.time, clock: clock, entity: update.entity, line: line)
+        } else {
+            var text = update.jsonLine
+            text.withUTF8 { batch.append(sequence: state.sequence + 1, time: update.time, clock: clock, entity: update.entity, line: $0) }
+        }
+        return try write { db in
+            try insert(batch, db)
+            try db.execute(sql: "DELETE FROM snapshots WHERE clock_ms > ?", arguments: [update.time.milliseconds])
+            var placed: PlantState
+            do { placed = try replay(db, until: nil, snapshotEvery: snapshotInterval) } catch let error as StateError where error.kind == .history {
+                throw StateError(field: "t", message: "placed at its time, it leaves a later update invalid: \(error.message)")
+            }
+            placed.adopt(countsOf: state)
+            placed.countLate()
+            guard placed.sequence == state.sequence + 1 else {
+                throw StateError(kind: .history, file: path, message: "the history holds \(placed.sequence) updates where the twin had applied \(state.sequence + 1)")
+            }
+            try snapshotIfDue(placed, force: true, db)
+            if let source { try record(source, db) }
+            return placed
+        }
+    }
+
+    private func insert(_ batch: UpdateBatch, _ db: Database) throws {
+        if !batch.rows.isEmpty {
+                let statement = try db.cachedStatement(sql: "INSERT INTO updates(seq, time_ms, clock_ms, entity, line) VALUES (?, ?, ?, ?, ?)")
                 let s = statement.sqliteStatement
                 try batch.bytes.withUnsafeBufferPointer { bytes in
                     for row in batch.rows {
                         sqlite3_bind_int64(s, 1, row.sequence)
-                        sqlite3_bind_int64(s, 2, row.clock)
+                        sqlite3_bind_int64(s, 2, row.time)
+                        sqlite3_bind_int64(s, 3, row.clock)
                         if let entity = row.entity {
                             var e = entity
-                            e.withUTF8 { u in _ = sqlite3_bind_text(s, 3, u.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(u.count), transient) }
+                            e.withUTF8 { u in _ = sqlite3_bind_text(s, 4, u.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }, Int32(u.count), transient) }
                         } else {
-                            sqlite3_bind_null(s, 3)
+                            sqlite3_bind_null(s, 4)
                         }
                         let text = UnsafeRawPointer(bytes.baseAddress! + row.start).assumingMemoryBound(to: CChar.self)
-                        sqlite3_bind_text(s, 4, text, Int32(row.end - row.start), nil)
+                        sqlite3_bind_text(s, 5, text, Int32(row.end - row.start), nil)
                         let rc = sqlite3_step(s)
                         sqlite3_reset(s)
                         guard rc == SQLITE_DONE else {
@@ -91,19 +141,34 @@ extension History {
                     }
                 }
                 sqlite3_clear_bindings(s)
-            }
-            let lastSnapshot = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM snapshots") ?? 0
-            if let clock = state.time, state.sequence > lastSnapshot, snapshot || state.sequence - lastSnapshot >= snapshotInterval {
-                try db.execute(sql: "INSERT INTO snapshots(seq, clock_ms, state) VALUES (?, ?, ?)",
-                               arguments: [state.sequence, clock.milliseconds, JSONWriter.string(state.document())])
-            }
-            if let source {
-                try db.execute(sql: """
-                    INSERT INTO sources(path, bytes, lines, hash, updated) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(path) DO UPDATE SET bytes = excluded.bytes, lines = excluded.lines, hash = excluded.hash, updated = excluded.updated
-                    """, arguments: [source.path, source.bytes, source.lines, String(source.hash, radix: 16), Timestamp(Date()).description])
-            }
         }
+    }
+
+    /// Drops the snapshots that an update at `time`, arriving now, would have to be in. When that
+    /// leaves more than two intervals of updates after the last snapshot, they are taken again.
+    private func dropSnapshots(after time: Int64, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM snapshots WHERE clock_ms > ?", arguments: [time])
+        guard db.changesCount > 0 else { return }
+        let last = try Row.fetchOne(db, sql: "SELECT clock_ms, seq FROM snapshots ORDER BY clock_ms DESC, seq DESC LIMIT 1")
+        let after = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM updates WHERE (time_ms, seq) > (?, ?) LIMIT ?)",
+                                       arguments: [last?[0] ?? Int64.min, last?[1] ?? Int64(0), 2 * snapshotInterval]) ?? 0
+        if after >= 2 * snapshotInterval { _ = try replay(db, until: nil, snapshotEvery: snapshotInterval) }
+    }
+
+    /// A snapshot of `state` (keyed by its clock and sequence number) when one is due.
+    private func snapshotIfDue(_ state: PlantState, force: Bool, _ db: Database) throws {
+        let lastSnapshot = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM snapshots") ?? 0
+        if let clock = state.time, state.sequence > lastSnapshot, force || state.sequence - lastSnapshot >= snapshotInterval {
+            try db.execute(sql: "INSERT OR REPLACE INTO snapshots(seq, clock_ms, state) VALUES (?, ?, ?)",
+                           arguments: [state.sequence, clock.milliseconds, JSONWriter.string(state.document())])
+        }
+    }
+
+    private func record(_ source: SourceProgress, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO sources(path, bytes, lines, hash, updated) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(path) DO UPDATE SET bytes = excluded.bytes, lines = excluded.lines, hash = excluded.hash, updated = excluded.updated
+            """, arguments: [source.path, source.bytes, source.lines, String(source.hash, radix: 16), Timestamp(Date()).description])
     }
 
     /// How far the file at `path` (absolute) has been committed, if it ever was.

@@ -4,18 +4,20 @@ import GRDBSQLite
 import TwinLayout
 
 
-/// A plant's history in an embedded SQLite database (WAL mode): every applied update in sequence
-/// order, with the plant clock at that update, and a snapshot of the whole state every
-/// ``snapshotInterval`` updates, so that the state at any past moment is one snapshot plus at most
-/// that many updates away.
+/// A plant's history in an embedded SQLite database (WAL mode): every applied update at its own
+/// time, with its arrival order (its sequence number) and the plant clock when it arrived, and a
+/// snapshot of the whole state every ``snapshotInterval`` updates, so that the state at any past
+/// moment is one snapshot plus a bounded number of updates away.
 ///
-/// The state at a time T is what the twin held when its clock reached T: the longest run of
-/// updates from the start whose clock (the latest time seen so far) is at most T. For updates in
-/// time order that is simply every update up to T.
+/// The state at a time T is what was true at T: every update whose time is at most T, applied in
+/// time order (updates of the same millisecond in arrival order), however late each arrived. An
+/// update that arrives late is placed at its time: the snapshots after it are dropped and taken
+/// again. The arrival order stays for audit: `seq` says when the twin learned of an update.
 ///
-/// Tables: `updates(seq, clock_ms, entity, line)`, `snapshots(seq, clock_ms, state)`,
-/// `sources(path, bytes, lines, hash, updated)` (how far each applied file has been committed)
-/// and `meta(key, value)`.
+/// Tables: `updates(time_ms, seq, clock_ms, entity, line)` (ordered by time, then arrival),
+/// `snapshots(seq, clock_ms, state)` (a snapshot holds exactly the updates up to its
+/// `(clock_ms, seq)` in that order), `sources(path, bytes, lines, hash, updated)` (how far each
+/// applied file has been committed) and `meta(key, value)`.
 public final class History: Sendable {
     public let path: String
     /// The plant this history belongs to, as its state before any update.
@@ -24,9 +26,12 @@ public final class History: Sendable {
     public let snapshotInterval: Int64
     let queue: DatabaseQueue
 
-    /// Opens (or creates) the history at `path` for `plant`.
-    public convenience init(path: String, plant: Plant, snapshotInterval: Int64 = 10_000) throws(StateError) {
-        try self.init(path: path, initialState: PlantState(plant: plant), snapshotInterval: snapshotInterval)
+    /// Opens (or creates) the history at `path` for `plant`. `maximumLateness` (milliseconds): how
+    /// late an update may arrive and still be placed at its time (``PlantState/maximumLateness``).
+    public convenience init(path: String, plant: Plant, snapshotInterval: Int64 = 10_000, maximumLateness: Int64 = 3_600_000) throws(StateError) {
+        var state = PlantState(plant: plant)
+        state.maximumLateness = maximumLateness
+        try self.init(path: path, initialState: state, snapshotInterval: snapshotInterval)
     }
 
     public init(path: String, initialState: PlantState, snapshotInterval: Int64 = 10_000) throws(StateError) {
@@ -55,7 +60,7 @@ public final class History: Sendable {
                         throw StateError(kind: .history, file: path, message: "this history belongs to plant '\(owner)', not '\(plantName)' (give another --db)")
                     }
                 } else {
-                    try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('plant', ?), ('format', '1')", arguments: [plantName])
+                    try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('plant', ?), ('format', '2')", arguments: [plantName])
                 }
             }
         } catch let error as StateError {
@@ -75,6 +80,18 @@ public final class History: Sendable {
                 CREATE INDEX snapshots_by_clock ON snapshots(clock_ms);
                 CREATE TABLE sources(path TEXT PRIMARY KEY, bytes INTEGER NOT NULL, lines INTEGER NOT NULL,
                                      hash TEXT NOT NULL, updated TEXT NOT NULL);
+                """)
+        }
+        // v2: updates ordered by their own time. A history written before held updates in arrival
+        // order and answered by the clock; each keeps that meaning (its time is its clock then).
+        migrator.registerMigration("v2-event-time") { db in
+            try db.execute(sql: """
+                CREATE TABLE updates_by_time(time_ms INTEGER NOT NULL, seq INTEGER NOT NULL, clock_ms INTEGER NOT NULL,
+                                             entity TEXT, line TEXT NOT NULL, PRIMARY KEY(time_ms, seq)) WITHOUT ROWID;
+                INSERT INTO updates_by_time(time_ms, seq, clock_ms, entity, line) SELECT clock_ms, seq, clock_ms, entity, line FROM updates;
+                DROP TABLE updates;
+                ALTER TABLE updates_by_time RENAME TO updates;
+                UPDATE meta SET value = '2' WHERE key = 'format';
                 """)
         }
         return migrator
@@ -100,10 +117,10 @@ public final class History: Sendable {
         }
     }
 
-    /// The first and last clock in the history.
+    /// The times of the first and the last update in the history.
     public func timeSpan() throws(StateError) -> (first: Timestamp, last: Timestamp)? {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT MIN(clock_ms), MAX(clock_ms) FROM updates"),
+            guard let row = try Row.fetchOne(db, sql: "SELECT MIN(time_ms), MAX(time_ms) FROM updates"),
                   let a: Int64 = row[0], let b: Int64 = row[1] else { return nil }
             return (Timestamp(milliseconds: a), Timestamp(milliseconds: b))
         }
