@@ -41,6 +41,8 @@ public struct UpdateFile {
         public var lateUpdates: Int64 = 0
         /// Refused because they arrived more than the allowed lateness after the clock.
         public var tooLate: Int64 = 0
+        /// Late updates that only a replay from the history could place (see `PlantState.apply`).
+        public var placedByReplay: Int64 = 0
     }
 
     static func sourceChanged(_ path: String, lines: Int64) -> StateError {
@@ -207,6 +209,7 @@ public struct UpdateFile {
                             return error
                         }
                         report.applied += 1
+                        report.placedByReplay += 1
                         report.committed = report.applied
                         return nil
                     } catch {

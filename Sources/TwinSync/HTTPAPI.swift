@@ -62,6 +62,7 @@ public enum HTTPAPI {
                                 .init(key: "time", value: state.time.map { .string($0.description) } ?? .null)])
             o.append("updates", .object(JSONObject([
                 .init(key: "applied", value: .number(Double(c.applied))), .init(key: "rejected", value: .number(Double(c.rejected))),
+                .init(key: "late", value: .number(Double(state.lateUpdates))),
                 .init(key: "committed", value: .number(Double(c.committed))), .init(key: "malformed", value: .number(Double(c.malformed))),
                 .init(key: "oversized", value: .number(Double(c.oversized))), .init(key: "unknown", value: .number(Double(c.unknown))),
             ])))

@@ -46,6 +46,7 @@ struct ApplyCommand: ParsableCommand {
     var json = false
 
     @OptionGroup var history: HistoryOptions
+    @OptionGroup var lateness: LatenessOptions
     @OptionGroup var load: LoadOptions
 
     func validate() throws {
@@ -64,7 +65,7 @@ struct ApplyCommand: ParsableCommand {
             guard FileManager.default.isReadableFile(atPath: file) else { throw CLIFailure.badInput("\(file): cannot be read (permission denied)") }
         }
         let loaded = try load.loadPlant(plant)
-        let store = try history.open(plant: loaded, at: plant)
+        let store = try history.open(plant: loaded, at: plant, lateness: lateness)
         var state: PlantState
         do { state = try store.state() } catch { throw CLIFailure.badInput(error.description) }
         var summaries: [JSONValue] = []

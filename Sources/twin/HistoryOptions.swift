@@ -14,19 +14,6 @@ struct HistoryOptions: ParsableArguments {
     @Option(help: "The history database (SQLite). Default: beside the plant, PLANT.history.sqlite.")
     var db: String?
 
-    @Option(name: .customLong("max-lateness"), help: "How late an update may arrive and still be placed at its time (10m, 1h, 3600s); later ones are refused and counted.")
-    var maxLateness: String = "1h"
-
-    func validate() throws {
-        guard let seconds = GenerateOrdersCommand.seconds(maxLateness) else {
-            throw ValidationError("--max-lateness: expected a duration such as 30m, 1h or 600s (at most 7 days), found '\(maxLateness)'")
-        }
-        _ = seconds
-    }
-
-    /// --max-lateness in milliseconds.
-    var maximumLateness: Int64 { Int64(((GenerateOrdersCommand.seconds(maxLateness) ?? 3600) * 1000).rounded()) }
-
     func path(for plant: String) -> String {
         if let db { return db }
         let url = URL(fileURLWithPath: plant)
@@ -34,8 +21,10 @@ struct HistoryOptions: ParsableArguments {
     }
 
     /// Opens the history for writing, creating it where it is missing.
-    func open(plant: Plant, at plantPath: String) throws -> History {
-        do { return try History(path: path(for: plantPath), plant: plant, maximumLateness: maximumLateness) } catch { throw CLIFailure.badInput(error.description) }
+    func open(plant: Plant, at plantPath: String, lateness: LatenessOptions? = nil) throws -> History {
+        do {
+            return try History(path: path(for: plantPath), plant: plant, maximumLateness: lateness?.maximumLateness ?? 3_600_000)
+        } catch { throw CLIFailure.badInput(error.description) }
     }
 
     /// Opens an existing history for reading; nil when there is none at the default place.
@@ -47,6 +36,21 @@ struct HistoryOptions: ParsableArguments {
         }
         return try open(plant: plant, at: plantPath)
     }
+}
+
+/// How late an update may arrive, for the commands that take updates (apply, sync, serve).
+struct LatenessOptions: ParsableArguments {
+    @Option(name: .customLong("max-lateness"), help: "How late an update may arrive and still be placed at its time (10m, 1h, 3600s); later ones are refused and counted.")
+    var maxLateness: String = "1h"
+
+    func validate() throws {
+        guard GenerateOrdersCommand.seconds(maxLateness) != nil else {
+            throw ValidationError("--max-lateness: expected a duration such as 30m, 1h or 600s (at most 7 days), found '\(maxLateness)'")
+        }
+    }
+
+    /// --max-lateness in milliseconds.
+    var maximumLateness: Int64 { Int64(((GenerateOrdersCommand.seconds(maxLateness) ?? 3600) * 1000).rounded()) }
 }
 
 /// A moment given on the command line: ISO 8601 (`2026-05-04T08:15:00Z`).

@@ -14,7 +14,9 @@ struct StateBench: ParsableCommand {
         abstract: "Measure the state module: updates applied in memory, ingested and persisted, and queries of a long history.",
         discussion: """
             On the demo plant: (1) updates applied per second in memory, already parsed, and parsed from JSON lines; \
-            (2) a JSON Lines file ingested into a fresh SQLite history (WAL, batches of 10,000), per second; (3) a \
+            (2) a JSON Lines file ingested into a fresh SQLite history (WAL, batches of 10,000), per second, in time order \
+            and again with 5 % of the updates arriving up to 20 s late (placed at their time; the final state is compared \
+            with the in-order one); (3) a \
             history of --history updates (10 million by default) and the time to answer the state at random past \
             moments. The files go to --dir and are removed afterwards. Prints figures, asserts nothing.
 
@@ -61,14 +63,32 @@ struct StateBench: ParsableCommand {
         out.append(0x0A)
     }
 
-    func writeFile(_ path: String, count: Int, machines: [String], agvs: [String]) throws {
+    /// The order in which the updates arrive when `lateShare` of them arrive late, each behind
+    /// by 1 to `lateBy` messages (0.1 s each): a gateway resending, a slow link.
+    static func arrivalOrder(count: Int, lateShare: Double, lateBy: Int) -> [Int] {
+        guard lateShare > 0 else { return Array(0..<count) }
+        var keys: [(Double, Int)] = []
+        keys.reserveCapacity(count)
+        var rng = UInt64(0x5eed)
+        for i in 0..<count {
+            rng = rng &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let draw = Double(rng >> 11) / Double(1 << 53)
+            let late = draw < lateShare
+            keys.append((Double(i) + (late ? Double(1 + Int(rng >> 40) % lateBy) + 0.5 : 0), i))
+        }
+        keys.sort { $0.0 < $1.0 }
+        return keys.map(\.1)
+    }
+
+    func writeFile(_ path: String, count: Int, machines: [String], agvs: [String], order: [Int]? = nil) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw CLIFailure.badInput("\(path): cannot write")
         }
         defer { try? handle.close() }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 24)
-        for i in 0..<count {
+        for k in 0..<count {
+            let i = order?[k] ?? k
             Self.line(i, machines: machines, agvs: agvs, into: &buffer)
             if buffer.count > (1 << 24) - 512 { handle.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
         }
@@ -84,7 +104,7 @@ struct StateBench: ParsableCommand {
         func say(_ text: String) { if !json { print(text) } }
         say("twin bench state: \(plant.name) (\(machines.count) machines, \(agvs.count) AGVs)")
 
-        var progress = BenchProgress("twin bench state", steps: 4, quiet: json)
+        var progress = BenchProgress("twin bench state", steps: 5, quiet: json)
         // 1. In memory: parsed updates applied; then JSON lines parsed and applied.
         progress.step("\(grouped(memory)) updates in memory")
         var lines: [UInt8] = []
@@ -132,18 +152,33 @@ struct StateBench: ParsableCommand {
         progress.step("\(grouped(ingest)) updates ingested and persisted")
         let ingestFile = folder + "/ingest.jsonl"
         try writeFile(ingestFile, count: ingest, machines: machines, agvs: agvs)
-        let ingestRate = try ingestRun(file: ingestFile, db: folder + "/ingest.sqlite", plant: plant)
+        let (ingestRate, _, inOrderState) = try ingestRun(file: ingestFile, db: folder + "/ingest.sqlite", plant: plant)
         try? FileManager.default.removeItem(atPath: ingestFile)
         results[set: "ingest"] = ["updates": .number(Double(ingest)), "persisted_per_s": .number(ingestRate.rounded()), "batch": 10_000]
         progress.clear()
         say(String(format: "  ingested and persisted, %@ updates: %@/s (JSON lines parsed, checked, applied, committed in batches of 10,000; target 200,000/s)",
                    grouped(ingest), grouped(Int(ingestRate))))
 
+        // 2b. The same updates with 5 % arriving late (1 to 200 messages, up to 20 s): placed at
+        // their time; the result must be the state of the in-order run.
+        progress.step("\(grouped(ingest)) updates, 5 % of them late")
+        try writeFile(ingestFile, count: ingest, machines: machines, agvs: agvs, order: Self.arrivalOrder(count: ingest, lateShare: 0.05, lateBy: 200))
+        let (lateRate, lateReport, lateState) = try ingestRun(file: ingestFile, db: folder + "/late.sqlite", plant: plant)
+        try? FileManager.default.removeItem(atPath: ingestFile)
+        let same = JSONWriter.string(lateState.document()) == JSONWriter.string(inOrderState.document())
+        results[set: "ingest_late"] = ["updates": .number(Double(ingest)), "late": .number(Double(lateReport.lateUpdates)),
+                                       "placed_by_replay": .number(Double(lateReport.placedByReplay)),
+                                       "persisted_per_s": .number(lateRate.rounded()), "same_state_as_in_order": .bool(same)]
+        progress.clear()
+        say(String(format: "  ingested and persisted, %@ updates with %@ arriving late (%@ placed by a replay): %@/s = %.0f%% of in order; final state %@ the in-order one",
+                   grouped(ingest), grouped(Int(lateReport.lateUpdates)), grouped(Int(lateReport.placedByReplay)), grouped(Int(lateRate)),
+                   lateRate / ingestRate * 100, same ? "equals" : "DIFFERS FROM"))
+
         // 3. A long history, then the state at random past moments.
         let historyFile = folder + "/history.jsonl", historyDB = folder + "/history.sqlite"
         progress.step("building a history of \(grouped(history)) updates")
         try writeFile(historyFile, count: history, machines: machines, agvs: agvs)
-        let buildRate = try ingestRun(file: historyFile, db: historyDB, plant: plant)
+        let buildRate = try ingestRun(file: historyFile, db: historyDB, plant: plant).rate
         try? FileManager.default.removeItem(atPath: historyFile)
         let store: History
         do { store = try History(path: historyDB, plant: plant) } catch { throw CLIFailure.badInput(error.description) }
@@ -176,7 +211,7 @@ struct StateBench: ParsableCommand {
         }
     }
 
-    func ingestRun(file: String, db: String, plant: Plant) throws -> Double {
+    func ingestRun(file: String, db: String, plant: Plant) throws -> (rate: Double, report: UpdateFile.Report, state: PlantState) {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         let store: History
         do { store = try History(path: db, plant: plant) } catch { throw CLIFailure.badInput(error.description) }
@@ -184,6 +219,6 @@ struct StateBench: ParsableCommand {
         let report: UpdateFile.Report
         do { report = try UpdateFile.apply(path: file, to: &state, history: store) } catch { throw CLIFailure.badInput(error.description) }
         guard report.rejectedCount == 0 else { throw CLIFailure.badInput("synthetic updates rejected: \(report.rejected.first!)") }
-        return Double(report.applied) / report.seconds
+        return (Double(report.applied) / report.seconds, report, state)
     }
 }

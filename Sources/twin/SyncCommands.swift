@@ -29,9 +29,9 @@ struct LiveSetup {
     let live: LiveTwin
     let mqtt: MQTTSync?
 
-    init(plant path: String, load: LoadOptions, history: HistoryOptions, broker: BrokerAddress?, clientId: String?) throws {
+    init(plant path: String, load: LoadOptions, history: HistoryOptions, lateness: LatenessOptions, broker: BrokerAddress?, clientId: String?) throws {
         let plant = try load.loadPlant(path)
-        let store = try history.open(plant: plant, at: path)
+        let store = try history.open(plant: plant, at: path, lateness: lateness)
         do { live = try LiveTwin(plant: plant, history: store) } catch { throw CLIFailure.badInput(error.description) }
         live.start()
         if let broker {
@@ -98,10 +98,11 @@ struct SyncCommand: ParsableCommand {
     var clientId: String?
 
     @OptionGroup var history: HistoryOptions
+    @OptionGroup var lateness: LatenessOptions
     @OptionGroup var load: LoadOptions
 
     func run() throws {
-        let setup = try LiveSetup(plant: plant, load: load, history: history, broker: broker, clientId: clientId)
+        let setup = try LiveSetup(plant: plant, load: load, history: history, lateness: lateness, broker: broker, clientId: clientId)
         waitForTermination()
         setup.stop()
     }
@@ -154,6 +155,7 @@ struct ServeCommand: ParsableCommand {
     var workers: Int?
 
     @OptionGroup var history: HistoryOptions
+    @OptionGroup var lateness: LatenessOptions
     @OptionGroup var load: LoadOptions
 
     func validate() throws {
@@ -167,7 +169,7 @@ struct ServeCommand: ParsableCommand {
     func run() throws {
         let tokenConfig: TokenConfig
         do { tokenConfig = try TokenConfig.load(path: tokens) } catch { throw CLIFailure.badInput(error.description) }
-        let setup = try LiveSetup(plant: plant, load: load, history: history, broker: broker, clientId: clientId)
+        let setup = try LiveSetup(plant: plant, load: load, history: history, lateness: lateness, broker: broker, clientId: clientId)
         var options = HTTPAPI.Options()
         options.maximumBodyBytes = maxBody
         let work = workers.map { WorkPool(workers: $0) } ?? WorkPool()
