@@ -131,6 +131,7 @@ extension DemoPlantGenerator {
         y.line("      signals: {spindle_temp_C: temp_C, program: program}")
         y.line("      counters: {good: parts_ok, scrap: parts_nok}")
         y.line("      time: ts")
+        y.line("      connection: conn   # ONLINE / OFFLINE: the gateway's last will says OFFLINE")
         y.line("    - topic: plant/hall/{id}/belt")
         y.line("      running: running")
         y.line("      speed_mps: speed")

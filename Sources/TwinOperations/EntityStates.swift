@@ -25,6 +25,10 @@ extension MachineStatus {
     /// a light grey without hue, so that no model color passes for a status.
     public static let neutralColor = SIMD3<Float>(0.78, 0.78, 0.76)
 
+    /// Entities whose data is not live (offline, or silent too long): a greyed violet, so that
+    /// a stale status is never drawn as if it held.
+    public static let noDataColor = SIMD3<Float>(0.55, 0.50, 0.68)
+
     /// The categories that carry a status.
     public static let statusCategories: Set<EntityCategory> = [.machine, .conveyor, .rack, .station]
 }
@@ -37,16 +41,26 @@ public struct EntityStates: Sendable, Equatable {
     public var statuses: [String: MachineStatus] = [:]
     /// AGV poses on the floor by entity id.
     public var poses: [String: Pose2D] = [:]
+    /// Entities that reported once but whose data is not live now (offline, or silent too long):
+    /// drawn as "no data", their last status not shown.
+    public var noData: Set<String> = []
 
-    public init(time: String? = nil, statuses: [String: MachineStatus] = [:], poses: [String: Pose2D] = [:]) {
-        self.time = time; self.statuses = statuses; self.poses = poses
+    public init(time: String? = nil, statuses: [String: MachineStatus] = [:], poses: [String: Pose2D] = [:], noData: Set<String> = []) {
+        self.time = time; self.statuses = statuses; self.poses = poses; self.noData = noData
     }
 
-    /// What a state shows: statuses of the entities not removed, the poses AGVs reported.
-    public init(_ state: PlantState) {
+    /// What a state shows: statuses of the entities not removed, the poses AGVs reported; an
+    /// entity whose data is not live at the state's clock (`noDataAfter`: the plant's
+    /// `sync.no_data_after_s`) shows "no data" instead of its last status.
+    public init(_ state: PlantState, noDataAfter: Double? = nil) {
         time = state.time?.description
         for record in state.entities where !record.removed {
-            if let status = record.state.status { statuses[record.id] = status }
+            switch record.state.data(at: state.time, noDataAfter: noDataAfter) {
+            case .offline, .silent:
+                if record.category != .agv { noData.insert(record.id) }
+            case .live, .none:
+                if let status = record.state.status { statuses[record.id] = status }
+            }
             if record.category == .agv, let pose = record.state.agv.pose { poses[record.id] = pose }
         }
     }

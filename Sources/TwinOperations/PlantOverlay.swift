@@ -71,7 +71,11 @@ public enum PlantOverlay {
             let c = statusColors[status] ?? status.defaultColor
             overlay.legend.append(Overlay.LegendEntry(color: SIMD4(c.x, c.y, c.z, 1), text: status.rawValue))
         }
-        if !shown.isEmpty && plant.entities.contains(where: { MachineStatus.statusCategories.contains($0.category) && states.statuses[$0.id] == nil }) {
+        if !states.noData.isEmpty {
+            let c = MachineStatus.noDataColor
+            overlay.legend.append(Overlay.LegendEntry(color: SIMD4(c.x, c.y, c.z, 1), text: "no data"))
+        }
+        if !shown.isEmpty && plant.entities.contains(where: { MachineStatus.statusCategories.contains($0.category) && states.statuses[$0.id] == nil && !states.noData.contains($0.id) }) {
             let c = MachineStatus.neutralColor
             overlay.legend.append(Overlay.LegendEntry(color: SIMD4(c.x, c.y, c.z, 1), text: "no status"))
         }

@@ -57,14 +57,16 @@ public struct Snapshot: Sendable {
         do { try settings.validate() } catch { throw .render(error) }
         let setupStart = ContinuousClock.now
         let plant = twin.layout
-        let states = request.states ?? EntityStates(twin.state)
+        let states = request.states ?? EntityStates(twin.state, noDataAfter: twin.plant.sync.noDataAfter)
         var plantScene = PlantScene(plant: plant, agvPoses: states.poses)
         var statusColors: [MachineStatus: SIMD3<Float>] = [:]
         for status in MachineStatus.allCases { statusColors[status] = plant.stateColors[status.rawValue] ?? status.defaultColor }
-        if request.mode == .shaded && !states.statuses.isEmpty {
+        if request.mode == .shaded && (!states.statuses.isEmpty || !states.noData.isEmpty) {
             var tints: [Int: SIMD3<Float>] = [:]
             for (e, entity) in plant.entities.enumerated() {
-                if let status = states.statuses[entity.id] {
+                if states.noData.contains(entity.id) {
+                    tints[e] = MachineStatus.noDataColor
+                } else if let status = states.statuses[entity.id] {
                     tints[e] = statusColors[status]
                 } else if MachineStatus.statusCategories.contains(entity.category) {
                     // No status where others have one: neutral, not its model's color.

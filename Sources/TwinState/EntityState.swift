@@ -86,10 +86,6 @@ public struct AGVState: Sendable, Equatable {
     /// VDA 5050 3.0: the zone sets the vehicle has enabled (one per map), and its zone requests.
     public var zoneSets: [String] = []
     public var zoneRequests: [AGVZoneRequest] = []
-    /// VDA 5050's connection state: ONLINE, OFFLINE or CONNECTIONBROKEN (2.x); ONLINE, OFFLINE,
-    /// HIBERNATING or CONNECTION_BROKEN (3.0), as the vehicle sent it.
-    public var connection: String?
-
     public init() {}
 }
 
@@ -108,6 +104,12 @@ public struct EntityState: Sendable, Equatable {
     public var running: Bool?
     public var speed: Double?
     public var agv = AGVState()
+    /// The connection of its data source, as VDA 5050 names it: ONLINE, OFFLINE or
+    /// CONNECTIONBROKEN (2.x); HIBERNATING or CONNECTION_BROKEN (3.0); as the vehicle, the
+    /// machine's gateway or its MQTT last will sent it. Nil: never said.
+    public var connection: String?
+    /// When the connection report in force was made.
+    public var connectionSince: Timestamp?
     /// The time of the last update that touched this entity (the latest, by event time).
     public var updated: Timestamp?
     /// When each field was last set, by event time: what places an update that arrives late.
@@ -119,6 +121,44 @@ public struct EntityState: Sendable, Equatable {
     public static func == (a: EntityState, b: EntityState) -> Bool {
         a.status == b.status && a.statusSince == b.statusSince && a.signals == b.signals && a.counters == b.counters
             && a.running == b.running && a.speed == b.speed && a.agv == b.agv && a.updated == b.updated
+            && a.connection == b.connection && a.connectionSince == b.connectionSince
+    }
+}
+
+/// Whether an entity's data can be believed at a moment: its source is connected and has
+/// spoken recently enough. A status that is not live is not shown as if it were.
+public enum DataState: Sendable, Equatable {
+    /// Reported, connected, and not silent for longer than the plant allows.
+    case live
+    /// Never reported anything.
+    case none
+    /// Its source said it is gone (OFFLINE, a broken connection or its last will, HIBERNATING).
+    case offline(since: Timestamp?)
+    /// Silent for longer than the plant's `no_data_after_s`, since its last update.
+    case silent(since: Timestamp)
+
+    /// Values of a `connection` that mean no data comes.
+    public static let offlineConnections: Set<String> = ["OFFLINE", "CONNECTIONBROKEN", "CONNECTION_BROKEN", "HIBERNATING"]
+
+    /// "no data since 2026-05-04T06:10:00Z (offline)", or nil when live.
+    public var text: String? {
+        switch self {
+        case .live: return nil
+        case .none: return "no data"
+        case .offline(let since): return since.map { "no data since \($0) (offline)" } ?? "no data (offline)"
+        case .silent(let since): return "no data since \(since) (silent)"
+        }
+    }
+}
+
+extension EntityState {
+    /// Whether this entity's data is live at `now` (the plant clock, or the moment asked),
+    /// where `noDataAfter` seconds of silence (nil: never) make its data stale.
+    public func data(at now: Timestamp?, noDataAfter: Double?) -> DataState {
+        if let connection, DataState.offlineConnections.contains(connection) { return .offline(since: connectionSince) }
+        guard let updated else { return .none }
+        if let limit = noDataAfter, let now, Double(now.milliseconds - updated.milliseconds) / 1000 > limit { return .silent(since: updated) }
+        return .live
     }
 }
 

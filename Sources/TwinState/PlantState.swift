@@ -236,7 +236,8 @@ public struct PlantState: Sendable, Equatable {
         case .errors(let errors): if slot(.errors, t, &s, late) { s.agv.errors = errors }
         case .lastNode(let node): if slot(.lastNode, t, &s, late) { s.agv.lastNode = node }
         case .order(let order): if slot(.order, t, &s, late) { s.agv.order = order }
-        case .connection(let c): if slot(.connection, t, &s, late) { s.agv.connection = c }
+        case .connection(let c): if slot(.connection, t, &s, late) { s.connection = c; s.connectionSince = time }
+        case .connectionSince(let since): s.connectionSince = since
         }
     }
 

@@ -13,15 +13,20 @@ import TwinLayout
 /// ```
 /// Entities with no state are left out; a document may name only some entities.
 extension PlantState {
-    /// The document of this state.
-    public func document() -> JSONValue {
+    /// The document of this state. With `showingData`, each entity whose data is not live at the
+    /// clock (offline, or silent for longer than `noDataAfter` seconds) says so in `data`
+    /// ("no data since T (offline)"), for people and programs that read it; snapshots leave it out.
+    public func document(showingData: Bool = false, noDataAfter: Double? = nil) -> JSONValue {
         var top = JSONObject()
         top.append("plant", .string(plantName))
         if let time { top.append("time", .string(time.description)) }
         top.append("sequence", .number(Double(sequence)))
         var entityObject = JSONObject()
         for record in entities where !record.removed {
-            let fields = Self.fields(of: record.state)
+            var fields = Self.fields(of: record.state)
+            if showingData, !fields.members.isEmpty, let text = record.state.data(at: time, noDataAfter: noDataAfter).text {
+                fields.append("data", .string(text))
+            }
             if !fields.members.isEmpty { entityObject.append(record.id, .object(fields)) }
         }
         top.append("entities", .object(entityObject))
@@ -55,7 +60,8 @@ extension PlantState {
         if !a.errors.isEmpty { o.append("errors", .array(a.errors.map(json))) }
         if let node = a.lastNode { o.append("last_node", .string(node)) }
         if let order = a.order { o.append("order", .string(order)) }
-        if let c = a.connection { o.append("connection", .string(c)) }
+        if let c = s.connection { o.append("connection", .string(c)) }
+        if let since = s.connectionSince { o.append("connection_since", .string(since.description)) }
         if !a.zoneSets.isEmpty { o.append("zone_sets", .array(a.zoneSets.map(JSONValue.string))) }
         if !a.zoneRequests.isEmpty { o.append("zone_requests", .array(a.zoneRequests.map(json))) }
         if let updated = s.updated { o.append("updated", .string(updated.description)) }

@@ -51,6 +51,8 @@ public enum Change: Sendable, Equatable {
     case lastNode(String?)
     case order(String?)
     case connection(String)
+    /// Only in state documents: when the connection report in force was made.
+    case connectionSince(Timestamp)
     /// VDA 5050 3.0: the enabled zone sets and the zone requests.
     case zoneSets([String])
     case zoneRequests([AGVZoneRequest])
@@ -79,6 +81,7 @@ public enum Change: Sendable, Equatable {
         case .zoneSets: return "set.zone_sets"
         case .zoneRequests: return "set.zone_requests"
         case .statusSince: return "set.status_since"
+        case .connectionSince: return "set.connection_since"
         }
     }
 
@@ -86,8 +89,9 @@ public enum Change: Sendable, Equatable {
     func applies(to category: EntityCategory) -> Bool {
         switch self {
         case .status, .signal, .counter, .counterIncrement, .statusSince: return category != .agv
+        case .connection, .connectionSince: return true
         case .running, .speed: return category == .conveyor
-        case .pose, .velocity, .driving, .battery, .operatingMode, .loads, .errors, .lastNode, .order, .connection, .zoneSets, .zoneRequests:
+        case .pose, .velocity, .driving, .battery, .operatingMode, .loads, .errors, .lastNode, .order, .zoneSets, .zoneRequests:
             return category == .agv
         }
     }

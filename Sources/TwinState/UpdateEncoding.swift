@@ -32,7 +32,7 @@ extension Update {
                 case .connection(let c): set.append("connection", .string(c))
                 case .zoneSets(let ids): set.append("zone_sets", .array(ids.map(JSONValue.string)))
                 case .zoneRequests(let requests): set.append("zone_requests", .array(requests.map(PlantState.json)))
-                case .statusSince: break
+                case .statusSince, .connectionSince: break
                 }
             }
             if !signals.members.isEmpty { set.append("signals", .object(signals)) }

@@ -162,14 +162,16 @@ public enum UpdateParser {
                 }
                 changes.append(.zoneRequests(requests))
             case "connection":
-                // VDA 5050 2.x's and 3.0's connection states, as the vehicle sent them.
+                // VDA 5050 2.x's and 3.0's connection states, as the vehicle (or a machine's
+                // gateway) sent them.
                 let states = ["ONLINE", "OFFLINE", "CONNECTIONBROKEN", "HIBERNATING", "CONNECTION_BROKEN"]
                 guard case .string(let c) = v, states.contains(c) else {
                     throw StateError(field: f, message: "expected \(states.joined(separator: ", ")), found \(describe(v))")
                 }
                 changes.append(.connection(c))
             case "status_since" where document: changes.append(.statusSince(try timestamp(v, field: f)))
-            case "updated" where document: break
+            case "connection_since" where document: changes.append(.connectionSince(try timestamp(v, field: f)))
+            case "updated" where document, "data" where document: break
             default:
                 throw StateError(field: f, message: "unknown field (expected one of: \(setFields.joined(separator: ", ")))")
             }

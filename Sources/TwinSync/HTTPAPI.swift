@@ -102,7 +102,7 @@ public enum HTTPAPI {
             return json(.object(o))
         }
         router.get("/state") { request, _ -> Response in
-            json(try state(of: live, request).document())
+            json(try state(of: live, request).document(showingData: true, noDataAfter: live.plant.sync.noDataAfter))
         }
         router.get("/state/:id") { request, context -> Response in
             let id = try context.parameters.require("id")
@@ -110,7 +110,7 @@ public enum HTTPAPI {
             guard let record = state.entity(id), !record.removed else {
                 return problem(.notFound, request.uri.queryParameters.get("at") == nil ? "no entity '\(id)'" : "no entity '\(id)' at that moment")
             }
-            guard case .object(let top) = state.document(), case .object(let entities)? = top["entities"] else { return problem(.internalServerError, "no state") }
+            guard case .object(let top) = state.document(showingData: true, noDataAfter: live.plant.sync.noDataAfter), case .object(let entities)? = top["entities"] else { return problem(.internalServerError, "no state") }
             var o = JSONObject([.init(key: "id", value: .string(id)), .init(key: "category", value: .string(record.category.rawValue))])
             if let kind = record.kind { o.append("kind", .string(kind)) }
             if case .object(let fields)? = entities[id] { o.members += fields.members }

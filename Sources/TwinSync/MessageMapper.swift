@@ -215,6 +215,13 @@ public struct MessageMapper: Sendable {
             guard case .number(let n) = v, n == n.rounded(), abs(n) < 9e15 else { return bad("\(field): expected a whole number") }
             changes.append(.counter(name, Int64(n)))
         }
+        if let field = mapping.connectionField, let v = o[field] {
+            let states = ["ONLINE", "OFFLINE", "CONNECTIONBROKEN", "CONNECTION_BROKEN", "HIBERNATING"]
+            guard case .string(let raw) = v, states.contains(raw.uppercased()) else {
+                return bad("\(field): expected \(states.joined(separator: ", "))")
+            }
+            changes.append(.connection(raw.uppercased()))
+        }
         guard !changes.isEmpty else { return bad("none of the mapped fields is in the payload") }
         return .success(Update(time: time, action: .set(entity: id, changes: changes)))
     }

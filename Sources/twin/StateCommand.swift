@@ -56,7 +56,7 @@ struct StateCommand: ParsableCommand {
             throw CLIFailure.badInput("unknown entity '\(id)'")
         }
         if json {
-            var document = state.document()
+            var document = state.document(showingData: true, noDataAfter: loaded.sync.noDataAfter)
             if !entities.isEmpty, case .object(var top) = document, case .object(let all)? = top["entities"] {
                 let kept = JSONObject(all.members.filter { entities.contains($0.key) })
                 top.members = top.members.map { $0.key == "entities" ? .init(key: "entities", value: .object(kept)) : $0 }
@@ -69,7 +69,7 @@ struct StateCommand: ParsableCommand {
               + (store.map { " (history \($0.path))" } ?? " (no history)"))
         let shown = state.entities.filter { entities.isEmpty ? true : entities.contains($0.id) }
         for record in shown {
-            let line = Self.describe(record)
+            let line = Self.describe(record, data: record.state.data(at: state.time, noDataAfter: loaded.sync.noDataAfter))
             if !line.isEmpty || !entities.isEmpty { print(line.isEmpty ? "\(record.id.padding(toLength: 10, withPad: " ", startingAt: 0)) (no state)" : line) }
         }
         if state.hasLayoutEdits {
@@ -85,11 +85,13 @@ struct StateCommand: ParsableCommand {
         }
     }
 
-    /// One line per entity with a state: status, signals, counters, conveyor and AGV fields.
-    static func describe(_ record: PlantState.EntityRecord) -> String {
+    /// One line per entity with a state: status, signals, counters, conveyor and AGV fields; an
+    /// entity whose data is not live says so first ("no data since T (silent); last known: ...").
+    static func describe(_ record: PlantState.EntityRecord, data: DataState = .live) -> String {
         let s = record.state
         var parts: [String] = []
         if record.removed { parts.append("removed") }
+        if s.updated != nil, let text = data.text { parts.append(text + "; last known:") }
         if let status = s.status { parts.append(status.rawValue + (s.statusSince.map { " since \($0)" } ?? "")) }
         if let running = s.running { parts.append(running ? "running" : "stopped") }
         if let speed = s.speed { parts.append(String(format: "%.2f m/s", speed)) }

@@ -36,6 +36,24 @@ struct LateUpdateCommandTests {
         #expect(bad.stderr.contains("--max-lateness: expected a duration such as 30m, 1h or 600s (at most 7 days), found 'soon'"), "\(bad.stderr)")
     }
 
+    /// A machine whose gateway went offline reads as "no data" in `twin state`, its last status
+    /// only as what was last known.
+    @Test func stateSaysNoDataForAnOfflineMachine() throws {
+        let directory = StateCommandTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/u.jsonl"
+        try ([Self.status(at: Self.start, "M-012", "fault"),
+              #"{"t":"2026-05-04T06:05:00Z","entity":"M-012","set":{"connection":"OFFLINE"}}"#].joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let db = directory + "/h.sqlite"
+        #expect(try TwinBinary.run(["apply", "Assets/demo/plant.yaml", file, "--db", db]).status == 0)
+        let text = try TwinBinary.run(["state", "Assets/demo/plant.yaml", "--db", db, "--entity", "M-012"])
+        #expect(text.stdout.contains("no data since 2026-05-04T06:05:00Z (offline); last known:  fault since 2026-05-04T06:00:00Z"), "\(text.stdout)")
+        let json = try TwinBinary.run(["state", "Assets/demo/plant.yaml", "--db", db, "--json"])
+        #expect(json.stdout.contains(#""data": "no data since 2026-05-04T06:05:00Z (offline)""#), "\(json.stdout)")
+        let before = try TwinBinary.run(["state", "Assets/demo/plant.yaml", "--db", db, "--at", "2026-05-04T06:04:00Z", "--entity", "M-012"])
+        #expect(!before.stdout.contains("no data") && before.stdout.contains("fault since"), "\(before.stdout)")
+    }
+
     /// A gateway that loses its link buffers M-002's messages and resends them after the others:
     /// the twin's history answers every moment as if they had come in time.
     @Test(.enabled(if: MosquittoBroker.executable != nil))

@@ -23,6 +23,14 @@ struct SyncArticleTests {
         }
         #expect(printed == #"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"status":"fault","signals":{"spindle_temp_C":81.5},"counters":{"good":120}}}"#)
 
+        // The demo's gateways send their last will as {"conn":"OFFLINE"} on the status topic.
+        let will = Array(#"{"conn":"OFFLINE"}"#.utf8).withUnsafeBytes { mapper.update(topic: "plant/hall/M-012/status", payload: $0, arrival: Timestamp(iso8601: "2026-05-04T08:10:00Z")!) }
+        guard case .success(let gone) = will else { Issue.record("\(will)"); return }
+        #expect(gone.jsonLine == #"{"t":"2026-05-04T08:10:00Z","entity":"M-012","set":{"connection":"OFFLINE"}}"#)
+        let wrong = Array(#"{"conn":"maybe"}"#.utf8).withUnsafeBytes { mapper.update(topic: "plant/hall/M-012/status", payload: $0, arrival: Timestamp(Date())) }
+        guard case .failure(let why) = wrong else { Issue.record("a bad connection value mapped"); return }
+        #expect("\(why)".contains("conn: expected ONLINE, OFFLINE, CONNECTIONBROKEN, CONNECTION_BROKEN, HIBERNATING"), "\(why)")
+
         let unknown = Array(#"{"state":"RUN"}"#.utf8).withUnsafeBytes { mapper.update(topic: "plant/hall/M-999/status", payload: $0, arrival: Timestamp(Date())) }
         guard case .failure(let problem) = unknown else { Issue.record("M-999 mapped"); return }
         #expect("\(problem.kind) \(problem)" == "unknown plant/hall/M-999/status: no machine 'M-999' in the plant")

@@ -51,6 +51,27 @@ struct StatusColorTests {
         #expect(Self.saturation(model) > Self.saturation(none) + 0.1, "model \(model) vs neutral \(none)")
     }
 
+    /// A machine whose gateway went offline is drawn as "no data" (a greyed violet, in the
+    /// legend), not in the green of its last status; a running one beside it stays green.
+    @Test func anOfflineMachineShowsNoDataNotItsLastStatus() throws {
+        var state = PlantState(plant: Demo.plant)
+        try state.apply(try UpdateParser.parse(line: #"{"t":"2026-05-04T06:00:00Z","entity":"M-001","set":{"status":"running"}}"#))
+        try state.apply(try UpdateParser.parse(line: #"{"t":"2026-05-04T06:00:00Z","entity":"M-002","set":{"status":"running"}}"#))
+        try state.apply(try UpdateParser.parse(line: #"{"t":"2026-05-04T06:05:00Z","entity":"M-001","set":{"connection":"OFFLINE"}}"#))
+        let twin = Twin(plant: Demo.plant, state: state)
+        let snapshot = try twin.render(SnapshotRequest(camera: .named("plan"), width: 960, height: 540, samples: 1, overlays: false))
+        let (offline, n1) = try Self.color(of: "M-001", in: snapshot, plant: Demo.plant)
+        let (running, n2) = try Self.color(of: "M-002", in: snapshot, plant: Demo.plant)
+        #expect(n1 > 50 && n2 > 50)
+        #expect(running.y > 1.5 * running.x && running.y > 1.5 * running.z, "running \(running)")
+        // Violet-grey: blue above red above green, and no green cast.
+        #expect(offline.z > offline.x && offline.x > offline.y && offline.y < running.y, "offline \(offline)")
+        let states = EntityStates(state)
+        #expect(states.noData == ["M-001"] && states.statuses["M-001"] == nil && states.statuses["M-002"] == .running)
+        let overlay = PlantOverlay.make(plant: Demo.plant, states: states, statusColors: [:], cameraName: "plan")
+        #expect(overlay.legend.contains { $0.text == "no data" })
+    }
+
     /// No zone, the network or a label plate shares a hue with a status.
     @Test func overlaysUseHuesNoStatusHas() {
         func hue(_ c: SIMD3<Float>) -> Double {
@@ -63,6 +84,10 @@ struct StatusColorTests {
             return h < 0 ? h + 360 : h
         }
         let statusHues = MachineStatus.allCases.map { hue($0.defaultColor) }.filter { $0 >= 0 }
+        // "No data" is chromatic enough to tell from grey, and far from every status hue.
+        let noData = hue(MachineStatus.noDataColor)
+        #expect(noData >= 0)
+        for s in statusHues { #expect(min(abs(noData - s), 360 - abs(noData - s)) > 25, "no data hue \(noData) near \(s)") }
         var overlays: [SIMD3<Float>] = Zone.Kind.allCases.map { let f = PlantOverlay.colors(for: $0).0; return SIMD3(f.x, f.y, f.z) }
         overlays.append(SIMD3(PlantOverlay.networkColor.x, PlantOverlay.networkColor.y, PlantOverlay.networkColor.z))
         for c in overlays {

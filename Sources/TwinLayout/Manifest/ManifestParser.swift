@@ -120,8 +120,9 @@ struct ManifestParser {
     // MARK: Sections
 
     private func parseSync(_ field: ManifestField) throws(LayoutError) -> SyncConfig {
-        let m = try field.mapping(allowed: ["vda5050", "machines"])
+        let m = try field.mapping(allowed: ["vda5050", "machines", "no_data_after_s"])
         var sync = SyncConfig()
+        sync.noDataAfter = try m.optional("no_data_after_s")?.positiveDouble()
         if let v = m.optional("vda5050") {
             let vm = try v.mapping(allowed: ["interface", "version", "versions"])
             if let i = vm.optional("interface") { sync.interfaceName = try i.identifier() }
@@ -143,7 +144,7 @@ struct ManifestParser {
         }
         if let machines = m.optional("machines") {
             for item in try machines.sequence() {
-                let t = try item.mapping(allowed: ["topic", "status", "status_map", "running", "speed_mps", "time", "signals", "counters"])
+                let t = try item.mapping(allowed: ["topic", "status", "status_map", "running", "speed_mps", "time", "connection", "signals", "counters"])
                 let topicField = try t.required("topic")
                 let pattern = try topicField.string()
                 let levels = pattern.split(separator: "/", omittingEmptySubsequences: false)
@@ -158,6 +159,7 @@ struct ManifestParser {
                 topic.runningField = try t.optional("running")?.string()
                 topic.speedField = try t.optional("speed_mps")?.string()
                 topic.timeField = try t.optional("time")?.string()
+                topic.connectionField = try t.optional("connection")?.string()
                 func pairs(_ key: String) throws(LayoutError) -> [String: String] {
                     guard let f = t.optional(key) else { return [:] }
                     guard case .mapping(let mapping) = f.node else { throw f.error("expected a mapping of names to payload fields") }

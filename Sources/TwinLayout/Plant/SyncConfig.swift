@@ -10,6 +10,8 @@
 ///       signals: {spindle_temp_C: temp}         # signal name: payload field
 ///       counters: {good: parts_ok}
 ///       time: ts                                # an ISO 8601 time in the payload (default: arrival)
+///       connection: conn                        # ONLINE / OFFLINE (a gateway's last will, say)
+///   no_data_after_s: 600                        # silent this long: "no data", not its last status
 /// ```
 public struct SyncConfig: Sendable, Equatable {
     /// One machine topic pattern and what its payload fields mean.
@@ -22,6 +24,9 @@ public struct SyncConfig: Sendable, Equatable {
         public var runningField: String?
         public var speedField: String?
         public var timeField: String?
+        /// A payload field saying whether the source is connected: ONLINE, OFFLINE,
+        /// CONNECTIONBROKEN (as VDA 5050 spells them; lower case taken too).
+        public var connectionField: String?
         public var signals: [String: String] = [:]
         public var counters: [String: String] = [:]
         public var line: Int?
@@ -38,6 +43,9 @@ public struct SyncConfig: Sendable, Equatable {
     /// The VDA 5050 major versions followed (topic level 2): 2.x and 3.x by default.
     public var majorVersions = ["v2", "v3"]
     public var machines: [MachineTopic] = []
+    /// Seconds of silence after which an entity's data is "no data" rather than its last values
+    /// (nil: never; VDA 5050 connection and last wills say so at once).
+    public var noDataAfter: Double?
 
     public init() {}
 }

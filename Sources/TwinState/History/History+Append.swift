@@ -145,14 +145,16 @@ extension History {
     }
 
     /// Drops the snapshots that an update at `time`, arriving now, would have to be in. When that
-    /// leaves more than two intervals of updates after the last snapshot, they are taken again.
+    /// leaves three intervals of updates or more after the last snapshot, they are taken again
+    /// (fewer: the snapshot of the state after the batch closes the gap, so that updates a few
+    /// seconds late in every batch cost no replay).
     private func dropSnapshots(after time: Int64, _ db: Database) throws {
         try db.execute(sql: "DELETE FROM snapshots WHERE clock_ms > ?", arguments: [time])
         guard db.changesCount > 0 else { return }
         let last = try Row.fetchOne(db, sql: "SELECT clock_ms, seq FROM snapshots ORDER BY clock_ms DESC, seq DESC LIMIT 1")
         let after = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM updates WHERE (time_ms, seq) > (?, ?) LIMIT ?)",
-                                       arguments: [last?[0] ?? Int64.min, last?[1] ?? Int64(0), 2 * snapshotInterval]) ?? 0
-        if after >= 2 * snapshotInterval { _ = try replay(db, until: nil, snapshotEvery: snapshotInterval) }
+                                       arguments: [last?[0] ?? Int64.min, last?[1] ?? Int64(0), 3 * snapshotInterval]) ?? 0
+        if after >= 3 * snapshotInterval { _ = try replay(db, until: nil, snapshotEvery: snapshotInterval) }
     }
 
     /// A snapshot of `state` (keyed by its clock and sequence number) when one is due.

@@ -39,7 +39,7 @@ extension History {
         var remaining: Int64 = 0
         if let snapshotEvery {
             remaining = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM updates WHERE (time_ms, seq) > (?, ?)", arguments: [fromTime, fromSeq]) ?? 0
-            if remaining < 2 * snapshotEvery { remaining = 0 }
+            if remaining < 3 * snapshotEvery { remaining = 0 }
         }
         let statement = try db.cachedStatement(sql: "SELECT seq, time_ms, line FROM updates WHERE (time_ms, seq) > (?, ?) AND time_ms <= ? ORDER BY time_ms, seq")
         let s = statement.sqliteStatement
