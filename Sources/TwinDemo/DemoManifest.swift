@@ -33,6 +33,17 @@ extension DemoPlantGenerator {
         y.line("racks:")
         for r in layout.racks { y.line("  - {id: \(r), kind: pallet-rack, node: hall/Racks/\(r), dock: \(r)-D, handling_s: 30}") }
         y.line("")
+        y.line("# Production lines: each row of machines in flow order (west to east), and the conveyor")
+        y.line("# sections between the two rows of its block that carry its parts.")
+        y.line("lines:")
+        let rows = Dictionary(grouping: layout.machines, by: { $0.y }).sorted { $0.key < $1.key }
+        for (n, row) in rows.enumerated() {
+            let machines = row.value.sorted { $0.x < $1.x }.map(\.id)
+            let block = n / 2
+            let conveyors = layout.conveyors.filter { $0.hasPrefix("C-\(block + 1)") && $0.count == 5 }
+            y.line("  - {id: LINE-\(n + 1), machines: [\(machines.joined(separator: ", "))], conveyors: [\(conveyors.joined(separator: ", "))]}")
+        }
+        y.line("")
         y.line("# Each station names the AGV network node that serves it; validation keeps it reachable.")
         y.line("stations:")
         for s in layout.stations { y.line("  - {id: \(s.id), kind: transfer, node: hall/Stations/\(s.id), network_nodes: [\(s.node)]}") }
@@ -41,7 +52,7 @@ extension DemoPlantGenerator {
         y.line("agvs:")
         for i in 0..<spec.agvs {
             let id = String(format: "AGV-%02d", i + 1)
-            let start = i < layout.chargers.count ? layout.chargers[i].node : layout.parking[(i - layout.chargers.count) % layout.parking.count]
+            let start = layout.start(ofAGV: i)
             y.line("  - id: \(id)")
             y.line("    kind: unit-load")
             y.line("    footprint: {length: 1.2, width: 0.8, height: 0.4}")

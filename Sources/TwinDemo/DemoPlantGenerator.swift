@@ -105,6 +105,12 @@ public struct DemoPlantGenerator {
         var routes: [(id: String, nodes: [String], agv: String)] = []
         var docks: [Dock] = []
         var parking: [String] = []
+
+        /// Where AGV `i` (from 0) stands at the start: a charger each while there are chargers,
+        /// then the parking places in turn.
+        func start(ofAGV i: Int) -> String {
+            i < chargers.count ? chargers[i].node : parking[(i - chargers.count) % parking.count]
+        }
     }
 
     /// A network node off an aisle: a machine's or rack's dock, or a parking place.
@@ -334,9 +340,11 @@ public struct DemoPlantGenerator {
         let loop = southRun + eastRun + northRun + westRun + [southRun.first!]
         layout.routes.append(("R-LOOP", loop, "AGV-01"))
         for k in 0..<spec.blocks {
-            let charger = layout.chargers[k % layout.chargers.count].node
-            if let path = graph.path(through: [charger, "E-S\(k + 1)", "W-S\(k + 1)", charger]) {
-                layout.routes.append(("R-SUPPLY-\(k + 1)", path, String(format: "AGV-%02d", (k + 1) % spec.agvs + 1)))
+            // Each supply run starts and ends where its AGV stands.
+            let agv = (k + 1) % spec.agvs
+            let home = layout.start(ofAGV: agv)
+            if let path = graph.path(through: [home, "E-S\(k + 1)", "W-S\(k + 1)", home]) {
+                layout.routes.append(("R-SUPPLY-\(k + 1)", path, String(format: "AGV-%02d", agv + 1)))
             }
         }
     }

@@ -252,6 +252,47 @@ extension Validator {
                                      message: String(format: "%@ and %@ stand %.3f m apart; their link allows %.2f m", entity.id, link.to, d, within)))
             }
         }
+        out += productionLines()
+        return out
+    }
+
+    /// Every line (`lines:`) holds together: each machine within reach of the one before it, each
+    /// conveyor within reach of a machine of its line.
+    func productionLines() -> [Violation] {
+        var out: [Violation] = []
+        func distance(_ a: String, _ b: String, within: Double) -> (Double, SIMD2<Double>)? {
+            guard let i = boxIndex[a], let j = boxIndex[b], let pa = part(a), let pb = part(b) else { return nil }
+            let d = pa.tree.distance(to: pb.tree, cutoff: max(Self.gap(boxes[i], boxes[j]), within) + 100)
+            return (d, Self.between(boxes[i], boxes[j]))
+        }
+        for line in plant.lines {
+            for (a, b) in zip(line.machines, line.machines.dropFirst()) {
+                coverage.flowLinks += 1
+                guard let (d, place) = distance(a, b, within: line.within) else {
+                    out.append(Violation(rule: .flow, entities: [a, b], message: "line \(line.id): \(boxIndex[a] == nil ? a : b) is gone"))
+                    continue
+                }
+                guard d > line.within + 1e-9 else { continue }
+                out.append(Violation(rule: .flow, entities: [a, b], measured: d, required: line.within, place: place,
+                                     message: String(format: "line %@: %@ follows %@ at %.3f m; the line allows %.2f m", line.id, b, a, d, line.within)))
+            }
+            for conveyor in line.conveyors {
+                coverage.flowLinks += 1
+                var nearest: (machine: String, d: Double, place: SIMD2<Double>)?
+                for machine in line.machines {
+                    guard let (d, place) = distance(conveyor, machine, within: line.within) else { continue }
+                    if nearest.map({ d < $0.d }) ?? true { nearest = (machine, d, place) }
+                }
+                guard let nearest else {
+                    out.append(Violation(rule: .flow, entities: [conveyor], message: "line \(line.id): conveyor \(conveyor) or its machines are gone"))
+                    continue
+                }
+                guard nearest.d > line.within + 1e-9 else { continue }
+                out.append(Violation(rule: .flow, entities: [conveyor, nearest.machine], measured: nearest.d, required: line.within, place: nearest.place,
+                                     message: String(format: "line %@: conveyor %@ stands %.3f m from its nearest machine of the line, %@; the line allows %.2f m",
+                                                     line.id, conveyor, nearest.d, nearest.machine, line.within)))
+            }
+        }
         return out
     }
 }

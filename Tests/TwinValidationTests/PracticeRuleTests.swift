@@ -272,6 +272,34 @@ struct PracticeRuleTests {
         #expect(Validator(plant: plant).materialFlow().map(\.message) == ["conveyor_1 hands material to station_9, which is gone"])
     }
 
+    /// A line holds together: its machines each within reach of the one before, its conveyors
+    /// within reach of one of its machines; exact to the millimetre at the limit.
+    @Test func aLineHoldsTogether() throws {
+        func check(_ gap: Double, conveyorAt x: Double = 1) throws -> [Violation] {
+            var plant = try Self.hall([("press_1", SIMD2(2, 2), SIMD2(4, 4), 2), ("press_2", SIMD2(4 + gap, 2), SIMD2(6 + gap, 4), 2),
+                                       ("conveyor_1", SIMD2(x, 4.5), SIMD2(x + 6, 5.3), 0.8)])
+            plant.lines = [ProductionLine(id: "LINE-A", machines: ["press_1", "press_2"], conveyors: ["conveyor_1"], within: 1.5)]
+            return Validator(plant: plant).materialFlow()
+        }
+        #expect(try check(1.5 - 0.001).isEmpty)
+        #expect(try check(1.5 + 0.001).map(\.message) == ["line LINE-A: press_2 follows press_1 at 1.501 m; the line allows 1.50 m"])
+        let far = try check(1, conveyorAt: 30)
+        #expect(far.map(\.message) == ["line LINE-A: conveyor conveyor_1 stands 23.005 m from its nearest machine of the line, press_2; the line allows 1.50 m"])
+        #expect(far.first?.measured.map { abs($0 - (23.0 * 23.0 + 0.25).squareRoot()) < 1e-6 } == true)
+    }
+
+    /// The demo's lines hold; the conveyor the old fault scenario stopped for line 2 (C-201, a
+    /// block further north) would not.
+    @Test func theDemoLinesHoldAndAForeignConveyorIsFound() throws {
+        var plant = Demo.plant
+        #expect(plant.lines.map(\.id) == ["LINE-1", "LINE-2", "LINE-3", "LINE-4"])
+        #expect(Validator(plant: plant).productionLines().isEmpty)
+        plant.lines[1].conveyors.append("C-201")
+        let found = Validator(plant: plant).productionLines()
+        #expect(found.count == 1 && found.first?.entities.first == "C-201", "\(found.map(\.message))")
+        #expect(found.first?.message.hasPrefix("line LINE-2: conveyor C-201 stands ") == true, "\(found.map(\.message))")
+    }
+
     /// A link whose other end a change removes is reported by the change's check.
     @Test func removingTheOtherEndOfALinkIsAViolation() throws {
         var base = RuleTests.base

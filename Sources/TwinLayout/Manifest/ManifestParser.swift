@@ -14,7 +14,7 @@ struct ManifestParser {
     static let trajectoryEndTolerance = 0.01
 
     static let topLevelKeys = ["name", "description", "models", "machines", "conveyors", "racks", "stations",
-                               "agvs", "network", "routes", "zones", "cameras", "state_colors", "obstacles", "collision", "rules", "sync", "doors", "cranes"]
+                               "agvs", "network", "routes", "zones", "cameras", "state_colors", "obstacles", "collision", "rules", "sync", "lines", "doors", "cranes"]
 
     /// The machine states whose colors a manifest may set.
     static let stateNames = ["running", "idle", "blocked", "starved", "fault", "maintenance", "offline"]
@@ -114,7 +114,49 @@ struct ManifestParser {
         }
         if let rules = top.optional("rules") { manifest.rules = try parseRules(rules) }
         if let sync = top.optional("sync") { manifest.sync = try parseSync(sync) }
+        if let lines = top.optional("lines") { manifest.lines = try parseLines(lines, entities: manifest.entities) }
         return manifest
+    }
+
+    /// `lines:`: each line's machines in flow order and its conveyors, every one a declared
+    /// entity that carries a status; a machine in one line only.
+    private func parseLines(_ field: ManifestField, entities: [PlantManifest.EntityDeclaration]) throws(LayoutError) -> [ProductionLine] {
+        let categories = Dictionary(entities.map { ($0.id, $0.category) }, uniquingKeysWith: { a, _ in a })
+        var lines: [ProductionLine] = []
+        var lineOf: [String: String] = [:]
+        var seen: [String: Int] = [:]
+        for item in try field.sequence() {
+            let m = try item.mapping(allowed: ["id", "name", "machines", "conveyors", "within_m"])
+            let idField = try m.required("id")
+            let id = try idField.identifier()
+            if let first = seen[id] { throw idField.error("duplicate line id '\(id)' (first declared on line \(first))") }
+            seen[id] = item.line
+            func members(_ key: String, required: Bool) throws(LayoutError) -> [String] {
+                guard let list = required ? try m.required(key) : m.optional(key) else { return [] }
+                var ids: [String] = []
+                for (i, f) in try list.sequence().enumerated() {
+                    let member = try f.identifier()
+                    guard let category = categories[member] else { throw f.error("unknown entity '\(member)'") }
+                    guard category != .agv, category != .structure, category != .object else {
+                        throw f.error("'\(member)' is \(category == .agv ? "an AGV" : "a \(category.rawValue)"), not a machine, conveyor, rack or station")
+                    }
+                    if key == "machines" {
+                        if let other = lineOf[member] { throw f.error("'\(member)' is in line \(other) already (a machine belongs to one line)") }
+                        if ids.contains(member) { throw f.error("'\(member)' is named twice in the line") }
+                        lineOf[member] = id
+                    }
+                    _ = i
+                    ids.append(member)
+                }
+                return ids
+            }
+            let machines = try members("machines", required: true)
+            guard !machines.isEmpty else { throw try m.required("machines").error("a line has at least one machine") }
+            let conveyors = try members("conveyors", required: false)
+            let within = try m.optional("within_m")?.positiveDouble() ?? ProductionLine.defaultReach
+            lines.append(ProductionLine(id: id, name: try m.optional("name")?.string(), machines: machines, conveyors: conveyors, within: within, line: item.line))
+        }
+        return lines
     }
 
     // MARK: Sections

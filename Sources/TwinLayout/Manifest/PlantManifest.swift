@@ -94,6 +94,8 @@ public struct PlantManifest: Sendable {
     public var rules = LayoutRules()
     /// How live MQTT data maps onto the plant (`sync:`).
     public var sync = SyncConfig()
+    /// Production lines (`lines:`).
+    public var lines: [ProductionLine] = []
 
     /// Reads and checks a manifest file.
     public static func load(path: String) throws(LayoutError) -> PlantManifest {

@@ -68,6 +68,8 @@ public struct Plant: Sendable {
     public var rules = LayoutRules()
     /// How `twin sync` maps MQTT topics onto entities.
     public var sync = SyncConfig()
+    /// Production lines: machines in flow order and their conveyors (`lines:`).
+    public var lines: [ProductionLine] = []
     /// The scene-space bounds of every drawn triangle.
     public var bounds: BoundingBox
     /// What loading found along the way.

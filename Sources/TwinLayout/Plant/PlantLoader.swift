@@ -161,6 +161,7 @@ public struct PlantLoader: Sendable {
         plant.defaultMargin = manifest.defaultMargin
         plant.rules = manifest.rules
         plant.sync = manifest.sync
+        plant.lines = manifest.lines
         return plant
     }
 
