@@ -105,6 +105,35 @@ struct EventTimeTests {
         }
     }
 
+    /// An update a little late is added to the latest snapshot (kept in memory with its fields'
+    /// times) rather than dropping it; the history answers every moment as in time order.
+    @Test func aLittleLateKeepsTheLatestSnapshot() throws {
+        let directory = Demo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let history = try History(path: directory + "/h.sqlite", plant: Demo.plant, snapshotInterval: 10)
+        let lines = HistoryTests.lines(31)
+        var arrival = Array(lines.prefix(30))
+        arrival.insert(lines[30], at: 25)          // 08:00:30 arrives early ...
+        arrival.append(lines[25])                  // ... and 08:00:25 after it, behind the snapshot at 08:00:30
+        arrival.remove(at: 26)
+        var state = history.initialState
+        var batch = UpdateBatch()
+        for (i, line) in arrival.enumerated() {
+            let update = Self.update(line)
+            try state.apply(update)
+            batch.append(update, appliedTo: state)
+            if (i + 1) % 10 == 0 || i == arrival.count - 1 { try history.commit(batch, state: state); batch.removeAll() }
+        }
+        #expect(arrival.count == 31 && state.lateUpdates == 5)
+        #expect(try history.counts().snapshots == 3, "the latest snapshot was repaired, not dropped")
+        for k in [5, 19, 24, 25, 26, 29, 30] {
+            let t = Timestamp(iso8601: "2026-05-04T08:00:00Z")!.adding(seconds: Double(k) + 0.5)
+            var expected = try HistoryTests.replay(Array(lines.prefix(k + 1)))
+            expected.setClock(t)
+            #expect(difference(try history.state(at: t), expected) == "", "at \(k)")
+        }
+    }
+
     /// The case: a fault stamped 06:10 arrives after a report stamped 06:30.
     @Test func aLateFaultShowsAtItsTime() throws {
         let directory = Demo.temporaryDirectory()

@@ -76,12 +76,44 @@ extension History {
     /// last update) when one is due or `snapshot` asks, and the source's progress: all or nothing.
     /// Updates that arrived late (placed at their time in `state`) drop the snapshots after them.
     public func commit(_ batch: UpdateBatch, state: PlantState, snapshot: Bool = false, source: SourceProgress? = nil) throws(StateError) {
-        try write { db in
+        let cached = try write { db -> SnapshotCache.Entry? in
             try insert(batch, db)
-            if let earliest = batch.rows.lazy.map(\.time).min() { try dropSnapshots(after: earliest, db) }
-            try snapshotIfDue(state, force: snapshot, db)
+            var cached = latestSnapshot.value
+            if let earliest = batch.rows.lazy.map(\.time).min() {
+                cached = try repairLatestSnapshot(with: batch, after: earliest, cached, db)
+                try dropSnapshots(after: earliest, keeping: cached?.seq, db)
+            }
+            if try snapshotIfDue(state, force: snapshot, db), let clock = state.time {
+                cached = SnapshotCache.Entry(seq: state.sequence, clock: clock.milliseconds, state: state)
+            }
             if let source { try record(source, db) }
+            return cached
         }
+        latestSnapshot.value = cached
+    }
+
+    /// Updates of `batch` older than the latest snapshot's clock belong in it: they are placed in
+    /// its state as kept in memory (with the fields' times) and the snapshot is written again.
+    /// Nil when that cannot be done (no such state kept, it is no longer the latest snapshot, or
+    /// an update needs a replay): the snapshot is then dropped like the others.
+    private func repairLatestSnapshot(with batch: UpdateBatch, after earliest: Int64, _ cached: SnapshotCache.Entry?, _ db: Database) throws -> SnapshotCache.Entry? {
+        guard var entry = cached else { return nil }
+        guard earliest < entry.clock else { return entry }
+        guard let latest = try Row.fetchOne(db, sql: "SELECT seq, clock_ms FROM snapshots ORDER BY clock_ms DESC, seq DESC LIMIT 1"),
+              latest[0] as Int64 == entry.seq, latest[1] as Int64 == entry.clock else { return nil }
+        let placed = batch.bytes.withUnsafeBufferPointer { bytes -> Bool in
+            for row in batch.rows where row.time < entry.clock {
+                do throws(StateError) {
+                    try entry.state.apply(try UpdateParser.parse(line: UnsafeBufferPointer(rebasing: bytes[row.start..<row.end])))
+                } catch {
+                    return false
+                }
+            }
+            return true
+        }
+        guard placed else { return nil }
+        try db.execute(sql: "UPDATE snapshots SET state = ? WHERE seq = ?", arguments: [JSONWriter.string(entry.state.document()), entry.seq])
+        return entry
     }
 
     /// Places an update that `PlantState.apply` could not place alone (kind `.outOfOrder`): stores
@@ -98,7 +130,8 @@ extension History {
             var text = update.jsonLine
             text.withUTF8 { batch.append(sequence: state.sequence + 1, time: update.time, clock: clock, entity: update.entity, line: $0) }
         }
-        return try write { db in
+        latestSnapshot.value = nil
+        let result = try write { db in
             try insert(batch, db)
             try db.execute(sql: "DELETE FROM snapshots WHERE clock_ms > ?", arguments: [update.time.milliseconds])
             var placed: PlantState
@@ -110,10 +143,12 @@ extension History {
             guard placed.sequence == state.sequence + 1 else {
                 throw StateError(kind: .history, file: path, message: "the history holds \(placed.sequence) updates where the twin had applied \(state.sequence + 1)")
             }
-            try snapshotIfDue(placed, force: true, db)
+            let written = try snapshotIfDue(placed, force: true, db)
             if let source { try record(source, db) }
-            return placed
+            return (placed, written)
         }
+        if result.1, let clock = result.0.time { latestSnapshot.value = SnapshotCache.Entry(seq: result.0.sequence, clock: clock.milliseconds, state: result.0) }
+        return result.0
     }
 
     private func insert(_ batch: UpdateBatch, _ db: Database) throws {
@@ -148,8 +183,8 @@ extension History {
     /// leaves three intervals of updates or more after the last snapshot, they are taken again
     /// (fewer: the snapshot of the state after the batch closes the gap, so that updates a few
     /// seconds late in every batch cost no replay).
-    private func dropSnapshots(after time: Int64, _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM snapshots WHERE clock_ms > ?", arguments: [time])
+    private func dropSnapshots(after time: Int64, keeping kept: Int64?, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM snapshots WHERE clock_ms > ? AND seq != ?", arguments: [time, kept ?? -1])
         guard db.changesCount > 0 else { return }
         let last = try Row.fetchOne(db, sql: "SELECT clock_ms, seq FROM snapshots ORDER BY clock_ms DESC, seq DESC LIMIT 1")
         let after = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM updates WHERE (time_ms, seq) > (?, ?) LIMIT ?)",
@@ -157,13 +192,14 @@ extension History {
         if after >= 3 * snapshotInterval { _ = try replay(db, until: nil, snapshotEvery: snapshotInterval) }
     }
 
-    /// A snapshot of `state` (keyed by its clock and sequence number) when one is due.
-    private func snapshotIfDue(_ state: PlantState, force: Bool, _ db: Database) throws {
+    /// A snapshot of `state` (keyed by its clock and sequence number) when one is due; true when written.
+    @discardableResult
+    private func snapshotIfDue(_ state: PlantState, force: Bool, _ db: Database) throws -> Bool {
         let lastSnapshot = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM snapshots") ?? 0
-        if let clock = state.time, state.sequence > lastSnapshot, force || state.sequence - lastSnapshot >= snapshotInterval {
-            try db.execute(sql: "INSERT OR REPLACE INTO snapshots(seq, clock_ms, state) VALUES (?, ?, ?)",
-                           arguments: [state.sequence, clock.milliseconds, JSONWriter.string(state.document())])
-        }
+        guard let clock = state.time, state.sequence > lastSnapshot, force || state.sequence - lastSnapshot >= snapshotInterval else { return false }
+        try db.execute(sql: "INSERT OR REPLACE INTO snapshots(seq, clock_ms, state) VALUES (?, ?, ?)",
+                       arguments: [state.sequence, clock.milliseconds, JSONWriter.string(state.document())])
+        return true
     }
 
     private func record(_ source: SourceProgress, _ db: Database) throws {

@@ -25,6 +25,9 @@ public final class History: Sendable {
     /// How many updates lie between snapshots.
     public let snapshotInterval: Int64
     let queue: DatabaseQueue
+    /// The latest snapshot this process wrote, with the fields' times, so that updates a little
+    /// late can be added to it instead of it being dropped.
+    let latestSnapshot = SnapshotCache()
 
     /// Opens (or creates) the history at `path` for `plant`. `maximumLateness` (milliseconds): how
     /// late an update may arrive and still be placed at its time (``PlantState/maximumLateness``).
@@ -136,5 +139,17 @@ public final class History: Sendable {
         do { return try queue.write(body) } catch let error as StateError { throw error } catch {
             throw StateError(kind: .history, file: path, message: Self.message(error))
         }
+    }
+}
+
+/// The state of the latest snapshot written, kept in memory with what the stored document lacks
+/// (when each field was set).
+final class SnapshotCache: @unchecked Sendable {
+    struct Entry { var seq: Int64; var clock: Int64; var state: PlantState }
+    private let lock = NSLock()
+    private var entry: Entry?
+    var value: Entry? {
+        get { lock.lock(); defer { lock.unlock() }; return entry }
+        set { lock.lock(); entry = newValue; lock.unlock() }
     }
 }
