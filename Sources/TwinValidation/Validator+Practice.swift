@@ -231,7 +231,8 @@ extension Validator {
     // MARK: Material flow
 
     /// Every declared link (`links:`) within reach: the two parts at most the link's distance apart.
-    func materialFlow() -> [Violation] {
+    /// `lines`: with a change, only the lines with a part among these are measured again.
+    func materialFlow(lines touched: Set<String>? = nil) -> [Violation] {
         guard rules.materialFlow else { return [] }
         var out: [Violation] = []
         for entity in plant.entities {
@@ -252,20 +253,23 @@ extension Validator {
                                      message: String(format: "%@ and %@ stand %.3f m apart; their link allows %.2f m", entity.id, link.to, d, within)))
             }
         }
-        out += productionLines()
+        out += productionLines(touching: touched)
         return out
     }
 
     /// Every line (`lines:`) holds together: each machine within reach of the one before it, each
     /// conveyor within reach of a machine of its line.
-    func productionLines() -> [Violation] {
+    func productionLines(touching touched: Set<String>? = nil) -> [Violation] {
         var out: [Violation] = []
         func distance(_ a: String, _ b: String, within: Double) -> (Double, SIMD2<Double>)? {
             guard let i = boxIndex[a], let j = boxIndex[b], let pa = part(a), let pb = part(b) else { return nil }
-            let d = pa.tree.distance(to: pb.tree, cutoff: max(Self.gap(boxes[i], boxes[j]), within) + 100)
+            // Within reach answers early; only a pair too far apart is measured for the message.
+            var d = Self.gap(boxes[i], boxes[j]) > within ? Double.infinity : pa.tree.distance(to: pb.tree, cutoff: within + 1e-6)
+            if d > within { d = pa.tree.distance(to: pb.tree, cutoff: max(Self.gap(boxes[i], boxes[j]), within) + 100) }
             return (d, Self.between(boxes[i], boxes[j]))
         }
         for line in plant.lines {
+            if let touched, !line.machines.contains(where: touched.contains), !line.conveyors.contains(where: touched.contains) { continue }
             for (a, b) in zip(line.machines, line.machines.dropFirst()) {
                 coverage.flowLinks += 1
                 guard let (d, place) = distance(a, b, within: line.within) else {

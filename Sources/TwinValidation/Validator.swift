@@ -195,7 +195,7 @@ public final class Validator {
         progress(steps[12], 12, total)
         if practice { violations += forkliftAisles() }
         progress(steps[13], 13, total)
-        if practice { violations += materialFlow() }
+        if practice { violations += materialFlow(lines: changes.map { $0.changedEntities.union($0.removed) }) }
         progress("done", total, total)
         return withFixes(violations, changed: changes?.changedEntities)
     }
