@@ -23,7 +23,7 @@ struct CheckCommandTests {
     @Test func aTightMarginMakesViolationsAndExitStatusOne() throws {
         let result = try TwinBinary.run(["check", "Assets/demo/plant.yaml", "--route", "R-SUPPLY-1", "--margin", "0.2"])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("within the 0.20 m margin: CS-1"))
+        #expect(result.stdout.contains("within the 0.20 m margin: CS-2"), "\(result.stdout)")
     }
 
     @Test(arguments: [

@@ -66,8 +66,8 @@ struct ScenarioCommandTests {
             #expect(try PNGDecoder.read(path: out + "/" + frame).width == 1280, "\(frame)")
         }
         #expect(try String(contentsOfFile: out + "/report.md", encoding: .utf8).contains("**PASSED**: 7 of 7 assertions held."))
-        // The run's history answers for any moment of it: AGV-01 was on its way at 06:01.
-        let state = try TwinBinary.run(["state", "Assets/demo/plant.yaml", "--db", out + "/history.sqlite", "--at", "2026-05-04T06:01:00Z", "--entity", "AGV-01"])
+        // The run's history answers for any moment of it: AGV-02 was on its way at 06:01.
+        let state = try TwinBinary.run(["state", "Assets/demo/plant.yaml", "--db", out + "/history.sqlite", "--at", "2026-05-04T06:01:00Z", "--entity", "AGV-02"])
         #expect(state.status == 0)
         #expect(state.stdout.contains("driving"), "\(state.stdout)")
     }
