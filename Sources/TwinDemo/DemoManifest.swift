@@ -24,8 +24,14 @@ extension DemoPlantGenerator {
         y.line("")
         y.line("machines:")
         for m in layout.machines {
-            y.line("  - {id: \(m.id), kind: \(m.kind.rawValue), node: hall/Machines/\(m.id), docks: {in: \(m.id)-IN, out: \(m.id)-OUT}, handling_s: 20, cycle_s: \(f(m.kind.cycleSeconds))}")
+            y.line("  - {id: \(m.id), kind: \(m.kind.rawValue), node: hall/Machines/\(m.id), docks: {in: \(m.id)-IN, out: \(m.id)-OUT}, handling_s: 20}")
         }
+        y.line("")
+        y.line("# What machines of a kind share: the ideal cycle time (seconds per part at the ideal rate).")
+        y.line("machine_kinds:")
+        var kinds: [MachineKind] = []
+        for m in layout.machines where !kinds.contains(m.kind) { kinds.append(m.kind) }
+        for kind in kinds { y.line("  \(kind.rawValue): {cycle_s: \(f(kind.cycleSeconds))}") }
         y.line("")
         y.line("conveyors:")
         for c in layout.conveyors { y.line("  - {id: \(c), kind: roller, node: hall/Conveyors/\(c)}") }
@@ -43,6 +49,18 @@ extension DemoPlantGenerator {
             let conveyors = layout.conveyors.filter { $0.hasPrefix("C-\(block + 1)") && $0.count == 5 }
             y.line("  - {id: LINE-\(n + 1), machines: [\(machines.joined(separator: ", "))], conveyors: [\(conveyors.joined(separator: ", "))]}")
         }
+        y.line("")
+        y.line("# Working time: three shifts on weekdays with their breaks, days off, and planned maintenance.")
+        y.line("# Availability is measured against the planned busy time (ISO 22400-2): shifts less breaks and planned stops.")
+        y.line("calendar:")
+        y.line("  time_zone: UTC")
+        y.line("  shifts:")
+        y.line("    - {name: early, start: \"06:00\", end: \"14:00\", days: mon-fri, breaks: [\"09:00-09:15\", \"11:30-12:00\"]}")
+        y.line("    - {name: late, start: \"14:00\", end: \"22:00\", days: mon-fri, breaks: [\"17:00-17:15\", \"19:30-20:00\"]}")
+        y.line("    - {name: night, start: \"22:00\", end: \"06:00\", days: sun-thu, breaks: [\"02:00-02:30\"]}")
+        y.line("  days_off: [2026-12-24, 2026-12-25, 2026-12-31, 2027-01-01]")
+        y.line("  planned_stops:")
+        y.line("    - {entities: [\(layout.machines[2].id)], from: \"2026-05-05T06:00\", to: \"2026-05-05T08:00\", reason: planned_maintenance}")
         y.line("")
         y.line("# Each station names the AGV network node that serves it; validation keeps it reachable.")
         y.line("stations:")
@@ -138,7 +156,8 @@ extension DemoPlantGenerator {
         y.line("  machines:")
         y.line("    - topic: plant/hall/{id}/status")
         y.line("      status: state")
-        y.line("      status_map: {RUN: running, IDLE: idle, BLOCKED: blocked, STARVED: starved, FAULT: fault, MAINT: maintenance, OFF: offline}")
+        y.line("      status_map: {RUN: running, IDLE: idle, BLOCKED: blocked, STARVED: starved, FAULT: fault, MAINT: maintenance, SETUP: setup, OFF: offline}")
+        y.line("      reasons: reason   # why: break, no_order, waiting_material, planned, repair, or the PLC's code")
         y.line("      signals: {spindle_temp_C: temp_C, program: program}")
         y.line("      counters: {good: parts_ok, scrap: parts_nok}")
         y.line("      time: ts")

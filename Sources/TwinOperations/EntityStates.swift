@@ -7,7 +7,7 @@ import TwinState
 extension MachineStatus {
     /// The default color (sRGB, 0...1) a machine in this state is drawn in, whole (the light
     /// shades it). One palette with the overlays: a hue per status (red fault, orange blocked,
-    /// yellow starved, green running, teal idle, blue maintenance, charcoal offline), none of them
+    /// yellow starved, green running, teal idle, blue maintenance, lime setup, charcoal offline), none of them
     /// used by a zone, the network or a label plate, and none near ``MachineStatus/neutralColor``.
     public var defaultColor: SIMD3<Float> {
         switch self {
@@ -17,6 +17,7 @@ extension MachineStatus {
         case .starved: return SIMD3(0.95, 0.84, 0.14)
         case .fault: return SIMD3(0.86, 0.09, 0.09)
         case .maintenance: return SIMD3(0.16, 0.33, 0.86)
+        case .setup: return SIMD3(0.45, 0.75, 0.10)
         case .offline: return SIMD3(0.20, 0.21, 0.23)
         }
     }

@@ -1,8 +1,46 @@
 import TwinGeometry
 
-/// What a machine, conveyor, rack or station is doing.
+/// What a machine, conveyor, rack or station is doing: its primary status. `setup` is a
+/// changeover between products (tooling, first-part checks); the others as their names say.
+/// Why it is in that status, and any further conditions (a faulted machine that is also
+/// starved), travel beside it as ``EntityState/statusReasons``.
 public enum MachineStatus: String, Sendable, CaseIterable, Codable {
-    case running, idle, blocked, starved, fault, maintenance, offline
+    case running, idle, blocked, starved, fault, maintenance, setup, offline
+}
+
+/// Why a machine is in its status: the words the twin knows, and which stops they make planned.
+///
+/// A status may carry reasons (`"reasons": ["break"]`): the first says why the machine is in its
+/// primary status, the others add conditions (a status name, as `starved` beside a `fault`) or a
+/// source's own codes (`E-1203`). A stop is *planned* (ISO 22400-2 planned downtime: it does not
+/// count against availability) when the machine is idle, in maintenance, in setup or offline and
+/// its first reason is `break`, `no_order` or `planned`; every other stop is unplanned, among
+/// them `waiting_material` and `repair`.
+public enum StatusReason {
+    /// The reasons that make an idle, maintenance, setup or offline stop planned.
+    public static let planned: Set<String> = ["break", "no_order", "planned"]
+    /// The reasons the twin names in its documentation (others are accepted as codes).
+    public static let known: [String: String] = [
+        "break": "a planned break (idle)", "no_order": "nothing to make (idle)", "planned": "planned (maintenance, setup, idle)",
+        "waiting_material": "waiting for material (idle; unplanned)", "repair": "repair after a failure (maintenance; unplanned)",
+    ]
+    /// At most this many reasons per status, each at most ``maximumLength`` characters.
+    public static let maximumCount = 8
+    public static let maximumLength = 64
+}
+
+/// Whether a machine that does not produce was planned not to.
+public enum StopKind: String, Sendable {
+    case planned, unplanned
+}
+
+/// A counter's resets: how many times its source counted from zero again (a PLC restart), and
+/// the sum of the values it had reached before each, so that its total counts on across them.
+public struct CounterResets: Sendable, Equatable {
+    public var count: Int
+    /// The values reached before each reset, summed.
+    public var carried: Int64
+    public init(count: Int = 0, carried: Int64 = 0) { self.count = count; self.carried = carried }
 }
 
 /// A named signal's value: a number with its unit, a string or a boolean.
@@ -96,10 +134,14 @@ public struct EntityState: Sendable, Equatable {
     public var status: MachineStatus?
     /// When the status last changed.
     public var statusSince: Timestamp?
+    /// Why it is in that status, and further conditions (``StatusReason``); set with the status.
+    public var statusReasons: [String] = []
     /// Named signals: temperatures, pressures, program names, door switches.
     public var signals: [String: SignalValue] = [:]
-    /// Part counters (good, scrap, cycles).
+    /// Part counters (good, scrap, cycles) as their source counts them now.
     public var counters: [String: Int64] = [:]
+    /// The counters that were reset (a value below the one before it), by name; see ``total(ofCounter:)``.
+    public var counterResets: [String: CounterResets] = [:]
     /// Conveyors: whether the belt runs, and how fast (m/s).
     public var running: Bool?
     public var speed: Double?
@@ -119,9 +161,30 @@ public struct EntityState: Sendable, Equatable {
 
     /// Equal values (when each field was set is bookkeeping, not state).
     public static func == (a: EntityState, b: EntityState) -> Bool {
-        a.status == b.status && a.statusSince == b.statusSince && a.signals == b.signals && a.counters == b.counters
+        a.status == b.status && a.statusSince == b.statusSince && a.statusReasons == b.statusReasons && a.signals == b.signals
+            && a.counters == b.counters && a.counterResets == b.counterResets
             && a.running == b.running && a.speed == b.speed && a.agv == b.agv && a.updated == b.updated
             && a.connection == b.connection && a.connectionSince == b.connectionSince
+    }
+}
+
+extension EntityState {
+    /// A counter's count since it was first reported, across resets: the values reached before
+    /// each reset plus its value now. Nil when it was never reported.
+    public func total(ofCounter name: String) -> Int64? {
+        guard let value = counters[name] else { return nil }
+        return (counterResets[name]?.carried ?? 0) &+ value
+    }
+
+    /// Whether the machine's stop is planned (``StatusReason``); nil while it runs or has no status.
+    public var stop: StopKind? {
+        guard let status, status != .running else { return nil }
+        switch status {
+        case .idle, .maintenance, .setup, .offline:
+            return statusReasons.first.map { StatusReason.planned.contains($0) } == true ? .planned : .unplanned
+        default:
+            return .unplanned
+        }
     }
 }
 
@@ -169,11 +232,11 @@ struct FieldClock: Sendable, Equatable {
     /// The fields with one value each (conveyor and AGV fields), by ``Slot``.
     var slots: [Int64] = []
     enum Slot: Int, CaseIterable {
-        case running, speed, pose, velocity, driving, battery, operatingMode, loads, errors, lastNode, order, connection, zoneSets, zoneRequests
+        case running, speed, pose, velocity, driving, battery, operatingMode, loads, errors, lastNode, order, connection, zoneSets, zoneRequests, statusReasons
     }
     var signals: [String: Int64] = [:]
-    /// Per counter: the time of its last absolute value, and the latest increment after it.
-    var counters: [String: SIMD2<Int64>] = [:]
+    /// Per counter: when it was last set and incremented, and its recent reports.
+    var counters: [String: CounterClock] = [:]
     /// The status: the time of its latest report; of the last report before the current run of
     /// equal reports (a different status); the reports of the current run (the latest
     /// ``runCapacity``, sorted); and the latest report of the run dropped from that list.
@@ -188,4 +251,32 @@ struct FieldClock: Sendable, Equatable {
         if slots.isEmpty { slots = [Int64](repeating: .min, count: Slot.allCases.count) }
         slots[s.rawValue] = t
     }
+}
+
+/// When a counter was set and incremented, and the absolute reports that place a late one
+/// exactly: a reset is a report below the value before it, so a report placed between two kept
+/// ones changes the resets by what it is next to, and only that.
+struct CounterClock: Sendable, Equatable {
+    /// The time of its last absolute value (a report or a correction).
+    var absolute: Int64 = .min
+    /// The latest increment after that value.
+    var increment: Int64 = .min
+    /// The latest absolute reports (time, value), oldest first, at most ``capacity``, each the
+    /// value right after the one before it (no increment or correction between them).
+    var reports: [SIMD2<Int64>] = []
+    /// Reports at or before this time are not in ``reports`` (trimmed, or cut by an increment or
+    /// a correction); `.min`: every report since the counter was first set is there.
+    var cut: Int64 = .min
+    static let capacity = 16
+
+    /// An increment or a correction: the reports before it no longer follow one another.
+    mutating func cutReports() {
+        if let last = reports.last { cut = max(cut, last.x) }
+        reports.removeAll(keepingCapacity: true)
+    }
+}
+
+extension CounterResets {
+    /// One more reset, after the counter had reached `value`.
+    mutating func add(_ value: Int64) { count += 1; carried &+= value }
 }

@@ -197,8 +197,15 @@ public struct PlantState: Sendable, Equatable {
             guard t < s.clock.status, s.status != v, let since = s.statusSince?.milliseconds, t >= since else { return nil }
             return t < s.clock.statusRunDropped ? "it breaks a run of \(FieldClock.runCapacity)+ equal status reports at a report no longer kept" : nil
         case let .counter(name, _):
-            let c = s.clock.counters[name] ?? SIMD2(.min, .min)
-            return t >= c.x && c.y > t ? "counter '\(name)' was incremented after its time" : nil
+            guard let c = s.clock.counters[name] else { return nil }
+            if c.increment > t { return "counter '\(name)' was incremented after its time" }
+            guard t < c.absolute else { return nil }
+            // Placed between two kept reports, or before the first of a complete list.
+            let k = c.reports.firstIndex { $0.x > t } ?? c.reports.count
+            return t <= c.cut || (k == 0 && c.cut != .min) ? "counter '\(name)' was reported after its time more often than the twin keeps" : nil
+        case let .counterIncrement(name, _), let .counterCorrection(name, _):
+            guard let c = s.clock.counters[name] else { return nil }
+            return t < c.absolute || c.increment > t ? "counter '\(name)' was set after its time" : nil
         default:
             return nil
         }
@@ -214,15 +221,18 @@ public struct PlantState: Sendable, Equatable {
             if late, t < s.clock.signals[name] ?? .min { return }
             s.signals[name] = value
             s.clock.signals[name] = t
-        case let .counter(name, value):
-            if late, t < (s.clock.counters[name]?.x ?? .min) { return }
-            s.counters[name] = value
-            s.clock.counters[name] = SIMD2(t, .min)
+        case let .counter(name, value): placeCounter(name, value, at: t, in: &s)
         case let .counterIncrement(name, value):
-            let c = s.clock.counters[name] ?? SIMD2(.min, .min)
-            if late, t < c.x { return }
             s.counters[name, default: 0] &+= value
-            s.clock.counters[name] = SIMD2(c.x, max(c.y, t))
+            s.clock.counters[name, default: CounterClock()].cutReports()
+            s.clock.counters[name]!.increment = max(s.clock.counters[name]!.increment, t)
+        case let .counterCorrection(name, value):
+            s.counters[name] = value
+            s.clock.counters[name, default: CounterClock()].cutReports()
+            s.clock.counters[name]!.absolute = t
+            s.clock.counters[name]!.increment = .min
+        case let .counterResets(name, resets): s.counterResets[name] = resets.count == 0 ? nil : resets
+        case .statusReasons(let reasons): if slot(.statusReasons, t, &s, late) { s.statusReasons = reasons }
         case .running(let running): if slot(.running, t, &s, late) { s.running = running }
         case .speed(let speed): if slot(.speed, t, &s, late) { s.speed = speed }
         case .pose(let pose): if slot(.pose, t, &s, late) { s.agv.pose = pose }
@@ -239,6 +249,35 @@ public struct PlantState: Sendable, Equatable {
         case .connection(let c): if slot(.connection, t, &s, late) { s.connection = c; s.connectionSince = time }
         case .connectionSince(let since): s.connectionSince = since
         }
+    }
+
+    /// A counter's report of `value` at `t`. A value below the one before it is a reset (the
+    /// source counted from zero again): the value reached before it is carried into the total.
+    /// A late report (``cannotPlace(_:at:in:)`` made sure it lies among the kept ones) changes
+    /// the resets only by the two reports beside it; the value stays the latest report's.
+    static func placeCounter(_ name: String, _ value: Int64, at t: Int64, in s: inout EntityState) {
+        var c = s.clock.counters[name] ?? CounterClock()
+        if t >= c.absolute {
+            if let before = s.counters[name], value < before { s.counterResets[name, default: CounterResets()].add(before) }
+            s.counters[name] = value
+            c.absolute = t
+            c.increment = .min
+            c.reports.append(SIMD2(t, value))
+        } else {
+            // Between `previous` (none: the counter's first report) and `next`.
+            let k = c.reports.firstIndex { $0.x > t }!
+            let next = c.reports[k].y, previous = k > 0 ? c.reports[k - 1].y : nil
+            var resets = s.counterResets[name] ?? CounterResets()
+            if let previous {
+                if next < previous { resets.count -= 1; resets.carried &-= previous }
+                if value < previous { resets.add(previous) }
+            }
+            if next < value { resets.add(value) }
+            s.counterResets[name] = resets.count == 0 ? nil : resets
+            c.reports.insert(SIMD2(t, value), at: k)
+        }
+        if c.reports.count > CounterClock.capacity { c.cut = max(c.cut, c.reports.removeFirst().x) }
+        s.clock.counters[name] = c
     }
 
     /// Whether a change at `t` is the latest of its field (and records it then).

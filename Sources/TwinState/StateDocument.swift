@@ -15,7 +15,9 @@ import TwinLayout
 extension PlantState {
     /// The document of this state. With `showingData`, each entity whose data is not live at the
     /// clock (offline, or silent for longer than `noDataAfter` seconds) says so in `data`
-    /// ("no data since T (offline)"), for people and programs that read it; snapshots leave it out.
+    /// ("no data since T (offline)"), whether a stop is `planned` or `unplanned` (`stop`), and
+    /// counters' totals across resets (`counter_totals`), for people and programs that read it;
+    /// snapshots leave these out.
     public func document(showingData: Bool = false, noDataAfter: Double? = nil) -> JSONValue {
         var top = JSONObject()
         top.append("plant", .string(plantName))
@@ -24,8 +26,14 @@ extension PlantState {
         var entityObject = JSONObject()
         for record in entities where !record.removed {
             var fields = Self.fields(of: record.state)
-            if showingData, !fields.members.isEmpty, let text = record.state.data(at: time, noDataAfter: noDataAfter).text {
-                fields.append("data", .string(text))
+            if showingData, !fields.members.isEmpty {
+                if let text = record.state.data(at: time, noDataAfter: noDataAfter).text { fields.append("data", .string(text)) }
+                if let stop = record.state.stop { fields.append("stop", .string(stop.rawValue)) }
+                if !record.state.counterResets.isEmpty {
+                    var totals = JSONObject()
+                    for name in record.state.counters.keys.sorted() { totals.append(name, .number(Double(record.state.total(ofCounter: name)!))) }
+                    fields.append("counter_totals", .object(totals))
+                }
             }
             if !fields.members.isEmpty { entityObject.append(record.id, .object(fields)) }
         }
@@ -38,6 +46,7 @@ extension PlantState {
         var o = JSONObject()
         if let status = s.status { o.append("status", .string(status.rawValue)) }
         if let since = s.statusSince { o.append("status_since", .string(since.description)) }
+        if !s.statusReasons.isEmpty { o.append("reasons", .array(s.statusReasons.map(JSONValue.string))) }
         if !s.signals.isEmpty {
             var signals = JSONObject()
             for (name, value) in s.signals.sorted(by: { $0.key < $1.key }) { signals.append(name, json(value)) }
@@ -47,6 +56,13 @@ extension PlantState {
             var counters = JSONObject()
             for (name, value) in s.counters.sorted(by: { $0.key < $1.key }) { counters.append(name, .number(Double(value))) }
             o.append("counters", .object(counters))
+        }
+        if !s.counterResets.isEmpty {
+            var resets = JSONObject()
+            for (name, r) in s.counterResets.sorted(by: { $0.key < $1.key }) {
+                resets.append(name, .object(JSONObject([.init(key: "count", value: .number(Double(r.count))), .init(key: "carried", value: .number(Double(r.carried)))])))
+            }
+            o.append("counter_resets", .object(resets))
         }
         if let running = s.running { o.append("running", .bool(running)) }
         if let speed = s.speed { o.append("speed_mps", .number(speed)) }
@@ -152,7 +168,7 @@ extension PlantState {
 
     private mutating func restoreFields(_ document: JSONValue) throws(StateError) {
         let top = try UpdateParser.obj(document, "")
-        try UpdateParser.allow(top, ["plant", "time", "sequence", "entities", "layout"], "")
+        try UpdateParser.allow(top, ["plant", "time", "calendar", "sequence", "entities", "layout"], "")
         var time: Timestamp?
         if let t = top["time"] { time = try UpdateParser.timestamp(t, field: "time") }
         let at = time ?? self.time ?? Timestamp(milliseconds: 0)

@@ -58,6 +58,14 @@ public enum Change: Sendable, Equatable {
     case zoneRequests([AGVZoneRequest])
     /// Only in state documents: when the status last changed.
     case statusSince(Timestamp)
+    /// Why the machine is in its status, and further conditions (``StatusReason``); an update
+    /// that sets a status without reasons clears them.
+    case statusReasons([String])
+    /// Sets a counter to a value without taking a lower one for a reset (`"fix": {"counters":
+    /// {"good": 118}}`: a correction; state documents restore counters this way).
+    case counterCorrection(String, Int64)
+    /// Only in state documents: a counter's resets so far.
+    case counterResets(String, CounterResets)
 
     /// The update field it comes from, for error messages.
     public var field: String {
@@ -82,13 +90,16 @@ public enum Change: Sendable, Equatable {
         case .zoneRequests: return "set.zone_requests"
         case .statusSince: return "set.status_since"
         case .connectionSince: return "set.connection_since"
+        case .statusReasons: return "set.reasons"
+        case .counterCorrection(let name, _): return "fix.counters.\(name)"
+        case .counterResets(let name, _): return "set.counter_resets.\(name)"
         }
     }
 
     /// The categories whose entities carry this field.
     func applies(to category: EntityCategory) -> Bool {
         switch self {
-        case .status, .signal, .counter, .counterIncrement, .statusSince: return category != .agv
+        case .status, .signal, .counter, .counterIncrement, .statusSince, .statusReasons, .counterCorrection, .counterResets: return category != .agv
         case .connection, .connectionSince: return true
         case .running, .speed: return category == .conveyor
         case .pose, .velocity, .driving, .battery, .operatingMode, .loads, .errors, .lastNode, .order, .zoneSets, .zoneRequests:

@@ -11,7 +11,7 @@ extension Update {
         switch action {
         case let .set(entity, changes):
             o.append("entity", .string(entity))
-            var set = JSONObject(), signals = JSONObject(), counters = JSONObject(), increments = JSONObject()
+            var set = JSONObject(), signals = JSONObject(), counters = JSONObject(), increments = JSONObject(), fixes = JSONObject()
             for change in changes {
                 switch change {
                 case .status(let s): set.append("status", .string(s.rawValue))
@@ -32,13 +32,18 @@ extension Update {
                 case .connection(let c): set.append("connection", .string(c))
                 case .zoneSets(let ids): set.append("zone_sets", .array(ids.map(JSONValue.string)))
                 case .zoneRequests(let requests): set.append("zone_requests", .array(requests.map(PlantState.json)))
-                case .statusSince, .connectionSince: break
+                case .statusReasons(let reasons):
+                    // A status without reasons clears them: that is what its update said.
+                    if !reasons.isEmpty { set.append("reasons", .array(reasons.map(JSONValue.string))) }
+                case let .counterCorrection(name, value): fixes.append(name, .number(Double(value)))
+                case .statusSince, .connectionSince, .counterResets: break
                 }
             }
             if !signals.members.isEmpty { set.append("signals", .object(signals)) }
             if !counters.members.isEmpty { set.append("counters", .object(counters)) }
             if !set.members.isEmpty { o.append("set", .object(set)) }
             if !increments.members.isEmpty { o.append("add", .object(JSONObject([.init(key: "counters", value: .object(increments))]))) }
+            if !fixes.members.isEmpty { o.append("fix", .object(JSONObject([.init(key: "counters", value: .object(fixes))]))) }
         case .edit(let edit):
             switch edit {
             case let .move(entity, p):

@@ -4,8 +4,9 @@ import TwinLayout
 
 /// Reads updates from JSON: one object per line of a JSON Lines file.
 ///
-/// State updates: `{"t": TIME, "entity": ID, "set": {...}}`, optionally with `"add": {"counters": {...}}`.
-/// The `set` fields: `status`, `signals` (name to a number, string, boolean or `{"value", "unit"}`),
+/// State updates: `{"t": TIME, "entity": ID, "set": {...}}`, optionally with `"add": {"counters": {...}}`
+/// (increments) and `"fix": {"counters": {...}}` (corrections: a lower value that is not a reset).
+/// The `set` fields: `status` with its `reasons` (``StatusReason``), `signals` (name to a number, string, boolean or `{"value", "unit"}`),
 /// `counters`; `running`, `speed_mps` for conveyors; `pose` `{x, y, theta}`, `velocity`
 /// `{vx, vy, omega}`, `driving`, `battery` (percent), `operating_mode`, `loads`, `errors`,
 /// `last_node`, `order` for AGVs.
@@ -42,7 +43,7 @@ public enum UpdateParser {
         if let kind = object["edit"] {
             return Update(time: time, action: .edit(try edit(kind, object)))
         }
-        try allow(object, ["t", "entity", "set", "add"], "", hint: "an update has t, entity and set, or t and edit")
+        try allow(object, ["t", "entity", "set", "add", "fix"], "", hint: "an update has t, entity and set, or t and edit")
         guard let entityValue = object["entity"] else { throw StateError(field: "entity", message: "missing (or give 'edit' for a layout edit)") }
         let entity = try identifier(entityValue, field: "entity")
         var changes: [Change] = []
@@ -58,17 +59,29 @@ public enum UpdateParser {
                 }
             }
         }
+        if let fix = object["fix"] {
+            let a = try obj(fix, "fix")
+            try allow(a, ["counters"], "fix")
+            if let counters = a["counters"] {
+                for member in try obj(counters, "fix.counters").members {
+                    changes.append(.counterCorrection(member.key, try integer(member.value, field: "fix.counters.\(member.key)")))
+                }
+            }
+        }
         guard !changes.isEmpty else { throw StateError(field: "set", message: "missing or empty (nothing to update)") }
         return Update(time: time, action: .set(entity: entity, changes: changes))
     }
 
-    static let setFields = ["status", "signals", "counters", "running", "speed_mps", "pose", "velocity", "driving", "battery",
+    static let setFields = ["status", "reasons", "signals", "counters", "running", "speed_mps", "pose", "velocity", "driving", "battery",
                             "operating_mode", "loads", "errors", "last_node", "order", "connection", "zone_sets", "zone_requests"]
 
     /// The changes of a `set` object (or of an entity in a state document, which may also carry
     /// `status_since` and `updated`).
     public static func changes(_ value: JSONValue, field: String, document: Bool = false, into changes: inout [Change]) throws(StateError) {
         let set = try obj(value, field)
+        if set["reasons"] != nil, set["status"] == nil {
+            throw StateError(field: "\(field).reasons", message: "reasons go with the status they explain (set status too)")
+        }
         for member in set.members {
             let name = member.key, v = member.value, f = "\(field).\(name)"
             switch name {
@@ -77,13 +90,18 @@ public enum UpdateParser {
                     throw StateError(field: f, message: "unknown status \(describe(v)) (expected one of: \(MachineStatus.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 changes.append(.status(status))
+                // A status without reasons clears the ones of the status before.
+                if set["reasons"] == nil { changes.append(.statusReasons([])) }
+            case "reasons": changes.append(.statusReasons(try reasons(v, field: f)))
             case "signals":
                 for signal in try obj(v, f).members {
                     changes.append(.signal(signal.key, try signalValue(signal.value, field: "\(f).\(signal.key)")))
                 }
             case "counters":
                 for counter in try obj(v, f).members {
-                    changes.append(.counter(counter.key, try integer(counter.value, field: "\(f).\(counter.key)")))
+                    let value = try integer(counter.value, field: "\(f).\(counter.key)")
+                    // A document restores the value as it was, not as a report that may be a reset.
+                    changes.append(document ? .counterCorrection(counter.key, value) : .counter(counter.key, value))
                 }
             case "running": changes.append(.running(try bool(v, field: f)))
             case "speed_mps": changes.append(.speed(try number(v, field: f)))
@@ -171,11 +189,35 @@ public enum UpdateParser {
                 changes.append(.connection(c))
             case "status_since" where document: changes.append(.statusSince(try timestamp(v, field: f)))
             case "connection_since" where document: changes.append(.connectionSince(try timestamp(v, field: f)))
-            case "updated" where document, "data" where document: break
+            case "counter_resets" where document:
+                for counter in try obj(v, f).members {
+                    let g = "\(f).\(counter.key)"
+                    let r = try obj(counter.value, g)
+                    try allow(r, ["count", "carried"], g)
+                    guard let count = r["count"], let carried = r["carried"] else { throw StateError(field: g, message: "a counter's resets have count and carried") }
+                    let n = try integer(count, field: "\(g).count")
+                    guard n > 0, n <= Int64(Int32.max) else { throw StateError(field: "\(g).count", message: "expected a count of resets from 1") }
+                    changes.append(.counterResets(counter.key, CounterResets(count: Int(n), carried: try integer(carried, field: "\(g).carried"))))
+                }
+            case "updated" where document, "data" where document, "counter_totals" where document, "stop" where document: break
             default:
                 throw StateError(field: f, message: "unknown field (expected one of: \(setFields.joined(separator: ", ")))")
             }
         }
+    }
+
+    /// A status's reasons: identifiers (``StatusReason``), at most ``StatusReason/maximumCount``.
+    public static func reasons(_ v: JSONValue, field f: String) throws(StateError) -> [String] {
+        guard case .array(let items) = v else { throw StateError(field: f, message: "expected an array of reasons such as [\"break\"], found \(v.kindName)") }
+        guard items.count <= StatusReason.maximumCount else { throw StateError(field: f, message: "at most \(StatusReason.maximumCount) reasons, found \(items.count)") }
+        var reasons: [String] = []
+        for (i, item) in items.enumerated() {
+            let reason = try identifier(item, field: "\(f)[\(i)]")
+            guard reason.utf8.count <= StatusReason.maximumLength else { throw StateError(field: "\(f)[\(i)]", message: "a reason is at most \(StatusReason.maximumLength) characters") }
+            guard !reasons.contains(reason) else { throw StateError(field: "\(f)[\(i)]", message: "'\(reason)' is given twice") }
+            reasons.append(reason)
+        }
+        return reasons
     }
 
     static let editKinds = ["move", "add", "remove", "add_node", "remove_node", "add_edge", "remove_edge"]

@@ -56,7 +56,7 @@ struct StateBench: ParsableCommand {
             let x = 5 + Double((i &* 7919) % 900) / 10, y = 5 + Double((i &* 104_729) % 500) / 10
             text = #"{"t":"\#(t)","entity":"\#(agvs[i % agvs.count])","set":{"pose":{"x":\#(x),"y":\#(y),"theta":\#(Double(i % 628) / 100)},"battery":\#(100 - i % 80)}}"#
         } else {
-            let status = MachineStatus.allCases[(i / 7) % 7].rawValue
+            let status = MachineStatus.allCases[(i / 7) % MachineStatus.allCases.count].rawValue
             text = #"{"t":"\#(t)","entity":"\#(machines[i % machines.count])","set":{"status":"\#(status)","signals":{"temp_C":\#(20 + Double(i % 700) / 10)},"counters":{"good":\#(i)}}}"#
         }
         out.append(contentsOf: text.utf8)

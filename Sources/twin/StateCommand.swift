@@ -62,11 +62,27 @@ struct StateCommand: ParsableCommand {
                 top.members = top.members.map { $0.key == "entities" ? .init(key: "entities", value: .object(kept)) : $0 }
                 document = .object(top)
             }
+            if let calendar = loaded.calendar, let time = state.time, case .object(var top) = document {
+                // Where the moment falls in the plant's calendar, after "time".
+                let moment = calendar.moment(time.milliseconds)
+                var o = JSONObject([.init(key: "moment", value: .string(moment.name))])
+                if let p = moment.period {
+                    o.append("shift", .string(p.name))
+                    o.append("start", .string(Timestamp(milliseconds: p.start).description))
+                    o.append("end", .string(Timestamp(milliseconds: p.end).description))
+                }
+                let at = (top.members.firstIndex { $0.key == "time" } ?? 0) + 1
+                top.members.insert(.init(key: "calendar", value: .object(o)), at: min(at, top.members.count))
+                document = .object(top)
+            }
             print(JSONWriter.string(document, pretty: true))
             return
         }
         print("\(state.plantName) at \(state.time?.description ?? "the start (no updates)"), after update \(state.sequence)"
               + (store.map { " (history \($0.path))" } ?? " (no history)"))
+        if let calendar = loaded.calendar, let time = state.time {
+            print("calendar: " + calendar.moment(time.milliseconds).text(in: calendar))
+        }
         let shown = state.entities.filter { entities.isEmpty ? true : entities.contains($0.id) }
         for record in shown {
             let line = Self.describe(record, data: record.state.data(at: state.time, noDataAfter: loaded.sync.noDataAfter))
@@ -92,7 +108,13 @@ struct StateCommand: ParsableCommand {
         var parts: [String] = []
         if record.removed { parts.append("removed") }
         if s.updated != nil, let text = data.text { parts.append(text + "; last known:") }
-        if let status = s.status { parts.append(status.rawValue + (s.statusSince.map { " since \($0)" } ?? "")) }
+        if let status = s.status {
+            var text = status.rawValue
+            if !s.statusReasons.isEmpty { text += " (" + s.statusReasons.joined(separator: ", ") + ")" }
+            text += s.statusSince.map { " since \($0)" } ?? ""
+            if s.stop == .planned { text += " [planned stop]" }
+            parts.append(text)
+        }
         if let running = s.running { parts.append(running ? "running" : "stopped") }
         if let speed = s.speed { parts.append(String(format: "%.2f m/s", speed)) }
         if record.category == .agv, s.updated != nil {
@@ -112,7 +134,13 @@ struct StateCommand: ParsableCommand {
             case .bool(let b): parts.append("\(name)=\(b)")
             }
         }
-        for (name, value) in s.counters.sorted(by: { $0.key < $1.key }) { parts.append("\(name)=\(value)") }
+        for (name, value) in s.counters.sorted(by: { $0.key < $1.key }) {
+            if let r = s.counterResets[name] {
+                parts.append("\(name)=\(value) (total \(s.total(ofCounter: name)!) across \(r.count) reset\(r.count == 1 ? "" : "s"))")
+            } else {
+                parts.append("\(name)=\(value)")
+            }
+        }
         guard !parts.isEmpty else { return "" }
         return "\(record.id.padding(toLength: 10, withPad: " ", startingAt: 0)) \(record.category.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) " + parts.joined(separator: "  ")
     }

@@ -14,10 +14,11 @@ struct ManifestParser {
     static let trajectoryEndTolerance = 0.01
 
     static let topLevelKeys = ["name", "description", "models", "machines", "conveyors", "racks", "stations",
-                               "agvs", "network", "routes", "zones", "cameras", "state_colors", "obstacles", "collision", "rules", "sync", "lines", "doors", "cranes"]
+                               "agvs", "network", "routes", "zones", "cameras", "state_colors", "obstacles", "collision", "rules", "sync", "lines", "doors", "cranes",
+                               "calendar", "machine_kinds"]
 
     /// The machine states whose colors a manifest may set.
-    static let stateNames = ["running", "idle", "blocked", "starved", "fault", "maintenance", "offline"]
+    static let stateNames = ["running", "idle", "blocked", "starved", "fault", "maintenance", "setup", "offline"]
 
     func parse(_ text: String) throws(LayoutError) -> PlantManifest {
         let top = try ManifestField.document(text, file: file, emptyMessage: "the manifest is empty").mapping(allowed: Self.topLevelKeys)
@@ -44,6 +45,8 @@ struct ManifestParser {
                 entities.append(entity)
             }
         }
+
+        if let kinds = top.optional("machine_kinds") { try applyMachineKinds(kinds, to: &entities) }
 
         var agvEntries: [(PlantManifest.EntityDeclaration, ManifestField, String?)] = []
         for item in try top.optional("agvs")?.sequence() ?? [] {
@@ -115,6 +118,7 @@ struct ManifestParser {
         if let rules = top.optional("rules") { manifest.rules = try parseRules(rules) }
         if let sync = top.optional("sync") { manifest.sync = try parseSync(sync) }
         if let lines = top.optional("lines") { manifest.lines = try parseLines(lines, entities: manifest.entities) }
+        if let calendar = top.optional("calendar") { manifest.calendar = try parseCalendar(calendar, entities: manifest.entities) }
         return manifest
     }
 
@@ -186,7 +190,7 @@ struct ManifestParser {
         }
         if let machines = m.optional("machines") {
             for item in try machines.sequence() {
-                let t = try item.mapping(allowed: ["topic", "status", "status_map", "running", "speed_mps", "time", "connection", "signals", "counters"])
+                let t = try item.mapping(allowed: ["topic", "status", "status_map", "reasons", "running", "speed_mps", "time", "connection", "signals", "counters"])
                 let topicField = try t.required("topic")
                 let pattern = try topicField.string()
                 let levels = pattern.split(separator: "/", omittingEmptySubsequences: false)
@@ -198,6 +202,8 @@ struct ManifestParser {
                 var topic = SyncConfig.MachineTopic(pattern: pattern, idLevel: idLevels[0])
                 topic.line = item.line
                 topic.statusField = try t.optional("status")?.string()
+                topic.reasonsField = try t.optional("reasons")?.string()
+                if topic.reasonsField != nil, topic.statusField == nil { throw try t.required("reasons").error("reasons go with a status field (give status too)") }
                 topic.runningField = try t.optional("running")?.string()
                 topic.speedField = try t.optional("speed_mps")?.string()
                 topic.timeField = try t.optional("time")?.string()

@@ -64,7 +64,8 @@ public struct PlantManifest: Sendable {
         /// Space kept free beside it (`service:`) and its material-flow links (`links:`).
         public var serviceAreas: [ServiceArea] = []
         public var links: [MaterialLink] = []
-        /// Docks (`docks:`/`dock:`, `handling_s:`), a machine's cycle time (`cycle_s:`), an AGV's drive.
+        /// Docks (`docks:`/`dock:`, `handling_s:`), a machine's ideal cycle time (`cycle_s:`, or its
+        /// kind's in `machine_kinds:`), an AGV's drive.
         public var docks: Docks?
         public var cycleSeconds: Double?
         public var drive: AGVDrive?
@@ -96,6 +97,8 @@ public struct PlantManifest: Sendable {
     public var sync = SyncConfig()
     /// Production lines (`lines:`).
     public var lines: [ProductionLine] = []
+    /// Shifts, breaks, days off and planned stops (`calendar:`).
+    public var calendar: ShiftCalendar?
 
     /// Reads and checks a manifest file.
     public static func load(path: String) throws(LayoutError) -> PlantManifest {

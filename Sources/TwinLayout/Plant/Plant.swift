@@ -70,6 +70,8 @@ public struct Plant: Sendable {
     public var sync = SyncConfig()
     /// Production lines: machines in flow order and their conveyors (`lines:`).
     public var lines: [ProductionLine] = []
+    /// The shifts, breaks, days off and planned stops (`calendar:`); nil: no calendar given.
+    public var calendar: ShiftCalendar?
     /// The scene-space bounds of every drawn triangle.
     public var bounds: BoundingBox
     /// What loading found along the way.

@@ -162,6 +162,7 @@ public struct PlantLoader: Sendable {
         plant.rules = manifest.rules
         plant.sync = manifest.sync
         plant.lines = manifest.lines
+        plant.calendar = manifest.calendar
         return plant
     }
 

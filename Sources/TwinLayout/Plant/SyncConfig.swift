@@ -21,6 +21,8 @@ public struct SyncConfig: Sendable, Equatable {
         public var idLevel: Int
         public var statusField: String?
         public var statusMap: [String: String] = [:]
+        /// A payload field with the status's reasons: one text, or an array of them.
+        public var reasonsField: String?
         public var runningField: String?
         public var speedField: String?
         public var timeField: String?
