@@ -269,9 +269,10 @@ struct CounterClock: Sendable, Equatable {
     var cut: Int64 = .min
     static let capacity = 16
 
-    /// An increment or a correction: the reports before it no longer follow one another.
-    mutating func cutReports() {
-        if let last = reports.last { cut = max(cut, last.x) }
+    /// An increment or a correction at `t`: the reports before it no longer follow one another,
+    /// and a report placed before `t` would not know the value before it.
+    mutating func cutReports(at t: Int64) {
+        cut = max(cut, reports.last?.x ?? .min, t)
         reports.removeAll(keepingCapacity: true)
     }
 }

@@ -224,11 +224,11 @@ public struct PlantState: Sendable, Equatable {
         case let .counter(name, value): placeCounter(name, value, at: t, in: &s)
         case let .counterIncrement(name, value):
             s.counters[name, default: 0] &+= value
-            s.clock.counters[name, default: CounterClock()].cutReports()
+            s.clock.counters[name, default: CounterClock()].cutReports(at: t)
             s.clock.counters[name]!.increment = max(s.clock.counters[name]!.increment, t)
         case let .counterCorrection(name, value):
             s.counters[name] = value
-            s.clock.counters[name, default: CounterClock()].cutReports()
+            s.clock.counters[name, default: CounterClock()].cutReports(at: t)
             s.clock.counters[name]!.absolute = t
             s.clock.counters[name]!.increment = .min
         case let .counterResets(name, resets): s.counterResets[name] = resets.count == 0 ? nil : resets

@@ -22,13 +22,13 @@ struct SnapshotTests {
         #expect(s.time == "2026-05-04T08:15:00Z")
         let cases: [(String, String)] = [
             (#"{"entities": {"M-999": {"status": "fault"}}}"#, "s.json: entities.M-999: unknown entity 'M-999'"),
-            (#"{"entities": {"M-001": {"status": "broken"}}}"#, "s.json: entities.M-001.status: unknown status 'broken' (expected one of: running, idle, blocked, starved, fault, maintenance, offline)"),
+            (#"{"entities": {"M-001": {"status": "broken"}}}"#, "s.json: entities.M-001.status: unknown status 'broken' (expected one of: running, idle, blocked, starved, fault, maintenance, setup, offline)"),
             (#"{"entities": {"M-001": {"pose": {"x": 1, "y": 2}}}}"#, "s.json: entities.M-001.pose: machine 'M-001' has no such field"),
             (#"{"entities": {"AGV-01": {"pose": {"x": 1}}}}"#, "s.json: entities.AGV-01.pose: a pose needs x and y (and theta, radians)"),
             (#"{"entities": {"AGV-01": {"pose": {"x": true, "y": 2}}}}"#, "s.json: entities.AGV-01.pose.x: expected a number, found a boolean"),
             (#"{"time": "yesterday", "entities": {}}"#, "s.json: time: expected an ISO 8601 time such as 2026-05-04T08:00:00Z, found 'yesterday'"),
             (#"{"entities": []}"#, "s.json: entities: expected an object, found an array"),
-            (#"{"entity": {}}"#, "s.json: entity: unknown field (expected one of: plant, time, sequence, entities, layout)"),
+            (#"{"entity": {}}"#, "s.json: entity: unknown field (expected one of: plant, time, calendar, sequence, entities, layout)"),
         ]
         for (json, message) in cases {
             do {

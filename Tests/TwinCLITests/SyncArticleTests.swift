@@ -35,4 +35,22 @@ struct SyncArticleTests {
         guard case .failure(let problem) = unknown else { Issue.record("M-999 mapped"); return }
         #expect("\(problem.kind) \(problem)" == "unknown plant/hall/M-999/status: no machine 'M-999' in the plant")
     }
+
+    /// The demo's machine topic carries why a machine stopped (`reason`: one text or a list),
+    /// and SETUP for a changeover.
+    @Test func reasonsFromAMachineTopic() throws {
+        let plant = try PlantLoader().load(path: TwinBinary.repository + "/Assets/demo/plant.yaml")
+        let mapper = MessageMapper(plant: plant)
+        func map(_ json: String) -> String {
+            let result = Array(json.utf8).withUnsafeBytes { mapper.update(topic: "plant/hall/M-012/status", payload: $0, arrival: Timestamp(iso8601: "2026-05-04T08:00:00Z")!) }
+            switch result {
+            case .success(let update): return update.jsonLine
+            case .failure(let problem): return "\(problem)"
+            }
+        }
+        #expect(map(#"{"state":"IDLE","reason":"break"}"#) == #"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"status":"idle","reasons":["break"]}}"#)
+        #expect(map(#"{"state":"SETUP","reason":["planned","E-7"]}"#) == #"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"status":"setup","reasons":["planned","E-7"]}}"#)
+        #expect(map(#"{"state":"RUN"}"#) == #"{"t":"2026-05-04T08:00:00Z","entity":"M-012","set":{"status":"running"}}"#)
+        #expect(map(#"{"state":"IDLE","reason":5}"#).contains("reason: expected an array of reasons"), "\(map(#"{"state":"IDLE","reason":5}"#))")
+    }
 }

@@ -52,7 +52,7 @@ struct ScenarioTests {
             ("timeline:\n  - at: tomorrow\n    assert: no AGV conflicts\n", "timeline[0].at: expected a time: HH:MM[:SS] on the start's date, +DURATION (such as +5m) or ISO 8601, found 'tomorrow'"),
             ("timeline:\n  - at: \"05:00\"\n    assert: no AGV conflicts\n", "timeline[0].at: lies before the scenario's start 2026-05-04T06:00:00Z"),
             ("timeline:\n  - at: \"06:00\"\n", "timeline[0]: nothing happens here (give set, updates, edit, drive, render, check or assert)"),
-            ("timeline:\n  - at: \"06:00\"\n    set: {M-001: {status: broken}}\n", "timeline[0].set.M-001: status: unknown status 'broken' (expected one of: running, idle, blocked, starved, fault, maintenance, offline)"),
+            ("timeline:\n  - at: \"06:00\"\n    set: {M-001: {status: broken}}\n", "timeline[0].set.M-001: status: unknown status 'broken' (expected one of: running, idle, blocked, starved, fault, maintenance, setup, offline)"),
             ("timeline:\n  - at: \"06:00\"\n    drive: {agv: AGV-09, route: R-LOOP, speed_mps: 1}\n", "timeline[0].drive.agv: unknown AGV 'AGV-09'"),
             ("timeline:\n  - at: \"06:00\"\n    drive: {agv: AGV-01, route: R-NONE, speed_mps: 1}\n", "timeline[0].drive.route: unknown route 'R-NONE' (known: R-LOOP, R-SUPPLY-1, R-SUPPLY-2)"),
             ("timeline:\n  - at: \"06:00\"\n    drive: {agv: AGV-01, route: R-LOOP, speed_mps: 0}\n", "timeline[0].drive.speed_mps: must be greater than zero, found 0.0"),
@@ -63,7 +63,7 @@ struct ScenarioTests {
             ("timeline:\n  - at: \"06:00\"\n    render: {file: a.png, size: 3037000500x3037000500}\n", "timeline[0].render.size: expected WIDTHxHEIGHT, each side 16 to 16384, at most 67108864 pixels in all, such as 1920x1080; found '3037000500x3037000500'"),
             ("timeline:\n  - at: \"06:00\"\n    render: {file: a.png, size: 16384x16384}\n", "timeline[0].render.size: image size 16384x16384 is 268435456 pixels, more than the 67108864 allowed here"),
             // Assertions that could never fail (or never hold) are refused when the scenario loads.
-            ("timeline:\n  - at: \"06:00\"\n    assert: M-001.status != runing\n", "timeline[0].assert: unknown status 'runing' (expected one of: running, idle, blocked, starved, fault, maintenance, offline, none)"),
+            ("timeline:\n  - at: \"06:00\"\n    assert: M-001.status != runing\n", "timeline[0].assert: unknown status 'runing' (expected one of: running, idle, blocked, starved, fault, maintenance, setup, offline, none)"),
             ("timeline:\n  - at: \"06:00\"\n    assert: AGV-01.battery >= abc\n", "timeline[0].assert: battery is a number, found 'abc'"),
             ("timeline:\n  - at: \"06:00\"\n    assert: M-001.battery > 20\n", "timeline[0].assert: machine 'M-001' has no field 'battery' (only AGVs do)"),
             ("timeline:\n  - at: \"06:00\"\n    assert: AGV-01.status == running\n", "timeline[0].assert: agv 'AGV-01' has no field 'status' (only machines, conveyors, racks and stations do)"),

@@ -183,8 +183,14 @@ struct EventTimeTests {
                      #"{"t":"2026-05-04T06:02:00Z","entity":"M-001","add":{"counters":{"good":2}}}"#,
                      #"{"t":"2026-05-04T06:03:00Z","entity":"M-001","set":{"counters":{"good":7}}}"#,
                      #"{"t":"2026-05-04T06:04:00Z","entity":"M-001","add":{"counters":{"good":5}}}"#]
-        // Every order of arrival: the counter ends at 12; an order that a field's times cannot
-        // place alone (a value arriving after increments later than it) says so.
+        // In time order: 100, 101, 103, then 7 (a reset after 103), 12.
+        var ordered = Demo.state
+        for line in lines { try ordered.apply(Self.update(line)) }
+        #expect(ordered.entity("M-001")?.state.counterResets["good"] == CounterResets(count: 1, carried: 103))
+        // Every order of arrival: the counter ends at 12 with the reset of time order; an order
+        // that a field's times cannot place alone says so (a value arriving after increments
+        // later than it; an increment arriving after a value later than it, since what the
+        // counter had reached before that value decides whether it was a reset).
         var placedAlone = 0
         for permutation in Self.permutations(Array(0..<5)) {
             var state = Demo.state
@@ -197,10 +203,23 @@ struct EventTimeTests {
             }
             if !refused {
                 placedAlone += 1
-                #expect(state.entity("M-001")?.state.counters["good"] == 12, "\(permutation)")
+                #expect(state.entity("M-001")?.state == ordered.entity("M-001")?.state, "\(permutation)")
             }
         }
-        #expect(placedAlone >= 40)
+        // Here every late arrival meets increments and the reset: time order alone is placed.
+        #expect(placedAlone >= 1)
+        // With a history every order is placed (every tenth one tried, the reversed one among them).
+        let directory = Demo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for (n, permutation) in Self.permutations(Array(0..<5)).enumerated() where n % 10 == 9 {
+            let history = try History(path: directory + "/h\(n).sqlite", plant: Demo.plant)
+            try (permutation.map { lines[$0] }.joined(separator: "\n") + "\n").write(toFile: directory + "/u.jsonl", atomically: true, encoding: .utf8)
+            var live = history.initialState
+            let report = try UpdateFile.apply(path: directory + "/u.jsonl", to: &live, history: history, options: .init(batchSize: 1))
+            #expect(report.rejectedCount == 0, "\(permutation)")
+            #expect(difference(live, ordered) == "", "\(permutation)")
+            #expect(difference(try history.state(), ordered) == "", "\(permutation)")
+        }
     }
 
     @Test func aLateEditNeedsTheHistoryAndIsPlacedByIt() throws {

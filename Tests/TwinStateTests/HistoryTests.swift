@@ -90,7 +90,7 @@ struct HistoryTests {
         #expect(report.applied == 8 && report.rejectedCount == 2 && report.lines == 11)
         #expect(report.rejected.map(\.description) == [
             "\(path):4: entity: unknown entity 'M-999'",
-            "\(path):7: set.status: unknown status 'broken' (expected one of: running, idle, blocked, starved, fault, maintenance, offline)",
+            "\(path):7: set.status: unknown status 'broken' (expected one of: running, idle, blocked, starved, fault, maintenance, setup, offline)",
         ])
         var strict = Demo.state
         do {

@@ -82,7 +82,7 @@ public struct PlantManifest: Sendable {
     public var zones: [Zone]
     public var cameras: [CameraDefinition]
     /// Colors (sRGB, 0...1) for machine states, overriding the defaults: running, idle, blocked,
-    /// starved, fault, maintenance, offline.
+    /// starved, fault, maintenance, setup, offline.
     public var stateColors: [String: SIMD3<Float>]
     /// Primitive obstacles sketched in the manifest.
     public var obstacles: [SketchedObstacle] = []
