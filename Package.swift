@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "TwinValidation", targets: ["TwinValidation"]),
         .library(name: "TwinSync", targets: ["TwinSync"]),
         .library(name: "TwinPlanning", targets: ["TwinPlanning"]),
+        .library(name: "TwinAnalytics", targets: ["TwinAnalytics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -77,6 +78,9 @@ let package = Package(
         // Intralogistics: transport orders, dispatch, conflict-free fleet plans on the bodies'
         // geometry (safe-interval planning), verified by the exact fleet check; their reports.
         .target(name: "TwinPlanning", dependencies: ["TwinOperations", "TwinCollision", "TwinLayout", "TwinGeometry", "TwinJSON", "TwinRender"]),
+        // Production analytics from the history: status timelines, machine performance (OEE after
+        // ISO 22400-2, against the shift calendar), bottlenecks by the active-period method.
+        .target(name: "TwinAnalytics", dependencies: ["TwinState", "TwinLayout", "TwinJSON"]),
         // Live sync: MQTT in (VDA 5050 and machine topics, libmosquitto), HTTP out (Hummingbird).
         .target(
             name: "TwinSync",
@@ -89,12 +93,12 @@ let package = Package(
         // The facade scripts import: re-exports the modules above, holds no code; nothing here depends on it.
         .target(
             name: "FactoryTwin",
-            dependencies: ["TwinJSON", "TwinGeometry", "TwinLIF", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation", "TwinPlanning"]),
+            dependencies: ["TwinJSON", "TwinGeometry", "TwinLIF", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation", "TwinPlanning", "TwinAnalytics"]),
         // The command-line tool: argument parsing and printing only.
         .executableTarget(
             name: "twin",
             dependencies: [
-                "TwinOperations", "TwinJSON", "TwinLIF", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinPlanning", "TwinDemo", "TwinTestSupport", "CTwinSystem",
+                "TwinOperations", "TwinJSON", "TwinLIF", "TwinLayout", "TwinGeometry", "TwinRender", "TwinCollision", "TwinState", "TwinValidation", "TwinSync", "TwinPlanning", "TwinAnalytics", "TwinDemo", "TwinTestSupport", "CTwinSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
@@ -109,6 +113,7 @@ let package = Package(
         .testTarget(name: "TwinValidationTests", dependencies: ["TwinTestSupport", "TwinValidation", "FactoryTwin", "TwinJSON"]),
         .testTarget(name: "FactoryTwinTests", dependencies: ["TwinTestSupport", "FactoryTwin", "TwinJSON"]),
         .testTarget(name: "TwinPlanningTests", dependencies: ["TwinTestSupport", "TwinPlanning", "TwinLayout", "TwinCollision", "TwinOperations", "TwinGeometry"]),
+        .testTarget(name: "TwinAnalyticsTests", dependencies: ["TwinTestSupport", "TwinAnalytics", "TwinState", "TwinLayout"]),
         .testTarget(name: "TwinDemoTests", dependencies: ["TwinTestSupport", "TwinDemo", "TwinLayout", "TwinGeometry"]),
         .testTarget(
             name: "TwinCLITests",

@@ -19,3 +19,4 @@
 @_exported import TwinOperations
 @_exported import TwinValidation
 @_exported import TwinPlanning
+@_exported import TwinAnalytics

@@ -256,10 +256,21 @@ public struct PlantState: Sendable, Equatable {
     /// A late report (``cannotPlace(_:at:in:)`` made sure it lies among the kept ones) changes
     /// the resets only by the two reports beside it; the value stays the latest report's.
     static func placeCounter(_ name: String, _ value: Int64, at t: Int64, in s: inout EntityState) {
-        var c = s.clock.counters[name] ?? CounterClock()
-        if t >= c.absolute {
-            if let before = s.counters[name], value < before { s.counterResets[name, default: CounterResets()].add(before) }
-            s.counters[name] = value
+        let before = s.counters[name]
+        let old = s.counterResets[name]
+        var resets = old ?? CounterResets()
+        // The clock is changed where it lies (a copy would copy its reports on the first append).
+        let latest = placeReport(value, at: t, before: before, resets: &resets, in: &s.clock.counters[name, default: CounterClock()])
+        if latest { s.counters[name] = value }
+        if resets != (old ?? CounterResets()) { s.counterResets[name] = resets.count == 0 ? nil : resets }
+    }
+
+    /// Places a report in a counter's clock and its resets; true when it is the latest report.
+    @inline(__always)
+    private static func placeReport(_ value: Int64, at t: Int64, before: Int64?, resets: inout CounterResets, in c: inout CounterClock) -> Bool {
+        let latest = t >= c.absolute
+        if latest {
+            if let before, value < before { resets.add(before) }
             c.absolute = t
             c.increment = .min
             c.reports.append(SIMD2(t, value))
@@ -267,17 +278,15 @@ public struct PlantState: Sendable, Equatable {
             // Between `previous` (none: the counter's first report) and `next`.
             let k = c.reports.firstIndex { $0.x > t }!
             let next = c.reports[k].y, previous = k > 0 ? c.reports[k - 1].y : nil
-            var resets = s.counterResets[name] ?? CounterResets()
             if let previous {
                 if next < previous { resets.count -= 1; resets.carried &-= previous }
                 if value < previous { resets.add(previous) }
             }
             if next < value { resets.add(value) }
-            s.counterResets[name] = resets.count == 0 ? nil : resets
             c.reports.insert(SIMD2(t, value), at: k)
         }
         if c.reports.count > CounterClock.capacity { c.cut = max(c.cut, c.reports.removeFirst().x) }
-        s.clock.counters[name] = c
+        return latest
     }
 
     /// Whether a change at `t` is the latest of its field (and records it then).

@@ -22,7 +22,7 @@ struct TwinCommand: ParsableCommand {
               twin validate Assets/demo/plant.yaml Assets/changes/respace-line-1.yaml
             """,
         version: FactoryTwinVersion.string,
-        subcommands: [InfoCommand.self, RenderCommand.self, CheckCommand.self, StateCommand.self, ApplyCommand.self, RunCommand.self, ValidateCommand.self, PlanCommand.self, ImportCommand.self, ExportCommand.self, SyncCommand.self, ServeCommand.self, GenerateCommand.self, BenchCommand.self, ImportWorkerCommand.self])
+        subcommands: [InfoCommand.self, RenderCommand.self, CheckCommand.self, StateCommand.self, ReportCommand.self, ApplyCommand.self, RunCommand.self, ValidateCommand.self, PlanCommand.self, ImportCommand.self, ExportCommand.self, SyncCommand.self, ServeCommand.self, GenerateCommand.self, BenchCommand.self, ImportWorkerCommand.self])
 
     /// Runs the command line, mapping failures to the documented exit statuses: 1 for
     /// violations, 2 for bad input (usage errors included), with one line on stderr.

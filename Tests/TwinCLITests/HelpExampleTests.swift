@@ -5,7 +5,7 @@ import Testing
 /// only options that command has, and refers to files the repository ships.
 @Suite("Help with examples")
 struct HelpExampleTests {
-    static let commands: [[String]] = [[], ["info"], ["render"], ["check"], ["state"], ["apply"], ["run"], ["validate"], ["sync"],
+    static let commands: [[String]] = [[], ["info"], ["render"], ["check"], ["state"], ["report"], ["apply"], ["run"], ["validate"], ["sync"],
                                        ["serve"], ["generate"], ["generate", "plant"], ["generate", "orders"], ["plan"], ["bench"], ["bench", "load"], ["bench", "render"], ["bench", "exactness"],
                                        ["bench", "collision"], ["bench", "state"], ["bench", "validate"], ["bench", "sync"], ["bench", "plan"],
                                        ["import"], ["import", "lif"], ["export"], ["export", "lif"]]

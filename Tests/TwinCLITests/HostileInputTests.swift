@@ -205,7 +205,7 @@ struct HostileInputTests {
     /// is refused as such (it read "Missing value").
     @Test func misspelledCommandsAndBadOptionsAreSaidAtOnce() throws {
         let cases: [([String], String)] = [
-            (["rendr", "--help"], "twin: error: unknown command 'rendr' (did you mean 'render'?); the commands are info, render, check, state, apply, run, validate, plan, import, export, sync, serve, generate, bench (see 'twin --help')"),
+            (["rendr", "--help"], "twin: error: unknown command 'rendr' (did you mean 'render'?); the commands are info, render, check, state, report, apply, run, validate, plan, import, export, sync, serve, generate, bench (see 'twin --help')"),
             (["chek", "Assets/demo/plant.yaml"], "twin: error: unknown command 'chek' (did you mean 'check'?);"),
             (["frobnicate"], "twin: error: unknown command 'frobnicate'; the commands are"),
             (["render", "/nonexistent/plant.yaml", "--aa", "3", "-o", "/tmp/never.png"], "twin: error: --aa must be 1, 4 or 8 samples per pixel, found 3"),

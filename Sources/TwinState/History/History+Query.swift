@@ -14,6 +14,40 @@ extension History {
         }
     }
 
+    /// Walks the history from `start` to `end`: the state at `start` is restored, then each
+    /// update after it up to `end` is applied in time order and `visit` sees the update and the
+    /// state after it. Returns the state at `end` (its clock set there). Costs one restore and one
+    /// pass over the updates between; `visit` must not keep the state beyond its call.
+    public func walk(from start: Timestamp, to end: Timestamp, visit: (Update, PlantState) throws -> Void) throws(StateError) -> PlantState {
+        try read { db in
+            var state = try replay(db, until: start.milliseconds)
+            state.setClock(start)
+            let statement = try db.cachedStatement(sql: "SELECT seq, line FROM updates WHERE time_ms > ? AND time_ms <= ? ORDER BY time_ms, seq")
+            let s = statement.sqliteStatement
+            sqlite3_bind_int64(s, 1, start.milliseconds)
+            sqlite3_bind_int64(s, 2, end.milliseconds)
+            defer { sqlite3_reset(s) }
+            while true {
+                let rc = sqlite3_step(s)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw StateError(kind: .history, file: path, message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+                let seq = sqlite3_column_int64(s, 0)
+                guard let text = sqlite3_column_text(s, 1) else { continue }
+                let line = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(s, 1)))
+                let update: Update
+                do {
+                    update = try UpdateParser.parse(line: line)
+                    try state.apply(update)
+                } catch {
+                    throw StateError(kind: .history, file: path, message: "update \(seq) no longer applies to the plant at its time: \(error)")
+                }
+                try visit(update, state)
+            }
+            state.setClock(end)
+            return state
+        }
+    }
+
     /// The latest snapshot at or before `limit` (any, when nil) restored, then the updates after
     /// it in time order up to `limit`. With `snapshotEvery`, a snapshot is stored after each that
     /// many updates while at least as many are left (the transaction must write).
