@@ -44,6 +44,8 @@ changes: build
 scenarios: build
 	$(TWIN) run Assets/scenarios/shift-start.yaml -o Renders/scenarios/shift-start
 	$(TWIN) run Assets/scenarios/machine-fault.yaml -o Renders/scenarios/machine-fault
+	$(TWIN) report Assets/demo/plant.yaml --db Renders/scenarios/shift-start/history.sqlite --line LINE-1 --md Renders/scenarios/shift-start/production.md
+	$(TWIN) report Assets/demo/plant.yaml --db Renders/scenarios/machine-fault/history.sqlite --line LINE-2 --md Renders/scenarios/machine-fault/production.md
 	$(TWIN) run Assets/scenarios/layout-change.yaml -o Renders/scenarios/layout-change; \
 	  status=$$?; if [ $$status -ne 1 ]; then echo "layout-change: expected exit status 1, got $$status"; exit 1; fi
 

@@ -17,12 +17,15 @@ public struct ProductionReport: Sendable {
 
     /// The report of `plant`'s history between `start` and `end`: every machine's figures, and
     /// the bottlenecks of each line (of all machines as one group where the plant has no lines).
-    public static func make(plant: Plant, history: History, from start: Timestamp, to end: Timestamp, title: String? = nil) throws(StateError) -> ProductionReport {
+    /// With `line`, only that production line's machines and bottleneck.
+    public static func make(plant: Plant, history: History, from start: Timestamp, to end: Timestamp, title: String? = nil,
+                            line: String? = nil) throws(StateError) -> ProductionReport {
         let timeline = try StatusTimeline.read(history, from: start, to: end, noDataAfter: plant.sync.noDataAfter)
-        let machines = MachinePerformance.compute(timeline, plant: plant)
-        let groups: [(String, [String])] = plant.lines.isEmpty
+        let only = line.flatMap { id in plant.lines.first { $0.id == id } }
+        let machines = MachinePerformance.compute(timeline, plant: plant, machines: only?.machines)
+        let groups: [(String, [String])] = only.map { [($0.id, $0.machines)] } ?? (plant.lines.isEmpty
             ? [("all machines", plant.entities.filter { $0.category == .machine }.map(\.id))]
-            : plant.lines.map { ($0.id, $0.machines) }
+            : plant.lines.map { ($0.id, $0.machines) })
         let bottlenecks = groups.map { BottleneckAnalysis.analyse(timeline, line: $0.0, machines: $0.1) }
         return ProductionReport(plant: plant.name, start: start, end: end, title: title, calendar: plant.calendar != nil,
                                 machines: machines, bottlenecks: bottlenecks)
@@ -35,6 +38,31 @@ public struct ProductionReport: Sendable {
         let minutes = (ms + 30_000) / 60_000
         if minutes < 60 { return "\(minutes) min" }
         return minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes / 60) h \(minutes % 60) min"
+    }
+
+    /// "M-001..M-011, M-017" for ids that follow one another as the plant lists them; plain
+    /// ids joined otherwise.
+    static func list(_ ids: [String]) -> String {
+        var parts: [String] = []
+        var runStart: String?, previous: String?
+        func number(_ id: String) -> (String, Int)? {
+            guard let dash = id.lastIndex(of: "-"), let n = Int(id[id.index(after: dash)...]) else { return nil }
+            return (String(id[...dash]), n)
+        }
+        func flush() {
+            guard let a = runStart, let b = previous else { return }
+            parts.append(a == b ? a : "\(a)..\(b)")
+        }
+        for id in ids {
+            if let p = previous, let (prefix, n) = number(id), let (pp, pn) = number(p), prefix == pp, n == pn + 1 {
+                previous = id
+                continue
+            }
+            flush()
+            runStart = id; previous = id
+        }
+        flush()
+        return parts.joined(separator: ", ")
     }
 
     static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f %%", $0 * 100) } ?? "-" }
@@ -55,10 +83,15 @@ public struct ProductionReport: Sendable {
         let columns = ["machine", "planned busy", "running", "no data", "avail", "perf", "quality", "OEE", "good", "scrap", "resets"]
         let widths = [9, 14, 14, 10, 8, 8, 8, 8, 7, 6, 6]
         out += zip(columns, widths).enumerated().map { Self.pad($0.element.0, $0.element.1, right: $0.offset > 0) }.joined(separator: " ") + "\n"
-        for m in machines {
+        // Machines without any data in the period: one line, not a row of dashes each.
+        let silent = machines.filter { $0.noData == $0.calendarBusy && $0.calendarBusy > 0 && $0.timeIn.isEmpty }
+        for m in machines where !silent.contains(m) {
             let cells = [m.entity, Self.span(m.plannedBusy), Self.span(m.running), Self.span(m.noData), Self.percent(m.availability), Self.percent(m.performance),
                          Self.percent(m.quality), Self.percent(m.oee), m.good.map(String.init) ?? "-", m.scrap.map(String.init) ?? "-", String(m.counterResets)]
             out += zip(cells, widths).enumerated().map { Self.pad($0.element.0, $0.element.1, right: $0.offset > 0) }.joined(separator: " ") + "\n"
+        }
+        if !silent.isEmpty {
+            out += "no data in the period: \(silent.count) machine\(silent.count == 1 ? "" : "s") (\(Self.list(silent.map(\.entity))))\n"
         }
         let total = Double(end.milliseconds - start.milliseconds)
         for b in bottlenecks {

@@ -271,12 +271,21 @@ extension Update {
     var summary: String {
         switch action {
         case let .set(entity, changes):
-            let parts = changes.map { change -> String in
+            let parts = changes.compactMap { change -> String? in
                 switch change {
                 case .status(let s): return "status \(s.rawValue)"
-                case let .signal(name, value): return "\(name) \(value)"
+                case .statusReasons(let reasons): return reasons.isEmpty ? nil : "reasons " + reasons.joined(separator: ", ")
+                case let .signal(name, value):
+                    switch value {
+                    case let .number(v, unit): return "\(name) \(JSONWriter.number(v))\(unit.map { " \($0)" } ?? "")"
+                    case .string(let text): return "\(name) \"\(text)\""
+                    case .bool(let b): return "\(name) \(b)"
+                    }
                 case let .counter(name, v): return "\(name) = \(v)"
                 case let .counterIncrement(name, v): return "\(name) += \(v)"
+                case let .counterCorrection(name, v): return "\(name) corrected to \(v)"
+                case .running(let running): return running ? "running" : "stopped"
+                case .speed(let v): return "speed \(JSONWriter.number(v)) m/s"
                 default: return change.field.replacingOccurrences(of: "set.", with: "")
                 }
             }

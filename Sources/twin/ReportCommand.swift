@@ -20,7 +20,7 @@ struct ReportCommand: ParsableCommand {
             active-period method. Definitions: docs/analytics.md.
 
             Examples:
-              twin report Assets/demo/plant.yaml --db out/shift-start/history.sqlite
+              twin report Assets/demo/plant.yaml --db out/shift-start/history.sqlite --line LINE-1
               twin report Assets/demo/plant.yaml --shift early --date 2026-05-04 --json
               twin report Assets/demo/plant.yaml --from 2026-05-04T06:00:00Z --to 2026-05-04T10:00:00Z --md report.md
             """)
@@ -39,6 +39,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(help: "The day the shift starts, YYYY-MM-DD (default: the day of the history's last update).")
     var date: String?
+
+    @Option(help: "Only this production line (an id of the manifest's lines:): its machines and its bottleneck.")
+    var line: String?
 
     @Flag(help: "Print the report as JSON.")
     var json = false
@@ -85,9 +88,12 @@ struct ReportCommand: ParsableCommand {
             start = Timestamp(milliseconds: p.start); end = Timestamp(milliseconds: p.end)
             title = "shift \(shift) on \(day)"
         }
+        if let line, !loaded.lines.contains(where: { $0.id == line }) {
+            throw CLIFailure.badInput("--line: no line '\(line)' in the manifest (lines: \(loaded.lines.isEmpty ? "none" : loaded.lines.map(\.id).joined(separator: ", ")))")
+        }
         guard end > start else { throw CLIFailure.badInput("the period is empty: \(start) to \(end)") }
         let report: ProductionReport
-        do { report = try ProductionReport.make(plant: loaded, history: store, from: start, to: end, title: title) } catch {
+        do { report = try ProductionReport.make(plant: loaded, history: store, from: start, to: end, title: title, line: line) } catch {
             throw CLIFailure.badInput(error.description)
         }
         if let md {

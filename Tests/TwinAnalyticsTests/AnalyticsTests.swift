@@ -146,4 +146,9 @@ struct AnalyticsTests {
         let m = try #require(report.machines.first { $0.entity == "M-001" })
         #expect(m.timeIn == [.running: 50 * Self.minute, .fault: 10 * Self.minute])
     }
+
+    @Test func machinesWithoutDataAreListedInRuns() {
+        #expect(ProductionReport.list(["M-001", "M-002", "M-003", "M-007", "M-009", "M-010", "P-1"]) == "M-001..M-003, M-007, M-009..M-010, P-1")
+        #expect(ProductionReport.list([]) == "")
+    }
 }

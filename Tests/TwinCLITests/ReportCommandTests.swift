@@ -79,6 +79,7 @@ struct ReportCommandTests {
         (["--date", "2026-05-04"], "--date goes with --shift"),
         (["--from", "2026-05-04T08:00:00Z", "--to", "2026-05-04T07:00:00Z"], "--to must lie after --from"),
         (["--from", "yesterday"], "expected an ISO 8601 time"),
+        (["--line", "LINE-9"], "--line: no line 'LINE-9' in the manifest (lines: LINE-1, LINE-2, LINE-3, LINE-4)"),
     ])
     func badRequestsAreOneLine(arguments: [String], message: String) throws {
         let (directory, db) = try Self.history()
