@@ -261,8 +261,9 @@ struct CounterClock: Sendable, Equatable {
     var absolute: Int64 = .min
     /// The latest increment after that value.
     var increment: Int64 = .min
-    /// The latest absolute reports (time, value), oldest first, at most ``capacity``, each the
-    /// value right after the one before it (no increment or correction between them).
+    /// The latest absolute reports (time, value), oldest first, at least ``capacity`` of them
+    /// (when there were that many) and fewer than twice that, each the value right after the one
+    /// before it (no increment or correction between them).
     var reports: [SIMD2<Int64>] = []
     /// Reports at or before this time are not in ``reports`` (trimmed, or cut by an increment or
     /// a correction); `.min`: every report since the counter was first set is there.

@@ -256,12 +256,16 @@ public struct PlantState: Sendable, Equatable {
     /// A late report (``cannotPlace(_:at:in:)`` made sure it lies among the kept ones) changes
     /// the resets only by the two reports beside it; the value stays the latest report's.
     static func placeCounter(_ name: String, _ value: Int64, at t: Int64, in s: inout EntityState) {
-        let before = s.counters[name]
-        let old = s.counterResets[name]
+        // One hash of the name for the value: read and write it through its index.
+        let index = s.counters.index(forKey: name)
+        let before = index.map { s.counters.values[$0] }
+        let old = s.counterResets.isEmpty ? nil : s.counterResets[name]
         var resets = old ?? CounterResets()
         // The clock is changed where it lies (a copy would copy its reports on the first append).
         let latest = placeReport(value, at: t, before: before, resets: &resets, in: &s.clock.counters[name, default: CounterClock()])
-        if latest { s.counters[name] = value }
+        if latest {
+            if let index { s.counters.values[index] = value } else { s.counters[name] = value }
+        }
         if resets != (old ?? CounterResets()) { s.counterResets[name] = resets.count == 0 ? nil : resets }
     }
 
@@ -285,7 +289,11 @@ public struct PlantState: Sendable, Equatable {
             if next < value { resets.add(value) }
             c.reports.insert(SIMD2(t, value), at: k)
         }
-        if c.reports.count > CounterClock.capacity { c.cut = max(c.cut, c.reports.removeFirst().x) }
+        // Keep between `capacity` and twice that many, trimmed in one move every `capacity` reports.
+        if c.reports.count >= 2 * CounterClock.capacity {
+            c.cut = max(c.cut, c.reports[CounterClock.capacity - 1].x)
+            c.reports.removeFirst(CounterClock.capacity)
+        }
         return latest
     }
 

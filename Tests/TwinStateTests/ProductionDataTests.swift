@@ -119,15 +119,22 @@ struct ProductionDataTests {
     /// A late report older than the reports kept per counter cannot be placed alone.
     @Test func aReportOlderThanTheKeptOnesNeedsTheHistory() throws {
         var state = Demo.state
-        for k in 0..<(CounterClock.capacity + 2) {
-            try state.apply(try Self.update(#"{"t":"\#(Timestamp(iso8601: "2026-05-04T06:00:00Z")!.adding(seconds: Double(10 * k + 10)))","entity":"M-001","set":{"counters":{"good":\#(k)}}}"#))
+        // Reports at 06:00:10, 06:00:20, ... with values 0, 1, ...: twice the capacity trims the
+        // oldest `capacity` of them.
+        let n = 2 * CounterClock.capacity
+        let start = Timestamp(iso8601: "2026-05-04T06:00:00Z")!
+        for k in 0..<n {
+            try state.apply(try Self.update(#"{"t":"\#(start.adding(seconds: Double(10 * k + 10)))","entity":"M-001","set":{"counters":{"good":\#(k)}}}"#))
         }
         let error = EventTimeTests.apply(#"{"t":"2026-05-04T06:00:15Z","entity":"M-001","set":{"counters":{"good":0}}}"#, to: &state)
         #expect(error?.kind == .outOfOrder)
         #expect(error?.message.contains("counter 'good' was reported after its time more often than the twin keeps") == true, "\(String(describing: error))")
-        // One among the kept reports is placed.
-        #expect(EventTimeTests.apply(#"{"t":"2026-05-04T06:02:55Z","entity":"M-001","set":{"counters":{"good":16}}}"#, to: &state) == nil)
-        #expect(Self.m1(state).counters["good"] == 17 && Self.m1(state).counterResets.isEmpty)
+        // One among the kept reports is placed: between the last two, with the value before it.
+        #expect(EventTimeTests.apply(#"{"t":"\#(start.adding(seconds: Double(10 * n) - 5))","entity":"M-001","set":{"counters":{"good":\#(n - 2)}}}"#, to: &state) == nil)
+        #expect(Self.m1(state).counters["good"] == Int64(n - 1) && Self.m1(state).counterResets.isEmpty)
+        // One between them below the value before it is a reset (the one after it counts on).
+        #expect(EventTimeTests.apply(#"{"t":"\#(start.adding(seconds: Double(10 * n) - 2))","entity":"M-001","set":{"counters":{"good":1}}}"#, to: &state) == nil)
+        #expect(Self.m1(state).counterResets["good"] == CounterResets(count: 1, carried: Int64(n - 2)))
     }
 
     /// Reasons and resets go into the state document and come back from it (snapshots).
