@@ -84,7 +84,7 @@ let package = Package(
         // Live sync: MQTT in (VDA 5050 and machine topics, libmosquitto), HTTP out (Hummingbird).
         .target(
             name: "TwinSync",
-            dependencies: ["TwinOperations", "TwinJSON", "TwinState", "TwinLayout", "TwinRender", "TwinCollision", "TwinGeometry", "CMosquitto",
+            dependencies: ["TwinOperations", "TwinJSON", "TwinState", "TwinLayout", "TwinRender", "TwinCollision", "TwinGeometry", "TwinAnalytics", "CMosquitto",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         // Helpers for tests and benchmarks (a mosquitto broker on a free port, the repository's

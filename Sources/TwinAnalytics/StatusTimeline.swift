@@ -37,7 +37,7 @@ public struct StatusTimeline: Sendable {
     /// to `end` in time order. `noDataAfter` (seconds; the plant's `sync.no_data_after_s`) turns
     /// silence longer than that into a gap. Costs one restore and one replay of the period.
     public static func read(_ history: History, from start: Timestamp, to end: Timestamp, noDataAfter: Double?) throws(StateError) -> StatusTimeline {
-        let initial = try history.state(at: start)
+        var initial: PlantState?
         let silence = noDataAfter.map { Int64(($0 * 1000).rounded()) }
         var open: [Int: (start: Int64, status: MachineStatus?, reasons: [String], stop: StopKind?, last: Int64?)] = [:]
         var segments: [String: [StatusSegment]] = [:]
@@ -47,16 +47,19 @@ public struct StatusTimeline: Sendable {
             guard s.status != nil, case .live = s.data(at: Timestamp(milliseconds: t), noDataAfter: nil) else { return (nil, [], nil) }
             return (s.status, s.statusReasons, s.stop)
         }
-        for (e, record) in initial.entities.enumerated() where statusCategories.contains(record.category) && !record.removed {
-            let (status, reasons, stop) = current(record.state, at: t0)
-            var last = record.state.updated?.milliseconds
-            // Already silent at the start.
-            if let silence, let u = last, t0 - u > silence, status != nil {
-                open[e] = (t0, nil, [], nil, u)
-                last = u
-                continue
+        /// The segments open at the start: each entity's status then.
+        func begin(_ state: PlantState) {
+            initial = state
+            for (e, record) in state.entities.enumerated() where statusCategories.contains(record.category) && !record.removed {
+                let (status, reasons, stop) = current(record.state, at: t0)
+                let last = record.state.updated?.milliseconds
+                // Already silent at the start.
+                if let silence, let u = last, t0 - u > silence, status != nil {
+                    open[e] = (t0, nil, [], nil, u)
+                } else {
+                    open[e] = (t0, status, reasons, stop, last)
+                }
             }
-            open[e] = (t0, status, reasons, stop, last)
         }
         func close(_ e: Int, at t: Int64, id: String) {
             guard let o = open[e], t > o.start else { return }
@@ -69,7 +72,7 @@ public struct StatusTimeline: Sendable {
             close(e, at: gapStart, id: id)
             open[e] = (gapStart, nil, [], nil, u)
         }
-        let final = try history.walk(from: start, to: end) { update, state in
+        let final = try history.walk(from: start, to: end, atStart: begin) { update, state in
             guard case .set(let id, let changes) = update.action, let e = state.indexOfEntity(id), open[e] != nil else { return }
             let t = update.time.milliseconds
             let s = state.entities[e].state
@@ -83,16 +86,16 @@ public struct StatusTimeline: Sendable {
                 open[e]!.last = t
             }
             for change in changes {
-                if case .counter(let name, _) = change, initial.entities[e].state.counters[name] == nil, firstTotals[id]?[name] == nil {
+                if case .counter(let name, _) = change, initial?.entities[e].state.counters[name] == nil, firstTotals[id]?[name] == nil {
                     firstTotals[id, default: [:]][name] = s.total(ofCounter: name)
                 }
             }
         }
         for (e, _) in open.sorted(by: { $0.key < $1.key }) {
-            let id = initial.entities[e].id
+            let id = initial!.entities[e].id
             silenceGap(e, before: t1, id: id)
             close(e, at: t1, id: id)
         }
-        return StatusTimeline(start: t0, end: t1, segments: segments, stateAtStart: initial, stateAtEnd: final, firstTotals: firstTotals)
+        return StatusTimeline(start: t0, end: t1, segments: segments, stateAtStart: initial!, stateAtEnd: final, firstTotals: firstTotals)
     }
 }

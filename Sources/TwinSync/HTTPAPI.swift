@@ -50,6 +50,7 @@ public enum HTTPAPI {
         addUpdateRoutes(to: router, live: live, options: options)
         addPictureRoutes(to: router, live: live, options: options, work: work)
         addStreamRoutes(to: router, live: live)
+        addAnalyticsRoutes(to: router, live: live, work: work)
         return router
     }
 

@@ -20,12 +20,13 @@ struct ModuleMapTests {
         "TwinOperations": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState"],
         "TwinValidation": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations"],
         "TwinPlanning": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinOperations"],
-        "TwinSync": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "CMosquitto"],
+        "TwinAnalytics": ["TwinJSON", "TwinLayout", "TwinState"],
+        "TwinSync": ["TwinGeometry", "TwinJSON", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinAnalytics", "CMosquitto"],
         "TwinTestSupport": ["TwinRender", "TwinLayout", "TwinState"],
         "FactoryTwin": ["TwinGeometry", "TwinJSON", "TwinLIF", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation",
-                        "TwinPlanning"],
+                        "TwinPlanning", "TwinAnalytics"],
         "twin": ["TwinGeometry", "TwinJSON", "TwinLIF", "TwinLayout", "TwinRender", "TwinCollision", "TwinState", "TwinOperations", "TwinValidation",
-                 "TwinPlanning", "TwinSync", "TwinDemo", "TwinTestSupport", "CTwinSystem"],
+                 "TwinPlanning", "TwinAnalytics", "TwinSync", "TwinDemo", "TwinTestSupport", "CTwinSystem"],
     ]
 
     /// The package's own modules imported by each Swift file under `folder`.

@@ -277,6 +277,23 @@ struct SyncCommandTests {
         #expect(try HTTP.request("GET", base + "/state/M-012?at=soon", token: TwinServer.readToken).status == 400)
         let gone = try HTTP.request("GET", base + "/state/M-404?at=2026-05-04T08:00:01Z", token: TwinServer.readToken)
         #expect(gone.status == 404 && gone.text.contains("no entity 'M-404' at that moment"), "\(gone.text)")
+        // The production report over HTTP: M-012 faulted at 08:00, in the early shift.
+        let oee = try HTTP.request("GET", base + "/analytics/oee?from=2026-05-04T07:00:00Z&to=2026-05-04T09:00:00Z&line=LINE-2", token: TwinServer.readToken)
+        #expect(oee.status == 200, "\(oee.text.prefix(300))")
+        guard case .array(let machines)? = Self.object(oee)["machines"], case .object(let first)? = machines.first else { Issue.record("no machines: \(oee.text.prefix(300))"); return }
+        #expect(first["entity"] == .string("M-012") && Self.object(oee)["bottlenecks"] == nil)
+        guard case .object(let times)? = first["time_in_s"] else { Issue.record("no time_in_s"); return }
+        #expect(times["fault"] == .number(3600), "\(first)")
+        let bottlenecks = try HTTP.request("GET", base + "/analytics/bottlenecks?from=2026-05-04T07:00:00Z&to=2026-05-04T09:00:00Z", token: TwinServer.readToken)
+        #expect(bottlenecks.status == 200 && bottlenecks.text.contains(#""line":"LINE-2""#) && Self.object(bottlenecks)["machines"] == nil, "\(bottlenecks.text.prefix(300))")
+        for (query, message) in [("from=yesterday", "the query parameter from is not an ISO 8601 time"),
+                                 ("from=2026-05-04T09:00:00Z&to=2026-05-04T07:00:00Z", "must lie before to"),
+                                 ("from=2026-01-01T00:00:00Z&to=2026-05-04T07:00:00Z", "a report covers at most 31 days"),
+                                 ("line=LINE-9", "no line 'LINE-9' in the plant")] {
+            let bad = try HTTP.request("GET", base + "/analytics/oee?" + query, token: TwinServer.readToken)
+            #expect(bad.status == 400 && bad.text.contains(message), "\(query): \(bad.status) \(bad.text.prefix(200))")
+        }
+        #expect(try HTTP.request("GET", base + "/analytics/oee").status == 401)
         // A known path with another method: 405 and the methods it takes.
         let delete = try HTTP.request("DELETE", base + "/state", token: TwinServer.writeToken)
         #expect(delete.status == 405 && delete.allow == "GET" && delete.contentType == "application/problem+json", "\(delete.text)")
@@ -286,7 +303,7 @@ struct SyncCommandTests {
         // Every operation the OpenAPI document describes is served (the event stream aside: it
         // never ends; eventsStreamEveryAppliedUpdate reads it).
         guard case .object(let paths)? = Self.object(openapi)["paths"] else { Issue.record("no paths in /openapi.json"); return }
-        #expect(paths.members.count == 9)
+        #expect(paths.members.count == 11)
         for member in paths.members where member.key != "/events" {
             guard case .object(let operations) = member.value else { continue }
             for method in operations.keys {

@@ -14,14 +14,16 @@ extension History {
         }
     }
 
-    /// Walks the history from `start` to `end`: the state at `start` is restored, then each
-    /// update after it up to `end` is applied in time order and `visit` sees the update and the
-    /// state after it. Returns the state at `end` (its clock set there). Costs one restore and one
-    /// pass over the updates between; `visit` must not keep the state beyond its call.
-    public func walk(from start: Timestamp, to end: Timestamp, visit: (Update, PlantState) throws -> Void) throws(StateError) -> PlantState {
+    /// Walks the history from `start` to `end`: the state at `start` is restored and given to
+    /// `atStart`, then each update after it up to `end` is applied in time order and `visit` sees
+    /// the update and the state after it. Returns the state at `end` (its clock set there). Costs
+    /// one restore and one pass over the updates between.
+    public func walk(from start: Timestamp, to end: Timestamp, atStart: (PlantState) throws -> Void = { _ in },
+                     visit: (Update, PlantState) throws -> Void) throws(StateError) -> PlantState {
         try read { db in
             var state = try replay(db, until: start.milliseconds)
             state.setClock(start)
+            try atStart(state)
             let statement = try db.cachedStatement(sql: "SELECT seq, line FROM updates WHERE time_ms > ? AND time_ms <= ? ORDER BY time_ms, seq")
             let s = statement.sqliteStatement
             sqlite3_bind_int64(s, 1, start.milliseconds)
