@@ -152,6 +152,9 @@ public struct PlantState: Sendable, Equatable {
                 }
             }
             for change in changes { Self.place(change, at: t, update.time, in: &entities[e].state, late: late && !restoring) }
+            // A status without reasons clears the reasons of the status before (whoever built the
+            // update: the parser, a mapper, a script), as its stored line reads back.
+            if Self.clearsReasons(changes) { Self.place(.statusReasons([]), at: t, update.time, in: &entities[e].state, late: late && !restoring) }
             if entities[e].state.updated.map({ $0.milliseconds < t }) ?? true { entities[e].state.updated = update.time }
         case let .edit(edit):
             if late && !restoring { throw Self.outOfOrder(update, clock: time!, why: "a layout edit is placed by replaying what came after it") }
@@ -188,6 +191,20 @@ public struct PlantState: Sendable, Equatable {
     /// Sets the clock without an update (a scenario's clock moving on); never backwards.
     public mutating func setClock(_ time: Timestamp) {
         if self.time.map({ $0 < time }) ?? true { self.time = time }
+    }
+
+    /// Whether `changes` set a status and say nothing of its reasons.
+    @inline(__always)
+    static func clearsReasons(_ changes: [Change]) -> Bool {
+        var status = false
+        for change in changes {
+            switch change {
+            case .status: status = true
+            case .statusReasons: return false
+            default: break
+            }
+        }
+        return status
     }
 
     /// Why a late change cannot be placed from the fields' times alone, or nil when it can.

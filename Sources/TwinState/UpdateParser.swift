@@ -90,8 +90,6 @@ public enum UpdateParser {
                     throw StateError(field: f, message: "unknown status \(describe(v)) (expected one of: \(MachineStatus.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 changes.append(.status(status))
-                // A status without reasons clears the ones of the status before.
-                if set["reasons"] == nil { changes.append(.statusReasons([])) }
             case "reasons": changes.append(.statusReasons(try reasons(v, field: f)))
             case "signals":
                 for signal in try obj(v, f).members {

@@ -192,14 +192,15 @@ public struct MessageMapper: Sendable {
                 return bad("\(field): unknown status (expected one of: \(MachineStatus.allCases.map(\.rawValue).joined(separator: ", ")), or a status_map entry)")
             }
             changes.append(.status(status))
-            var reasons: [String] = []
+            // Without a reason the status clears the reasons before (PlantState.apply).
             if let field = mapping.reasonsField, let r = o[field] {
                 // One reason as text, or an array of them, as UpdateParser reads them.
                 do throws(StateError) {
-                    if case .string = r { reasons = try UpdateParser.reasons(.array([r]), field: field) } else { reasons = try UpdateParser.reasons(r, field: field) }
+                    if case .string = r { changes.append(.statusReasons(try UpdateParser.reasons(.array([r]), field: field))) } else {
+                        changes.append(.statusReasons(try UpdateParser.reasons(r, field: field)))
+                    }
                 } catch { return bad("\(error.field): \(error.message)") }
             }
-            changes.append(.statusReasons(reasons))
         }
         if let field = mapping.runningField, let v = o[field] {
             guard case .bool(let running) = v, category == .conveyor else { return bad("\(field): expected true or false for a conveyor") }

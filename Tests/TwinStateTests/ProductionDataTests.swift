@@ -30,6 +30,21 @@ struct ProductionDataTests {
         #expect(s.status == .running && s.statusReasons.isEmpty && s.stop == nil)
     }
 
+    /// An update built in Swift follows the same rule, so the live state and the history's
+    /// replay of its stored line agree.
+    @Test func aStatusBuiltInSwiftClearsReasonsToo() throws {
+        var state = try Self.state([#"{"t":"2026-05-04T06:00:00Z","entity":"M-001","set":{"status":"idle","reasons":["break"]}}"#])
+        let update = Update(time: Timestamp(iso8601: "2026-05-04T06:15:00Z")!, action: .set(entity: "M-001", changes: [.status(.running)]))
+        try state.apply(update)
+        #expect(Self.m1(state).statusReasons.isEmpty)
+        var replayed = try Self.state([#"{"t":"2026-05-04T06:00:00Z","entity":"M-001","set":{"status":"idle","reasons":["break"]}}"#])
+        try replayed.apply(try Self.update(update.jsonLine))
+        #expect(Self.m1(replayed) == Self.m1(state))
+        // Reasons before the status in the object are kept.
+        let s = Self.m1(try Self.state([#"{"t":"2026-05-04T06:00:00Z","entity":"M-001","set":{"reasons":["no_order"],"status":"idle"}}"#]))
+        #expect(s.statusReasons == ["no_order"] && s.stop == .planned)
+    }
+
     /// Planned: idle, maintenance, setup or offline for a break, no order or a plan; everything
     /// else is an unplanned stop.
     @Test(arguments: [
